@@ -61,7 +61,7 @@ public sealed partial class Tensor
                 $"{op}: weight {weight.Shape} has {outChannels} output channels, which is not divisible by groups {groups}.");
         if (channels != expected)
             throw new ArgumentException(
-                $"{op}: input {input.Shape} has {channels} channels but weight {weight.Shape} expects {expected} (groups {groups}).");
+                $"{op}: input {input.Shape} has {channels} channels but weight {weight.Shape} expects {expected} (groups {groups})");
         if (bias is not null)
         {
             RequireSameDType(op, input, bias, "bias");
