@@ -1,5 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Descent.Kernels;
 
@@ -7,45 +8,51 @@ namespace Descent.Kernels;
 /// im2col / col2im for NCHW images (Chellapilla et al. 2006, "High performance convolutional neural networks
 /// for document processing"): a convolution becomes one matrix product over the column matrix described by
 /// <see cref="Conv2dGeometry"/>. Rows are filled run by run: for each kernel offset the valid output columns
-/// form one interval, so stride-1 rows are plain block copies (adds for col2im) between zeroed borders.
+/// form one interval, so stride-1 rows are vector block copies (adds for col2im) between zeroed borders, written with
+/// unchecked refs after one bounds check per call: the runs are short (often 8–28 elements), so per-run
+/// call overhead, not bandwidth, is what costs.
 /// </summary>
 public static class Im2ColKernels
 {
     /// <summary>Writes the [C·kh·kw, OH·OW] column matrix of one [C, H, W] image (every element is written).</summary>
-    public static void Im2Col<T>(ReadOnlySpan<T> image, Span<T> col, in Conv2dGeometry g) where T : unmanaged
+    public static void Im2Col<T>(ReadOnlySpan<T> image, Span<T> col, in Conv2dGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outW = g.OutW, cols = g.ColCols;
+        int outW = g.OutW, cols = g.ColCols, width = g.Width;
+        if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
+            throw new ArgumentException($"im2col: buffers of {image.Length} and {col.Length} elements are too small for {g}.");
+        ref T img = ref MemoryMarshal.GetReference(image);
+        ref T dstBase = ref MemoryMarshal.GetReference(col);
         int row = 0;
         for (int c = 0; c < g.Channels; c++)
         {
-            var plane = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            ref T plane = ref Unsafe.Add(ref img, c * g.Height * width);
             for (int ki = 0; ki < g.KernelH; ki++)
             {
                 for (int kj = 0; kj < g.KernelW; kj++, row++)
                 {
-                    var dst = col.Slice(row * cols, cols);
                     int iw0 = kj * g.DilationW - g.PadW;
-                    ValidRange(iw0, g.StrideW, g.Width, outW, out int owStart, out int owEnd);
+                    ValidRange(iw0, g.StrideW, width, outW, out int owStart, out int owEnd);
                     for (int oh = 0; oh < g.OutH; oh++)
                     {
-                        var run = dst.Slice(oh * outW, outW);
+                        ref T run = ref Unsafe.Add(ref dstBase, row * cols + oh * outW);
                         int ih = oh * g.StrideH - g.PadH + ki * g.DilationH;
                         if ((uint)ih >= (uint)g.Height || owStart >= owEnd)
                         {
-                            run.Clear();
+                            MemoryMarshal.CreateSpan(ref run, outW).Clear();
                             continue;
                         }
-                        var src = plane.Slice(ih * g.Width, g.Width);
-                        run[..owStart].Clear();
-                        run[owEnd..].Clear();
+                        ref T src = ref Unsafe.Add(ref plane, ih * width);
+                        Fill(ref run, 0, owStart);
+                        Fill(ref run, owEnd, outW);
                         if (g.StrideW == 1)
                         {
-                            src.Slice(owStart + iw0, owEnd - owStart).CopyTo(run[owStart..owEnd]);
+                            RunKernels.Copy(ref Unsafe.Add(ref src, owStart + iw0), ref Unsafe.Add(ref run, owStart), owEnd - owStart);
                         }
                         else
                         {
                             for (int ow = owStart, iw = owStart * g.StrideW + iw0; ow < owEnd; ow++, iw += g.StrideW)
-                                run[ow] = src[iw];
+                                Unsafe.Add(ref run, ow) = Unsafe.Add(ref src, iw);
                         }
                     }
                 }
@@ -61,37 +68,36 @@ public static class Im2ColKernels
     public static void Col2Im<T>(ReadOnlySpan<T> col, Span<T> image, in Conv2dGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outW = g.OutW, cols = g.ColCols;
-        bool scalar = KernelConfig.ForceScalar;
+        int outW = g.OutW, cols = g.ColCols, width = g.Width;
+        if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
+            throw new ArgumentException($"col2im: buffers of {col.Length} and {image.Length} elements are too small for {g}.");
+        ref T img = ref MemoryMarshal.GetReference(image);
+        ref T srcBase = ref MemoryMarshal.GetReference(col);
         int row = 0;
         for (int c = 0; c < g.Channels; c++)
         {
-            var plane = image.Slice(c * g.Height * g.Width, g.Height * g.Width);
+            ref T plane = ref Unsafe.Add(ref img, c * g.Height * width);
             for (int ki = 0; ki < g.KernelH; ki++)
             {
                 for (int kj = 0; kj < g.KernelW; kj++, row++)
                 {
-                    var src = col.Slice(row * cols, cols);
                     int iw0 = kj * g.DilationW - g.PadW;
-                    ValidRange(iw0, g.StrideW, g.Width, outW, out int owStart, out int owEnd);
+                    ValidRange(iw0, g.StrideW, width, outW, out int owStart, out int owEnd);
                     if (owStart >= owEnd) continue;
                     for (int oh = 0; oh < g.OutH; oh++)
                     {
                         int ih = oh * g.StrideH - g.PadH + ki * g.DilationH;
                         if ((uint)ih >= (uint)g.Height) continue;
-                        var run = src.Slice(oh * outW, outW);
-                        var dst = plane.Slice(ih * g.Width, g.Width);
+                        ref T run = ref Unsafe.Add(ref srcBase, row * cols + oh * outW);
+                        ref T dst = ref Unsafe.Add(ref plane, ih * width);
                         if (g.StrideW == 1)
                         {
-                            var d = dst.Slice(owStart + iw0, owEnd - owStart);
-                            var s = run[owStart..owEnd];
-                            if (scalar) { for (int i = 0; i < d.Length; i++) d[i] += s[i]; }
-                            else TensorPrimitives.Add(d, s, d);
+                            RunKernels.Add(ref Unsafe.Add(ref run, owStart), ref Unsafe.Add(ref dst, owStart + iw0), owEnd - owStart);
                         }
                         else
                         {
                             for (int ow = owStart, iw = owStart * g.StrideW + iw0; ow < owEnd; ow++, iw += g.StrideW)
-                                dst[iw] += run[ow];
+                                Unsafe.Add(ref dst, iw) += Unsafe.Add(ref run, ow);
                         }
                     }
                 }
@@ -124,6 +130,11 @@ public static class Im2ColKernels
     /// <summary>
     /// The output columns ow in [start, end) whose input column ow·stride + iw0 lies inside [0, width).
     /// </summary>
+    private static void Fill<T>(ref T run, int start, int end) where T : unmanaged
+    {
+        for (int i = start; i < end; i++) Unsafe.Add(ref run, i) = default;
+    }
+
     internal static void ValidRange(int iw0, int stride, int width, int outW, out int start, out int end)
     {
         start = iw0 >= 0 ? 0 : (-iw0 + stride - 1) / stride;
