@@ -19,11 +19,21 @@ public static class Conv2dKernels
     /// <summary>Upper bound on the partial weight-gradient buffers (weight-gradient chunks).</summary>
     public const int WeightGradChunks = 8;
 
-    /// <summary>y = conv2d(x, w) (no bias); <paramref name="g"/> describes one input image.</summary>
+    /// <summary>
+    /// Column matrices up to this many elements (all images together) are worth keeping from the forward pass for
+    /// the weight gradient (default 2²⁴, 64 MiB of float32); larger ones are recomputed in backward, as PyTorch
+    /// does. 0 always recomputes.
+    /// </summary>
+    public static long ColumnCacheLimit { get; set; } = 1L << 24;
+
+    /// <summary>
+    /// y = conv2d(x, w) (no bias); <paramref name="g"/> describes one input image. When <paramref name="columns"/> is
+    /// not empty it receives every image's column matrix ([N, C·kh·kw, OH·OW]) for <see cref="BackwardWeight"/>.
+    /// </summary>
     public static void Forward<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, Memory<T> y, int batch, int outChannels,
-        int groups, in Conv2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+        int groups, in Conv2dGeometry g, Memory<T> columns = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var body = new ForwardBody<T>(x, w, y, outChannels, groups, g);
+        var body = new ForwardBody<T>(x, w, y, columns, outChannels, groups, g);
         NNParallel.Run(batch, (long)batch * outChannels * g.ColRows / groups * g.ColCols, body);
     }
 
@@ -38,9 +48,12 @@ public static class Conv2dKernels
         NNParallel.Run(batch, (long)batch * outChannels * g.ColRows / groups * g.ColCols, body);
     }
 
-    /// <summary>dw = Σₙ dy[n]·col(x[n])ᵀ per group; <paramref name="dw"/> [O, C/groups·kh·kw] is overwritten.</summary>
+    /// <summary>
+    /// dw = Σₙ dy[n]·col(x[n])ᵀ per group; <paramref name="dw"/> [O, C/groups·kh·kw] is overwritten. The column
+    /// matrices are read from <paramref name="columns"/> when the forward pass kept them, else recomputed from x.
+    /// </summary>
     public static void BackwardWeight<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> dy, Memory<T> dw, int batch, int outChannels,
-        int groups, in Conv2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+        int groups, in Conv2dGeometry g, ReadOnlyMemory<T> columns = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int weightSize = outChannels * (g.ColRows / groups);
         // The chunk count depends on the batch only, so the summation order never depends on the threads.
@@ -53,7 +66,7 @@ public static class Conv2dKernels
         T[]? partial = chunks > 1 ? ArrayPool<T>.Shared.Rent((chunks - 1) * weightSize) : null;
         try
         {
-            var body = new BackwardWeightBody<T>(x, dy, dw, partial, batch, chunks, outChannels, groups, g);
+            var body = new BackwardWeightBody<T>(x, dy, dw, columns, partial, batch, chunks, outChannels, groups, g);
             NNParallel.Run(chunks, (long)batch * outChannels * g.ColRows / groups * g.ColCols, body);
             var sum = dw.Span[..weightSize];
             for (int k = 1; k < chunks; k++)
@@ -96,8 +109,8 @@ public static class Conv2dKernels
         else TensorPrimitives.Add(sum, part, sum);
     }
 
-    private readonly struct ForwardBody<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, Memory<T> y, int outChannels,
-        int groups, Conv2dGeometry g) : IParallelBody where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct ForwardBody<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, Memory<T> y, Memory<T> columns,
+        int outChannels, int groups, Conv2dGeometry g) : IParallelBody where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Invoke(int n)
         {
@@ -109,9 +122,18 @@ public static class Conv2dKernels
             ReadOnlySpan<T> col = image;
             if (!g.IsPointwise)
             {
-                rented = ArrayPool<T>.Shared.Rent(colRows * cols);
-                Im2ColKernels.Im2Col(image, rented, g);
-                col = rented.AsSpan(0, colRows * cols);
+                Span<T> dst;
+                if (columns.IsEmpty)
+                {
+                    rented = ArrayPool<T>.Shared.Rent(colRows * cols);
+                    dst = rented.AsSpan(0, colRows * cols);
+                }
+                else
+                {
+                    dst = columns.Span.Slice(n * colRows * cols, colRows * cols);
+                }
+                Im2ColKernels.Im2Col(image, dst, g);
+                col = dst;
             }
             for (int gi = 0; gi < groups; gi++)
                 ConvGemm.Run(false, false, og, cols, kg, weights.Slice(gi * og * kg, og * kg), kg,
@@ -148,8 +170,8 @@ public static class Conv2dKernels
         }
     }
 
-    private readonly struct BackwardWeightBody<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> dy, Memory<T> dw, T[]? partial,
-        int batch, int chunks, int outChannels, int groups, Conv2dGeometry g) : IParallelBody
+    private readonly struct BackwardWeightBody<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> dy, Memory<T> dw, ReadOnlyMemory<T> columns,
+        T[]? partial, int batch, int chunks, int outChannels, int groups, Conv2dGeometry g) : IParallelBody
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Invoke(int chunk)
@@ -158,13 +180,18 @@ public static class Conv2dKernels
             int weightSize = outChannels * kg;
             var sum = chunk == 0 ? dw.Span[..weightSize] : partial.AsSpan((chunk - 1) * weightSize, weightSize);
             var (start, end) = NNParallel.Range(batch, chunks, chunk);
-            T[]? rented = g.IsPointwise ? null : ArrayPool<T>.Shared.Rent(colRows * cols);
+            bool cached = !columns.IsEmpty;
+            T[]? rented = g.IsPointwise || cached ? null : ArrayPool<T>.Shared.Rent(colRows * cols);
             for (int n = start; n < end; n++)
             {
                 var image = x.Span.Slice(n * g.ImageSize, g.ImageSize);
                 var grad = dy.Span.Slice(n * outChannels * cols, outChannels * cols);
                 ReadOnlySpan<T> col = image;
-                if (rented is not null)
+                if (cached)
+                {
+                    col = columns.Span.Slice(n * colRows * cols, colRows * cols);
+                }
+                else if (rented is not null)
                 {
                     Im2ColKernels.Im2Col(image, rented, g);
                     col = rented.AsSpan(0, colRows * cols);

@@ -25,18 +25,24 @@ public sealed partial class Tensor
         var g = ConvGeometry(op, input, weight, bias, stride ?? 1, padding ?? 0, dilation ?? 1, groups, out int outChannels);
         int n = input.Shape[0];
         var y = Empty(Shape.Wrap([n, outChannels, g.OutH, g.OutW]), input.DType);
-        if (input.DType == DType.Float32) ConvForward<float>(input, weight, bias, y, outChannels, groups, g);
-        else ConvForward<double>(input, weight, bias, y, outChannels, groups, g);
-        if (NeedsGrad(bias is null ? [input, weight] : [input, weight, bias]))
-            y.GradFn = new Conv2dNode(input, weight, bias, g, outChannels, groups);
+        bool record = NeedsGrad(bias is null ? [input, weight] : [input, weight, bias]);
+        // Keep the column matrices for the weight gradient when they are small enough (saves one im2col per step).
+        long columnCount = (long)n * g.ColRows * g.ColCols;
+        var columns = record && NeedsGrad(weight) && !g.IsPointwise && columnCount <= Conv2dKernels.ColumnCacheLimit
+            ? Empty(Shape.Wrap([(int)columnCount]), input.DType) : null;
+        if (input.DType == DType.Float32) ConvForward<float>(input, weight, bias, y, columns, outChannels, groups, g);
+        else ConvForward<double>(input, weight, bias, y, columns, outChannels, groups, g);
+        if (record)
+            y.GradFn = new Conv2dNode(input, weight, bias, columns, g, outChannels, groups);
         return y;
     }
 
-    private static void ConvForward<T>(Tensor x, Tensor w, Tensor? bias, Tensor y, int outChannels, int groups, in Conv2dGeometry g)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static void ConvForward<T>(Tensor x, Tensor w, Tensor? bias, Tensor y, Tensor? columns, int outChannels, int groups,
+        in Conv2dGeometry g) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int n = x.Shape[0];
-        Conv2dKernels.Forward<T>(x.KernelMemory<T>(), w.KernelMemory<T>(), y.KernelMemory<T>(), n, outChannels, groups, g);
+        Conv2dKernels.Forward<T>(x.KernelMemory<T>(), w.KernelMemory<T>(), y.KernelMemory<T>(), n, outChannels, groups, g,
+            columns is null ? default : columns.KernelMemory<T>());
         if (bias is not null)
             Conv2dKernels.AddBias<T>(y.Span<T>(), bias.Span<T>(), n, outChannels, g.ColCols);
     }
@@ -79,7 +85,7 @@ public sealed partial class Tensor
         return new Conv2dGeometry(channels, h, w, kh, kw, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, outH, outW);
     }
 
-    private sealed class Conv2dNode(Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g, int outChannels, int groups)
+    private sealed class Conv2dNode(Tensor input, Tensor weight, Tensor? bias, Tensor? columns, Conv2dGeometry g, int outChannels, int groups)
         : Node(bias is null ? [input, weight] : [input, weight, bias])
     {
         protected internal override void Backward(Tensor gradOutput, GradSink sink)
@@ -101,7 +107,8 @@ public sealed partial class Tensor
             if (sink.NeedsGrad(1))
             {
                 var dw = Empty(weight.Shape, weight.DType);
-                Conv2dKernels.BackwardWeight<T>(input.KernelMemory<T>(), grad.KernelMemory<T>(), dw.KernelMemory<T>(), n, outChannels, groups, g);
+                Conv2dKernels.BackwardWeight<T>(input.KernelMemory<T>(), grad.KernelMemory<T>(), dw.KernelMemory<T>(), n, outChannels, groups, g,
+                    columns is null ? default : columns.KernelMemory<T>());
                 sink.Add(1, dw);
             }
             if (bias is not null && sink.NeedsGrad(2))

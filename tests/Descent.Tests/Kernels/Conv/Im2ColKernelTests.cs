@@ -58,6 +58,28 @@ public class Im2ColKernelTests
     }
 
     [Fact]
+    public void WeightGradientIsTheSameWithKeptOrRecomputedColumns()
+    {
+        var x = Descent.Tests.Tensors.Ops.NNTestData.Random(Descent.Tensors.DType.Float64, 1, 3, 2, 7, 6);
+        var w = Descent.Tests.Tensors.Ops.NNTestData.Leaf(2, 4, 2, 3, 2);
+        var g = Descent.Tests.Tensors.Ops.NNTestData.Random(Descent.Tensors.DType.Float64, 3, 3, 4, 4, 3);
+        Descent.Tensors.Tensor.Conv2d(x, w, null, (2, 2), (1, 0), 1).Backward(g);
+        var kept = w.Grad!.ToDoubleArray();
+        w.Grad = null;
+        long limit = Conv2dKernels.ColumnCacheLimit;
+        try
+        {
+            Conv2dKernels.ColumnCacheLimit = 0;
+            Descent.Tensors.Tensor.Conv2d(x, w, null, (2, 2), (1, 0), 1).Backward(g);
+        }
+        finally
+        {
+            Conv2dKernels.ColumnCacheLimit = limit;
+        }
+        Assert.Equal(kept, w.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
     public void PointwiseGeometryIsDetected()
     {
         Assert.True(new Conv2dGeometry(3, 4, 5, 1, 1, 1, 1, 0, 0, 1, 1, 4, 5).IsPointwise);
