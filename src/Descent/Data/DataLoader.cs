@@ -22,6 +22,8 @@ public sealed class DataLoader
     private readonly Generator _shuffleRng = new(0);
     private int[] _order = [];
     private int _orderEpoch = -1;
+    private int _shapeBatch = -1;
+    private Shape _featureShape, _targetShape;
 
     /// <summary>A loader over <paramref name="dataset"/> with <paramref name="options"/> (PyTorch's defaults when null).</summary>
     public DataLoader(IDataset dataset, DataLoaderOptions? options = null)
@@ -125,9 +127,16 @@ public sealed class DataLoader
         var order = EnsureOrder(epoch);
         int start = index * batchSize;
         int size = Math.Min(batchSize, order.Length - start);
+        if (size != _shapeBatch)
+        {
+            // Shapes are immutable, so consecutive batches of one size share them (one allocation fewer per batch).
+            _featureShape = DatasetExtensions.BatchShape(size, Dataset.FeatureShape);
+            _targetShape = DatasetExtensions.BatchShape(size, Dataset.TargetShape);
+            _shapeBatch = size;
+        }
         _buffers.NextBatch();
-        var features = _buffers.Take(DatasetExtensions.BatchShape(size, Dataset.FeatureShape), Dataset.FeatureDType);
-        var targets = _buffers.Take(DatasetExtensions.BatchShape(size, Dataset.TargetShape), Dataset.TargetDType);
+        var features = _buffers.Take(_featureShape, Dataset.FeatureDType);
+        var targets = _buffers.Take(_targetShape, Dataset.TargetDType);
         Dataset.GetBatch(order.Slice(start, size), features, targets);
         _context.Generator.ManualSeed(SeedMixer.Mix(SeedMixer.Mix(Options.Seed, SeedMixer.Augment), epoch, index));
         if (Options.Transform is { } transform)

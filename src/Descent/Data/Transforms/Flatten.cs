@@ -11,6 +11,10 @@ public sealed class Flatten : IBatchTransform
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Rank < 1)
             throw new ArgumentException($"Flatten: expected a batch [B, ...], got a scalar.");
-        return batch.Rank == 2 ? batch : batch.Flatten(1);
+        if (batch.Rank == 2) return batch;
+        if (batch.RequiresGrad) return batch.Flatten(1);
+        // Data batches carry no autograd history: a bare view header is all that is needed.
+        int b = batch.Shape[0];
+        return new Tensor(batch.Storage, batch.Offset, Shape.Wrap([b, b == 0 ? 0 : batch.Numel / b]));
     }
 }
