@@ -38,6 +38,28 @@ public class TransformTests
     }
 
     [Fact]
+    public void NormalizeFitStandardizesEachFeature()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 10, 5, 3, 20, 5, 5, 30, 5 }, 3, 3);
+        var norm = Normalize.Fit(x);
+        Assert.Equal(new[] { 3.0, 20, 5 }, norm.Mean);
+        Assert.Equal(Math.Sqrt(8.0 / 3), norm.Std[0], 12);
+        Assert.Equal(1, norm.Std[2]); // constant feature: std 1, as scikit-learn
+        var y = norm.Apply(x).ToDoubleArray();
+        for (int f = 0; f < 3; f++)
+        {
+            var col = new[] { y[f], y[3 + f], y[6 + f] };
+            Assert.Equal(0, col.Average(), 12);
+            Assert.Equal(f == 2 ? 0 : 1, Math.Sqrt(col.Select(v => v * v).Average()), 12);
+        }
+        // Float32 tabular batches take the row-vector path: same values as subtract-then-divide per element.
+        var x32 = x.To(DType.Float32);
+        var y32 = norm.Apply(x32).ToArray<float>();
+        var v32 = x32.ToArray<float>();
+        for (int i = 0; i < 9; i++) Assert.Equal((v32[i] - (float)norm.Mean[i % 3]) / (float)norm.Std[i % 3], y32[i]);
+    }
+
+    [Fact]
     public void StandaloneTransformsLeaveTheInputUntouched()
     {
         var x = Images(4, 1, 3, 3);
