@@ -80,17 +80,6 @@ public readonly struct CosKernel<T> : IUnaryKernel<T> where T : unmanaged, IFloa
     }
 }
 
-/// <summary>y = tanh x. SIMD through TensorPrimitives; a plain loop when the scalar path is forced.</summary>
-public readonly struct TanhKernel<T> : IUnaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<T> x, Span<T> y)
-    {
-        if (KernelConfig.ForceScalar) { for (int i = 0; i < y.Length; i++) y[i] = T.Tanh(x[i]); return; }
-        TensorPrimitives.Tanh(x, y);
-    }
-}
-
 /// <summary>y = 1/(1 + e^(−x)); saturates to exactly 0 or 1 without overflow warnings or NaN. SIMD through TensorPrimitives; a plain loop when the scalar path is forced.</summary>
 public readonly struct SigmoidKernel<T> : IUnaryKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -98,6 +87,7 @@ public readonly struct SigmoidKernel<T> : IUnaryKernel<T> where T : unmanaged, I
     public void Apply(ReadOnlySpan<T> x, Span<T> y)
     {
         if (KernelConfig.ForceScalar) { for (int i = 0; i < y.Length; i++) y[i] = T.One / (T.One + T.Exp(-x[i])); return; }
+        if (y.IsEmpty) return;   // TensorPrimitives.Sigmoid rejects empty spans
         TensorPrimitives.Sigmoid(x, y);
     }
 }
