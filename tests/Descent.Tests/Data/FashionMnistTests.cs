@@ -70,6 +70,16 @@ public class FashionMnistTests
     }
 
     [Fact]
+    public void LoadingInsideAStepScopeGivesALongLivedDataset()
+    {
+        TensorDataset test;
+        using (StepScope.Begin())
+            test = FashionMnist.Load(DataSplit.Test, options: Embedded);
+        Assert.Equal(2_000, test.Targets.ToArray<long>().Length);
+        Assert.False(test.Features.Storage.IsDisposed);
+    }
+
+    [Fact]
     public void ClassNamesAreIndexedByLabel()
     {
         Assert.Equal(10, FashionMnist.ClassNames.Count);
