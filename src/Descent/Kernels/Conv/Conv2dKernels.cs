@@ -10,7 +10,10 @@ namespace Descent.Kernels;
 /// transpose is needed. Images run in parallel with a pooled column buffer each; 1×1 stride-1 unpadded
 /// convolutions skip im2col (the image is its own column matrix). Backward: input gradient is
 /// col2im(Wᵀ·dY) per image, weight gradient Σₙ dY[n]·col(x[n])ᵀ accumulated per fixed chunk of images and
-/// summed in chunk order (deterministic for any thread count). conv_transpose2d is the adjoint and reuses
+/// summed in chunk order (deterministic for any thread count), from the forward's column matrices when the
+/// caller kept them. Per-image GEMMs measured faster than one GEMM over the whole batch (which also needs a
+/// [O, N, L] → [N, O, L] permute) for LeNet-5 shapes with the packed GEMM; the batched form only won for
+/// tiny outputs (8×8 → 6×6 at 16→32 channels). conv_transpose2d is the adjoint and reuses
 /// these kernels with the roles of input and output exchanged.
 /// Layouts: x [N, C, H, W], w [O, C/groups, kh, kw], y [N, O, OH, OW], all contiguous.
 /// </summary>

@@ -118,6 +118,55 @@ public static class AvgPool2dKernels
         }
     }
 
+    /// <summary>
+    /// Backward of one plane of 2×2 stride-2 average pooling (<see cref="Pool2dGeometry.IsTwoByTwo"/>): every input
+    /// lies in at most one window, so each receives dy/divisor of its window directly (no accumulation); inputs in
+    /// a trailing odd row or column get 0. Floats duplicate each share into both columns of its window by widening
+    /// the 32-bit lanes to 64 bits and or-ing in a copy shifted up.
+    /// </summary>
+    public static void PlaneTwoByTwoBackward<T>(ReadOnlySpan<T> dy, Span<T> dx, in Pool2dGeometry g, int divisorOverride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = g.Width, outW = g.OutW;
+        T divisor = T.CreateTruncating(divisorOverride != 0 ? divisorOverride : 4);
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            var grad = dy.Slice(oh * outW, outW);
+            var top = dx.Slice(2 * oh * width, width);
+            var bottom = dx.Slice((2 * oh + 1) * width, width);
+            int ow = 0;
+            if (typeof(T) == typeof(float) && KernelConfig.UseVector512)
+            {
+                var d = Vector512.Create(float.CreateTruncating(divisor));
+                var gf = MemoryMarshal.Cast<T, float>(grad);
+                var tf = MemoryMarshal.Cast<T, float>(top);
+                var bf = MemoryMarshal.Cast<T, float>(bottom);
+                for (; ow + 16 <= outW; ow += 16)
+                {
+                    var share = Vector512.LoadUnsafe(ref MaxPool2dKernels.Element(gf, ow)) / d;
+                    var (lo, hi) = Vector512.Widen(share.AsUInt32());
+                    var first = (lo | (lo << 32)).AsSingle();
+                    var second = (hi | (hi << 32)).AsSingle();
+                    first.StoreUnsafe(ref MaxPool2dKernels.Element(tf, 2 * ow));
+                    second.StoreUnsafe(ref MaxPool2dKernels.Element(tf, 2 * ow + 16));
+                    first.StoreUnsafe(ref MaxPool2dKernels.Element(bf, 2 * ow));
+                    second.StoreUnsafe(ref MaxPool2dKernels.Element(bf, 2 * ow + 16));
+                }
+            }
+            for (; ow < outW; ow++)
+            {
+                T share = grad[ow] / divisor;
+                top[2 * ow] = share;
+                top[2 * ow + 1] = share;
+                bottom[2 * ow] = share;
+                bottom[2 * ow + 1] = share;
+            }
+            top[(2 * outW)..].Clear();
+            bottom[(2 * outW)..].Clear();
+        }
+        dx[(2 * g.OutH * width)..].Clear();
+    }
+
     private readonly struct Body<T>(ReadOnlyMemory<T> src, Memory<T> dst, Pool2dGeometry g, bool countIncludePad,
         int divisorOverride, bool backward) : IParallelBody where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -128,6 +177,8 @@ public static class AvgPool2dKernels
             var d = dst.Span.Slice(plane * outSize, outSize);
             if (!backward && typeof(T) == typeof(float) && g.IsTwoByTwo && !KernelConfig.ForceScalar)
                 PlaneTwoByTwo(MemoryMarshal.Cast<T, float>(s), MemoryMarshal.Cast<T, float>(d), g, divisorOverride);
+            else if (backward && g.IsTwoByTwo && !KernelConfig.ForceScalar)
+                PlaneTwoByTwoBackward(s, d, g, divisorOverride);
             else
                 PlaneScalar(s, d, g, countIncludePad, divisorOverride, backward);
         }

@@ -79,6 +79,33 @@ public class PoolingKernelTests
     }
 
     [Fact]
+    public void AvgTwoByTwoBackwardMatchesTheScalarLoopOnEveryLevelAndSize()
+    {
+        foreach (int height in new[] { 4, 5 })
+            for (int width = 2; width <= 72; width++)
+            {
+                var g = TwoByTwo(height, width);
+                var dy = Plane(g.OutH, g.OutW, 200 + width, specials: true);
+                var expected = new float[g.InPlane];
+                AvgPool2dKernels.PlaneScalar<float>(dy, expected, g, countIncludePad: true, divisorOverride: 3, backward: true);
+                var expected64 = new double[g.InPlane];
+                AvgPool2dKernels.PlaneScalar<double>(Array.ConvertAll(dy, v => (double)v), expected64, g, true, 0, backward: true);
+                foreach (var level in NNKernelsCollection.Levels)
+                {
+                    using var _ = KernelConfig.Force(level);
+                    var dx = new float[g.InPlane];
+                    Array.Fill(dx, float.NaN);   // overwritten everywhere, including a trailing odd row/column
+                    AvgPool2dKernels.Backward<float>(dy, dx, 1, g, countIncludePad: true, divisorOverride: 3);
+                    for (int i = 0; i < dx.Length; i++)
+                        Assert.True(expected[i].Equals(dx[i]), $"{level} {height}x{width} dx[{i}]: {expected[i]} vs {dx[i]}");
+                    var dx64 = new double[g.InPlane];
+                    AvgPool2dKernels.Backward<double>(Array.ConvertAll(dy, v => (double)v), dx64, 1, g, true, 0);
+                    Assert.Equal(expected64, dx64);
+                }
+            }
+    }
+
+    [Fact]
     public void BackwardRoutesToIndicesAndSpreadsAverages()
     {
         foreach (var level in NNKernelsCollection.Levels)
