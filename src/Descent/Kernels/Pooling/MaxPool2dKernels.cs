@@ -9,7 +9,8 @@ namespace Descent.Kernels;
 /// 2-D max pooling over [planes, H, W] with argmax indices (flat h·W + w inside each input plane, as PyTorch).
 /// Each window is scanned row-major and a tap replaces the running maximum when it is larger or NaN, so
 /// ties keep the first maximum and a NaN in the window wins (PyTorch's CPU kernel semantics; the last NaN
-/// when there are several). The 2×2 stride-2 float case runs as SIMD over output columns.
+/// when there are several). The 2×2 stride-2 float case runs as SIMD over output columns (Vector512, 256 or 128
+/// by row width).
 /// </summary>
 public static class MaxPool2dKernels
 {
@@ -66,11 +67,16 @@ public static class MaxPool2dKernels
 
     /// <summary>
     /// One plane of 2×2 stride-2 pooling (<see cref="Pool2dGeometry.IsTwoByTwo"/>): even and odd columns are
-    /// split with a narrowing of 64-bit lanes, then the four taps are compared in window order.
+    /// split with a narrowing of 64-bit lanes, then the four taps are compared in window order with masks (no
+    /// branches: with random data the scalar compares mispredict). A row whose width is not a multiple of the
+    /// vector ends with one overlapping block that recomputes a few outputs; only rows under 4 outputs go scalar.
     /// </summary>
     public static void PlaneTwoByTwo(ReadOnlySpan<float> x, Span<float> y, Span<long> indices, in Pool2dGeometry g)
     {
         int width = g.Width, outW = g.OutW;
+        int step = KernelConfig.UseVector512 && outW >= 16 ? 16
+            : KernelConfig.UseVector256 && outW >= 8 ? 8
+            : !KernelConfig.ForceScalar && Vector128.IsHardwareAccelerated && outW >= 4 ? 4 : 0;
         for (int oh = 0; oh < g.OutH; oh++)
         {
             int rowStart = 2 * oh * width;
@@ -78,44 +84,18 @@ public static class MaxPool2dKernels
             var bottom = x.Slice(rowStart + width, width);
             var yRow = y.Slice(oh * outW, outW);
             var iRow = indices.Slice(oh * outW, outW);
-            int ow = 0;
-            if (KernelConfig.UseVector512)
+            if (step > 0)
             {
-                for (; ow + 16 <= outW; ow += 16)
+                for (int ow = 0; ow < outW; ow += step)
                 {
-                    var (e0, o0) = Split(Vector512.LoadUnsafe(ref Element(top, 2 * ow)), Vector512.LoadUnsafe(ref Element(top, 2 * ow + 16)));
-                    var (e1, o1) = Split(Vector512.LoadUnsafe(ref Element(bottom, 2 * ow)), Vector512.LoadUnsafe(ref Element(bottom, 2 * ow + 16)));
-                    var max = e0;
-                    var arg = Vector512<int>.Zero;
-                    Take(o0, 1, ref max, ref arg);
-                    Take(e1, width, ref max, ref arg);
-                    Take(o1, width + 1, ref max, ref arg);
-                    arg += Vector512<int>.Indices * 2 + Vector512.Create(rowStart + 2 * ow);
-                    max.StoreUnsafe(ref Element(yRow, ow));
-                    var (lo, hi) = Vector512.Widen(arg);
-                    lo.StoreUnsafe(ref Element(iRow, ow));
-                    hi.StoreUnsafe(ref Element(iRow, ow + 8));
+                    int at = Math.Min(ow, outW - step);
+                    if (step == 16) Block512(top, bottom, yRow, iRow, at, rowStart, width);
+                    else if (step == 8) Block256(top, bottom, yRow, iRow, at, rowStart, width);
+                    else Block128(top, bottom, yRow, iRow, at, rowStart, width);
                 }
+                continue;
             }
-            if (KernelConfig.UseVector256)
-            {
-                for (; ow + 8 <= outW; ow += 8)
-                {
-                    var (e0, o0) = Split(Vector256.LoadUnsafe(ref Element(top, 2 * ow)), Vector256.LoadUnsafe(ref Element(top, 2 * ow + 8)));
-                    var (e1, o1) = Split(Vector256.LoadUnsafe(ref Element(bottom, 2 * ow)), Vector256.LoadUnsafe(ref Element(bottom, 2 * ow + 8)));
-                    var max = e0;
-                    var arg = Vector256<int>.Zero;
-                    Take(o0, 1, ref max, ref arg);
-                    Take(e1, width, ref max, ref arg);
-                    Take(o1, width + 1, ref max, ref arg);
-                    arg += Vector256<int>.Indices * 2 + Vector256.Create(rowStart + 2 * ow);
-                    max.StoreUnsafe(ref Element(yRow, ow));
-                    var (lo, hi) = Vector256.Widen(arg);
-                    lo.StoreUnsafe(ref Element(iRow, ow));
-                    hi.StoreUnsafe(ref Element(iRow, ow + 4));
-                }
-            }
-            for (; ow < outW; ow++)
+            for (int ow = 0; ow < outW; ow++)
             {
                 int c = 2 * ow;
                 float max = top[c];
@@ -129,6 +109,54 @@ public static class MaxPool2dKernels
         }
     }
 
+    private static void Block512(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, Span<float> yRow, Span<long> iRow, int ow, int rowStart, int width)
+    {
+        var (e0, o0) = Split(Vector512.LoadUnsafe(ref Element(top, 2 * ow)), Vector512.LoadUnsafe(ref Element(top, 2 * ow + 16)));
+        var (e1, o1) = Split(Vector512.LoadUnsafe(ref Element(bottom, 2 * ow)), Vector512.LoadUnsafe(ref Element(bottom, 2 * ow + 16)));
+        var max = e0;
+        var arg = Vector512<int>.Zero;
+        Take(o0, 1, ref max, ref arg);
+        Take(e1, width, ref max, ref arg);
+        Take(o1, width + 1, ref max, ref arg);
+        arg += Vector512<int>.Indices * 2 + Vector512.Create(rowStart + 2 * ow);
+        max.StoreUnsafe(ref Element(yRow, ow));
+        var (lo, hi) = Vector512.Widen(arg);
+        lo.StoreUnsafe(ref Element(iRow, ow));
+        hi.StoreUnsafe(ref Element(iRow, ow + 8));
+    }
+
+    private static void Block256(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, Span<float> yRow, Span<long> iRow, int ow, int rowStart, int width)
+    {
+        var (e0, o0) = Split(Vector256.LoadUnsafe(ref Element(top, 2 * ow)), Vector256.LoadUnsafe(ref Element(top, 2 * ow + 8)));
+        var (e1, o1) = Split(Vector256.LoadUnsafe(ref Element(bottom, 2 * ow)), Vector256.LoadUnsafe(ref Element(bottom, 2 * ow + 8)));
+        var max = e0;
+        var arg = Vector256<int>.Zero;
+        Take(o0, 1, ref max, ref arg);
+        Take(e1, width, ref max, ref arg);
+        Take(o1, width + 1, ref max, ref arg);
+        arg += Vector256<int>.Indices * 2 + Vector256.Create(rowStart + 2 * ow);
+        max.StoreUnsafe(ref Element(yRow, ow));
+        var (lo, hi) = Vector256.Widen(arg);
+        lo.StoreUnsafe(ref Element(iRow, ow));
+        hi.StoreUnsafe(ref Element(iRow, ow + 4));
+    }
+
+    private static void Block128(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, Span<float> yRow, Span<long> iRow, int ow, int rowStart, int width)
+    {
+        var (e0, o0) = Split(Vector128.LoadUnsafe(ref Element(top, 2 * ow)), Vector128.LoadUnsafe(ref Element(top, 2 * ow + 4)));
+        var (e1, o1) = Split(Vector128.LoadUnsafe(ref Element(bottom, 2 * ow)), Vector128.LoadUnsafe(ref Element(bottom, 2 * ow + 4)));
+        var max = e0;
+        var arg = Vector128<int>.Zero;
+        Take(o0, 1, ref max, ref arg);
+        Take(e1, width, ref max, ref arg);
+        Take(o1, width + 1, ref max, ref arg);
+        arg += Vector128<int>.Indices * 2 + Vector128.Create(rowStart + 2 * ow);
+        max.StoreUnsafe(ref Element(yRow, ow));
+        var (lo, hi) = Vector128.Widen(arg);
+        lo.StoreUnsafe(ref Element(iRow, ow));
+        hi.StoreUnsafe(ref Element(iRow, ow + 2));
+    }
+
     // Even lanes are the low halves of 64-bit lanes and odd lanes the high halves: narrowing picks them out.
     internal static (Vector512<float> Even, Vector512<float> Odd) Split(Vector512<float> a, Vector512<float> b) =>
         (Vector512.Narrow(a.AsUInt64(), b.AsUInt64()).AsSingle(),
@@ -137,6 +165,10 @@ public static class MaxPool2dKernels
     internal static (Vector256<float> Even, Vector256<float> Odd) Split(Vector256<float> a, Vector256<float> b) =>
         (Vector256.Narrow(a.AsUInt64(), b.AsUInt64()).AsSingle(),
          Vector256.Narrow(a.AsUInt64() >> 32, b.AsUInt64() >> 32).AsSingle());
+
+    internal static (Vector128<float> Even, Vector128<float> Odd) Split(Vector128<float> a, Vector128<float> b) =>
+        (Vector128.Narrow(a.AsUInt64(), b.AsUInt64()).AsSingle(),
+         Vector128.Narrow(a.AsUInt64() >> 32, b.AsUInt64() >> 32).AsSingle());
 
     internal static ref T Element<T>(Span<T> span, int index) => ref Unsafe.Add(ref MemoryMarshal.GetReference(span), index);
 
@@ -155,6 +187,13 @@ public static class MaxPool2dKernels
         var take = Vector256.GreaterThan(v, max) | ~Vector256.Equals(v, v);
         max = Vector256.ConditionalSelect(take, v, max);
         arg = Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create(offset), arg);
+    }
+
+    private static void Take(Vector128<float> v, int offset, ref Vector128<float> max, ref Vector128<int> arg)
+    {
+        var take = Vector128.GreaterThan(v, max) | ~Vector128.Equals(v, v);
+        max = Vector128.ConditionalSelect(take, v, max);
+        arg = Vector128.ConditionalSelect(take.AsInt32(), Vector128.Create(offset), arg);
     }
 
     private readonly struct ForwardBody<T>(ReadOnlyMemory<T> x, Memory<T> y, Memory<long> indices, Pool2dGeometry g) : IParallelBody
