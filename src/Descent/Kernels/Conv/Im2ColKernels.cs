@@ -18,42 +18,51 @@ public static class Im2ColKernels
     public static void Im2Col<T>(ReadOnlySpan<T> image, Span<T> col, in Conv2dGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outW = g.OutW, cols = g.ColCols, width = g.Width;
+        int outW = g.OutW, outH = g.OutH, cols = g.ColCols, width = g.Width;
         if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
             throw new ArgumentException($"im2col: buffers of {image.Length} and {col.Length} elements are too small for {g}.");
         ref T img = ref MemoryMarshal.GetReference(image);
         ref T dstBase = ref MemoryMarshal.GetReference(col);
-        int row = 0;
+        int row = 0, rowStep = g.StrideH * width;
         for (int c = 0; c < g.Channels; c++)
         {
             ref T plane = ref Unsafe.Add(ref img, c * g.Height * width);
             for (int ki = 0; ki < g.KernelH; ki++)
             {
+                int ih0 = ki * g.DilationH - g.PadH;
+                ValidRange(ih0, g.StrideH, g.Height, outH, out int ohStart, out int ohEnd);
                 for (int kj = 0; kj < g.KernelW; kj++, row++)
                 {
+                    ref T dst = ref Unsafe.Add(ref dstBase, row * cols);
                     int iw0 = kj * g.DilationW - g.PadW;
                     ValidRange(iw0, g.StrideW, width, outW, out int owStart, out int owEnd);
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    int first = ohStart, end = owStart < owEnd ? ohEnd : ohStart;
+                    // Rows above and below the image are zero; inside, zero borders around one run per row.
+                    MemoryMarshal.CreateSpan(ref dst, first * outW).Clear();
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, end * outW), (outH - end) * outW).Clear();
+                    if (first >= end) continue;
+                    ref T src = ref Unsafe.Add(ref plane, (first * g.StrideH + ih0) * width + owStart * g.StrideW + iw0);
+                    ref T run = ref Unsafe.Add(ref dst, first * outW);
+                    int length = owEnd - owStart;
+                    bool borders = owStart > 0 || owEnd < outW;
+                    for (int oh = first; oh < end; oh++)
                     {
-                        ref T run = ref Unsafe.Add(ref dstBase, row * cols + oh * outW);
-                        int ih = oh * g.StrideH - g.PadH + ki * g.DilationH;
-                        if ((uint)ih >= (uint)g.Height || owStart >= owEnd)
+                        if (borders)
                         {
-                            MemoryMarshal.CreateSpan(ref run, outW).Clear();
-                            continue;
+                            Fill(ref run, 0, owStart);
+                            Fill(ref run, owEnd, outW);
                         }
-                        ref T src = ref Unsafe.Add(ref plane, ih * width);
-                        Fill(ref run, 0, owStart);
-                        Fill(ref run, owEnd, outW);
                         if (g.StrideW == 1)
                         {
-                            RunKernels.Copy(ref Unsafe.Add(ref src, owStart + iw0), ref Unsafe.Add(ref run, owStart), owEnd - owStart);
+                            RunKernels.Copy(ref src, ref Unsafe.Add(ref run, owStart), length);
                         }
                         else
                         {
-                            for (int ow = owStart, iw = owStart * g.StrideW + iw0; ow < owEnd; ow++, iw += g.StrideW)
-                                Unsafe.Add(ref run, ow) = Unsafe.Add(ref src, iw);
+                            for (int i = 0; i < length; i++)
+                                Unsafe.Add(ref run, owStart + i) = Unsafe.Add(ref src, i * g.StrideW);
                         }
+                        src = ref Unsafe.Add(ref src, rowStep);
+                        run = ref Unsafe.Add(ref run, outW);
                     }
                 }
             }
@@ -68,37 +77,40 @@ public static class Im2ColKernels
     public static void Col2Im<T>(ReadOnlySpan<T> col, Span<T> image, in Conv2dGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int outW = g.OutW, cols = g.ColCols, width = g.Width;
+        int outW = g.OutW, outH = g.OutH, cols = g.ColCols, width = g.Width;
         if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
             throw new ArgumentException($"col2im: buffers of {col.Length} and {image.Length} elements are too small for {g}.");
         ref T img = ref MemoryMarshal.GetReference(image);
         ref T srcBase = ref MemoryMarshal.GetReference(col);
-        int row = 0;
+        int row = 0, rowStep = g.StrideH * width;
         for (int c = 0; c < g.Channels; c++)
         {
             ref T plane = ref Unsafe.Add(ref img, c * g.Height * width);
             for (int ki = 0; ki < g.KernelH; ki++)
             {
+                int ih0 = ki * g.DilationH - g.PadH;
+                ValidRange(ih0, g.StrideH, g.Height, outH, out int ohStart, out int ohEnd);
                 for (int kj = 0; kj < g.KernelW; kj++, row++)
                 {
                     int iw0 = kj * g.DilationW - g.PadW;
                     ValidRange(iw0, g.StrideW, width, outW, out int owStart, out int owEnd);
-                    if (owStart >= owEnd) continue;
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    if (owStart >= owEnd || ohStart >= ohEnd) continue;
+                    ref T run = ref Unsafe.Add(ref srcBase, row * cols + ohStart * outW + owStart);
+                    ref T dst = ref Unsafe.Add(ref plane, (ohStart * g.StrideH + ih0) * width + owStart * g.StrideW + iw0);
+                    int length = owEnd - owStart;
+                    for (int oh = ohStart; oh < ohEnd; oh++)
                     {
-                        int ih = oh * g.StrideH - g.PadH + ki * g.DilationH;
-                        if ((uint)ih >= (uint)g.Height) continue;
-                        ref T run = ref Unsafe.Add(ref srcBase, row * cols + oh * outW);
-                        ref T dst = ref Unsafe.Add(ref plane, ih * width);
                         if (g.StrideW == 1)
                         {
-                            RunKernels.Add(ref Unsafe.Add(ref run, owStart), ref Unsafe.Add(ref dst, owStart + iw0), owEnd - owStart);
+                            RunKernels.Add(ref run, ref dst, length);
                         }
                         else
                         {
-                            for (int ow = owStart, iw = owStart * g.StrideW + iw0; ow < owEnd; ow++, iw += g.StrideW)
-                                Unsafe.Add(ref dst, iw) += Unsafe.Add(ref run, ow);
+                            for (int i = 0; i < length; i++)
+                                Unsafe.Add(ref dst, i * g.StrideW) += Unsafe.Add(ref run, i);
                         }
+                        run = ref Unsafe.Add(ref run, outW);
+                        dst = ref Unsafe.Add(ref dst, rowStep);
                     }
                 }
             }
