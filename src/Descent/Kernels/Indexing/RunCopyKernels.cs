@@ -42,4 +42,14 @@ public static class RunCopyKernels
         for (int b = 0; b < blocks; b++)
             src.Slice(b * srcStride + srcStart, run).CopyTo(dst.Slice(b * run, run));
     }
+
+    /// <summary>Fills <paramref name="dst"/> with copies of <paramref name="run"/> back to back (its length is a multiple).</summary>
+    public static void Tile<T>(ReadOnlySpan<T> run, Span<T> dst) where T : unmanaged
+    {
+        int len = run.Length;
+        if (len == 0) return;
+        if (len == 1) { dst.Fill(run[0]); return; }
+        for (int start = 0; start + len <= dst.Length; start += len)
+            run.CopyTo(dst.Slice(start, len));
+    }
 }
