@@ -17,6 +17,10 @@ public static unsafe class BatchedGemm
     /// <summary>Per-batch work (m·n·k) below which batches run in parallel with each GEMM on one thread.</summary>
     private const long SmallGemm = 1 << 18;
 
+    /// <summary>Total work (batch·m·n·k) below which the batch loop stays on the calling thread: waking workers
+    /// costs more than a few hundred thousand multiply-adds.</summary>
+    private const long ParallelThreshold = 1 << 18;
+
     /// <summary>
     /// Runs the batched product. Strides and <paramref name="batchShape"/> have one entry per batch dim.
     /// A is stored [m, k] ([k, m] when <paramref name="transA"/>), B [k, n] ([n, k] when
@@ -73,7 +77,7 @@ public static unsafe class BatchedGemm
         fixed (int* pCs = cStrides)
         {
             var body = new Body<T>(transA, transB, m, n, k, alpha, beta, pa, pb, pc, rank, pShape, pAs, pBs, pCs);
-            if (uniqueC && mk * n < SmallGemm && ParallelFor.Threads > 1)
+            if (uniqueC && mk * n < SmallGemm && mk * n * batch >= ParallelThreshold && ParallelFor.Threads > 1)
                 ParallelFor.Run(batch, body);
             else
                 for (int i = 0; i < batch; i++) body.Invoke(i);
