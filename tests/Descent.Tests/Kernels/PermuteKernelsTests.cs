@@ -7,14 +7,14 @@ namespace Descent.Tests.Kernels;
 public class PermuteKernelsTests
 {
     /// <summary>Reference: for every output multi-index, read the source element it names.</summary>
-    private static long[] NaivePermute(long[] src, int[] shape, int[] perm)
+    private static T[] NaivePermute<T>(T[] src, int[] shape, int[] perm)
     {
         int rank = shape.Length;
         var srcStride = new int[rank];
         for (int d = rank - 1, acc = 1; d >= 0; d--) { srcStride[d] = acc; acc *= shape[d]; }
         var outShape = new int[rank];
         for (int i = 0; i < rank; i++) outShape[i] = shape[perm[i]];
-        var dst = new long[src.Length];
+        var dst = new T[src.Length];
         var idx = new int[rank];
         for (int flat = 0; flat < dst.Length; flat++)
         {
@@ -34,9 +34,13 @@ public class PermuteKernelsTests
         return a;
     }
 
-    [Fact]
-    public void TwoDimTransposeEverySizeUpTo67()
+    public static TheoryData<SimdLevel> Levels => new() { SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512 };
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void TwoDimTransposeEverySizeUpTo67OnEachPath(SimdLevel level)
     {
+        using var _ = KernelConfig.Force(level);
         for (int rows = 0; rows <= 67; rows += rows < 40 ? 1 : 9)
             for (int cols = 0; cols <= 67; cols += cols < 40 ? 1 : 9)
             {
@@ -44,7 +48,31 @@ public class PermuteKernelsTests
                 var dst = new long[src.Length];
                 PermuteKernels.Permute<long>(src, [rows, cols], [1, 0], dst);
                 Assert.Equal(NaivePermute(src, [rows, cols], [1, 0]), dst);
+                var src32 = src.Select(v => (int)v).ToArray();
+                var dst32 = new int[src32.Length];
+                PermuteKernels.Permute<int>(src32, [rows, cols], [1, 0], dst32);
+                Assert.Equal(NaivePermute(src32, [rows, cols], [1, 0]), dst32);
             }
+    }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void FloatSpecialValuesMoveBitExactlyInBatchedTransposes(SimdLevel level)
+    {
+        using var _ = KernelConfig.Force(level);
+        var r = new Random(5);
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, float.Epsilon];
+        var values = new float[3 * 19 * 23];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = r.Next(5) == 0 ? specials[r.Next(specials.Length)] : (float)r.NextDouble();
+        var bits = values.Select(BitConverter.SingleToInt32Bits).ToArray();
+        var dst = new int[bits.Length];
+        PermuteKernels.Permute<int>(bits, [3, 19, 23], [0, 2, 1], dst);
+        Assert.Equal(NaivePermute(bits, [3, 19, 23], [0, 2, 1]), dst);
+        var d64 = values.Select(v => BitConverter.DoubleToInt64Bits(v)).ToArray();
+        var dst64 = new long[d64.Length];
+        PermuteKernels.Permute<long>(d64, [3, 19, 23], [2, 1, 0], dst64);
+        Assert.Equal(NaivePermute(d64, [3, 19, 23], [2, 1, 0]), dst64);
     }
 
     [Fact]
