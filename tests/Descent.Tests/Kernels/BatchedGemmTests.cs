@@ -78,6 +78,13 @@ public class BatchedGemmTests
     [MemberData(nameof(Flags))]
     public void SharedOutputSlotsAccumulate(bool ta, bool tb)
     {
+        SharedSlots(ta, tb);
+        using var scalar = KernelConfig.Force(SimdLevel.Scalar);
+        SharedSlots(ta, tb);
+    }
+
+    private static void SharedSlots(bool ta, bool tb)
+    {
         int m = 2, n = 3, k = 4;
         // C broadcast over both batch dims (fully reduced) and over dim 0 only.
         Check(ta, tb, m, n, k, [2, 3], [3 * m * k, m * k], [3 * k * n, k * n], [0, 0], 6 * m * k, 6 * k * n, m * n, 1, 0);

@@ -60,6 +60,32 @@ public class IndexingKernelsTests
     }
 
     [Fact]
+    public void IndexAddEveryInnerLengthWithSpecialValuesOnEachPath()
+    {
+        var r = new Random(12);
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f];
+        long[] index = [2, 0, 2, 1];
+        foreach (var level in new[] { SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512 })
+        {
+            using var _ = KernelConfig.Force(level);
+            for (int inner = 0; inner <= 130; inner++)
+            {
+                var src = new float[2 * 4 * inner];
+                for (int i = 0; i < src.Length; i++)
+                    src[i] = r.Next(6) == 0 ? specials[r.Next(specials.Length)] : (float)(r.NextDouble() - 0.5);
+                var dst = new float[2 * 3 * inner];
+                var expected = new float[dst.Length];
+                for (int o = 0; o < 2; o++)
+                    for (int j = 0; j < 4; j++)
+                        for (int i = 0; i < inner; i++)
+                            expected[(o * 3 + index[j]) * inner + i] += src[(o * 4 + j) * inner + i];
+                IndexSelectKernels.IndexAdd<float>(dst, 2, 3, inner, index, src);
+                Assert.Equal(expected, dst);
+            }
+        }
+    }
+
+    [Fact]
     public void IndexAddOnForcedScalarPathAgrees()
     {
         var src = Values(2 * 6 * 50, 4).Select(v => (float)v).ToArray();

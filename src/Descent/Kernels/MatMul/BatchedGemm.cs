@@ -42,6 +42,7 @@ public static unsafe class BatchedGemm
         {
             // Shared slots: apply beta once, then every product accumulates with beta = 1.
             if (beta == T.Zero) c.Clear();
+            else if (beta != T.One && KernelConfig.ForceScalar) { for (int i = 0; i < c.Length; i++) c[i] *= beta; }
             else if (beta != T.One) TensorPrimitives.Multiply(c, beta, c);
             beta = T.One;
             if (k == 0 || batch == 0) return;
