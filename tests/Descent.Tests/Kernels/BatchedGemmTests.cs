@@ -3,6 +3,7 @@ using Descent.Kernels;
 namespace Descent.Tests.Kernels;
 
 [Trait("Category", "Kernels")]
+[Collection("KernelConfig")]
 public class BatchedGemmTests
 {
     private static double[] Values(int n, int seed)

@@ -4,6 +4,7 @@ using Descent.Tensors;
 namespace Descent.Tests.Kernels;
 
 [Trait("Category", "Kernels")]
+[Collection("KernelConfig")]
 public class PermuteKernelsTests
 {
     /// <summary>Reference: for every output multi-index, read the source element it names.</summary>
