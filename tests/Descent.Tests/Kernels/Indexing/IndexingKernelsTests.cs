@@ -1,6 +1,6 @@
 using Descent.Kernels;
 
-namespace Descent.Tests.Kernels;
+namespace Descent.Tests.Kernels.Indexing;
 
 [Trait("Category", "Kernels")]
 [Collection("KernelConfig")]

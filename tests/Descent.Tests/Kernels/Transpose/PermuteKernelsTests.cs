@@ -1,7 +1,7 @@
 using Descent.Kernels;
 using Descent.Tensors;
 
-namespace Descent.Tests.Kernels;
+namespace Descent.Tests.Kernels.Transpose;
 
 [Trait("Category", "Kernels")]
 [Collection("KernelConfig")]
