@@ -16,7 +16,7 @@ public sealed partial class Study
         StudyId = studyId;
         Name = storage.GetStudyName(studyId);
         Directions = storage.GetStudyDirections(studyId).ToArray();
-        Sampler = sampler ?? new RandomSampler();
+        Sampler = sampler ?? new TpeSampler();
         Pruner = pruner ?? (Directions.Count > 1 ? new NopPruner() : new MedianPruner());
         _heartbeat = heartbeat;
     }

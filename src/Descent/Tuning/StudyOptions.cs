@@ -9,7 +9,7 @@ public sealed record StudyOptions
     /// <summary>Where trials live; null uses a fresh <see cref="InMemoryStorage"/>.</summary>
     public IStudyStorage? Storage { get; init; }
 
-    /// <summary>The sampler; null uses <see cref="RandomSampler"/>.</summary>
+    /// <summary>The sampler; null uses <see cref="TpeSampler"/> with default options.</summary>
     public ISampler? Sampler { get; init; }
 
     /// <summary>The pruner; null uses <see cref="MedianPruner"/> for single-objective and <see cref="NopPruner"/> for multi-objective studies.</summary>
