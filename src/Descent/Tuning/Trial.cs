@@ -181,6 +181,8 @@ public sealed class Trial
             _relativeParams = _relativeSpace.Count == 0
                 ? new Dictionary<string, double>()
                 : Study.Sampler.SampleRelative(Study, _frozen, _relativeSpace);
+            // The sampler may have published attributes (TPE's constant liar shares its relative sample).
+            if (_relativeSpace.Count > 0) _frozen = Study.Storage.GetTrial(TrialId);
         }
         if (!_relativeParams.TryGetValue(name, out var v)) return false;
         // Optuna's _is_relative_param: the relative value is used when its distribution is compatible

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Descent.Tuning;
@@ -34,6 +35,7 @@ public sealed class TuningRandom
     }
 
     /// <summary>Next 64 uniformly random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong NextUInt64()
     {
         ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
@@ -102,6 +104,7 @@ public sealed class TuningRandom
     }
 
     /// <summary>Index drawn with probability proportional to <paramref name="weights"/> (non-negative, positive sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int NextWeighted(ReadOnlySpan<double> weights)
     {
         double total = 0;

@@ -16,6 +16,24 @@ internal sealed class TpeObservationCache
     {
         public List<double> Values { get; } = [];
         public List<byte> States { get; } = [];
+
+        // Numbers of the trials holding the parameter, ascending by (value, number): kept sorted by
+        // insertion so estimators need not sort a thousand observations per sample.
+        public List<int> Sorted { get; } = [];
+
+        public void InsertSorted(int number)
+        {
+            double v = Values[number];
+            int lo = 0, hi = Sorted.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                double w = Values[Sorted[mid]];
+                if (w < v || (w == v && Sorted[mid] < number)) lo = mid + 1;
+                else hi = mid;
+            }
+            Sorted.Insert(lo, number);
+        }
     }
 
     /// <summary>The value of <paramref name="name"/> in <paramref name="trial"/>, cached when the trial is finished.</summary>
@@ -36,8 +54,25 @@ internal sealed class TpeObservationCache
             bool has = trial.InternalParams.TryGetValue(name, out var v);
             col.States[i] = has ? Present : Absent;
             col.Values[i] = v;
+            if (has && !double.IsNaN(v)) col.InsertSorted(i);
         }
         value = col.Values[i];
         return col.States[i] == Present;
+    }
+
+    /// <summary>
+    /// Ascending order of a column of observations drawn from finished trials, from the cached sorted
+    /// list: <paramref name="rowOfNumber"/> maps a trial number to its row (−1 when absent). Every row must
+    /// come from a finished trial already passed to <see cref="TryGet"/>.
+    /// </summary>
+    public int[] SortedRows(string name, int[] rowOfNumber, int rows)
+    {
+        var order = new int[rows];
+        int k = 0;
+        if (_columns.TryGetValue(name, out var col))
+            foreach (var number in col.Sorted)
+                if (number < rowOfNumber.Length && rowOfNumber[number] >= 0) order[k++] = rowOfNumber[number];
+        if (k != rows) throw new InvalidOperationException($"the observation cache of {name} is missing {rows - k} rows");
+        return order;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Descent.Tuning;
 
 /// <summary>
@@ -123,18 +124,22 @@ public sealed class TpeSampler : ISampler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Dictionary<string, double> Sample(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> space)
     {
         var directions = study.Directions;
         var (below, above) = Split(study, trial);
         var names = space.Keys.ToArray();
         var dists = names.Select(k => space[k]).ToArray();
-        var (obsBelow, nBelow) = Observations(study.StudyId, below, names, dists);
-        var (obsAbove, nAbove) = Observations(study.StudyId, above, names, dists);
+        var (obsBelow, nBelow, _) = Observations(study.StudyId, below, names, dists);
+        var (obsAbove, nAbove, rowOfNumber) = Observations(study.StudyId, above, names, dists);
+        // The many "above" observations come pre-sorted from the cache when they are all finished trials.
+        int[][]? aboveOrder = rowOfNumber is null ? null
+            : names.Select((name, d) => dists[d] is CategoricalDistribution ? [] : _cache.SortedRows(name, rowOfNumber, nAbove)).ToArray();
         // Multi-objective TPE weighs the good trials equally (Optuna's MOTPE).
         double[]? belowWeights = directions.Count > 1 ? Enumerable.Repeat(1.0, nBelow).ToArray() : null;
         var l = new ParzenEstimator(dists, obsBelow, nBelow, _options, belowWeights);
-        var g = new ParzenEstimator(dists, obsAbove, nAbove, _options, null);
+        var g = new ParzenEstimator(dists, obsAbove, nAbove, _options, null, aboveOrder);
 
         var candidates = l.Sample(_rng, _options.NEiCandidates);
         var ll = l.LogPdf(candidates);
@@ -170,10 +175,16 @@ public sealed class TpeSampler : ISampler
     // Internal values of the trials that hold every parameter in names (inside the requested range: a
     // dynamic range may have excluded old values), column by column. A running trial contributes what it
     // has suggested plus its published relative sample (constant liar, multivariate).
-    private (double[][] Columns, int Count) Observations(long studyId, List<FrozenTrial> trials, string[] names, Distribution[] dists)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Also returns, when every contributing trial is finished, the row of each trial number (−1 if none).
+    private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(long studyId, List<FrozenTrial> trials, string[] names, Distribution[] dists)
     {
         var cols = new double[names.Length][];
         for (int d = 0; d < names.Length; d++) cols[d] = new double[trials.Count];
+        int maxNumber = -1;
+        foreach (var t in trials) maxNumber = Math.Max(maxNumber, t.Number);
+        int[]? rowOfNumber = new int[maxNumber + 1];
+        Array.Fill(rowOfNumber, -1);
         int n = 0;
         foreach (var t in trials)
         {
@@ -187,9 +198,15 @@ public sealed class TpeSampler : ISampler
                 else { all = false; continue; }
                 all = InRange(dists[d], v);
             }
-            if (all) n++;
+            if (!all) continue;
+            if (rowOfNumber is not null)
+            {
+                if (t.State.IsFinished()) rowOfNumber[t.Number] = n;
+                else rowOfNumber = null;
+            }
+            n++;
         }
-        return (cols, n);
+        return (cols, n, rowOfNumber);
     }
 
     private static bool InRange(Distribution d, double v) => d switch

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Descent.Tuning;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace Descent.Tuning;
 /// </summary>
 internal static class TpeSplit
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (List<FrozenTrial> Below, List<FrozenTrial> Above) Split(IReadOnlyList<StudyDirection> directions, List<FrozenTrial> trials, int nBelow)
     {
         var complete = new List<FrozenTrial>();
@@ -37,6 +39,7 @@ internal static class TpeSplit
 
     // The nBelow best complete trials (ties: lower number first, as Python's stable sort), found with a
     // bounded insertion list in O(n·γ) instead of sorting all n: γ ≤ 25 by default and n reaches thousands.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (List<FrozenTrial>, List<FrozenTrial>) SplitSingle(List<FrozenTrial> complete, StudyDirection direction, int nBelow)
     {
         int nb = Math.Min(nBelow, complete.Count);
