@@ -11,7 +11,7 @@ public sealed class GroupDecomposedSearchSpace
     private readonly bool _includePruned;
     private readonly HashSet<long> _seen = [];
     private List<Dictionary<string, Distribution>> _groups = [];
-    private long? _studyId;
+    private (IStudyStorage Storage, long StudyId)? _owner;
 
     /// <summary>Creates the calculator; <paramref name="includePruned"/> also folds in pruned trials.</summary>
     public GroupDecomposedSearchSpace(bool includePruned = false) => _includePruned = includePruned;
@@ -19,8 +19,8 @@ public sealed class GroupDecomposedSearchSpace
     /// <summary>The current groups, each ordered by parameter name; groups in order of first appearance.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, Distribution>> Calculate(Study study)
     {
-        if (_studyId is null) _studyId = study.StudyId;
-        else if (_studyId != study.StudyId) throw new ArgumentException("a GroupDecomposedSearchSpace serves a single study", nameof(study));
+        if (_owner is null) _owner = (study.Storage, study.StudyId);
+        else if (!ReferenceEquals(_owner.Value.Storage, study.Storage) || _owner.Value.StudyId != study.StudyId) throw new ArgumentException("a GroupDecomposedSearchSpace serves a single study", nameof(study));
 
         var states = _includePruned ? new[] { TrialState.Complete, TrialState.Pruned } : [TrialState.Complete];
         foreach (var t in study.GetTrials(states))

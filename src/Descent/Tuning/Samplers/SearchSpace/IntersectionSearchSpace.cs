@@ -10,7 +10,7 @@ public sealed class IntersectionSearchSpace
     private readonly bool _includePruned;
     private Dictionary<string, Distribution>? _space;
     private int _cachedTrialNumber = -1;
-    private long? _studyId;
+    private (IStudyStorage Storage, long StudyId)? _owner;
 
     /// <summary>Creates the calculator; <paramref name="includePruned"/> also intersects with pruned trials.</summary>
     public IntersectionSearchSpace(bool includePruned = false) => _includePruned = includePruned;
@@ -19,8 +19,8 @@ public sealed class IntersectionSearchSpace
     /// <exception cref="ArgumentException">Called with a different study than before.</exception>
     public IReadOnlyDictionary<string, Distribution> Calculate(Study study)
     {
-        if (_studyId is null) _studyId = study.StudyId;
-        else if (_studyId != study.StudyId) throw new ArgumentException("an IntersectionSearchSpace serves a single study", nameof(study));
+        if (_owner is null) _owner = (study.Storage, study.StudyId);
+        else if (!ReferenceEquals(_owner.Value.Storage, study.Storage) || _owner.Value.StudyId != study.StudyId) throw new ArgumentException("an IntersectionSearchSpace serves a single study", nameof(study));
 
         var trials = study.Trials;
         int next = -1;

@@ -10,7 +10,7 @@ internal sealed class TpeObservationCache
     private const byte Unknown = 0, Absent = 1, Present = 2;
 
     private readonly Dictionary<string, Column> _columns = new(StringComparer.Ordinal);
-    private long _studyId = long.MinValue;
+    private (IStudyStorage? Storage, long StudyId) _owner = (null, -1);
 
     private sealed class Column
     {
@@ -37,14 +37,14 @@ internal sealed class TpeObservationCache
     }
 
     /// <summary>The value of <paramref name="name"/> in <paramref name="trial"/>, cached when the trial is finished.</summary>
-    public bool TryGet(long studyId, FrozenTrial trial, string name, out double value)
+    public bool TryGet(Study study, FrozenTrial trial, string name, out double value)
     {
         if (!trial.State.IsFinished()) return trial.InternalParams.TryGetValue(name, out value);
-        if (studyId != _studyId)
+        if (!ReferenceEquals(study.Storage, _owner.Storage) || study.StudyId != _owner.StudyId)
         {
             // A sampler reused for another study: numbers mean other trials now.
             _columns.Clear();
-            _studyId = studyId;
+            _owner = (study.Storage, study.StudyId);
         }
         if (!_columns.TryGetValue(name, out var col)) _columns[name] = col = new Column();
         int i = trial.Number;

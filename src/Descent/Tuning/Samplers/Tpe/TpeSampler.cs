@@ -27,7 +27,7 @@ public sealed class TpeSampler : ISampler
     private readonly GroupDecomposedSearchSpace? _groups;
     private readonly TpeObservationCache _cache = new();
     private IReadOnlyList<IReadOnlyDictionary<string, Distribution>> _currentGroups = [];
-    private (long StudyId, long TrialId, int Finished, List<FrozenTrial> Below, List<FrozenTrial> Above)? _split;
+    private (IStudyStorage Storage, long StudyId, long TrialId, int Finished, List<FrozenTrial> Below, List<FrozenTrial> Above)? _split;
 
     /// <summary>Creates a TPE sampler with Optuna's default settings.</summary>
     public TpeSampler(long? seed = null) : this(new TpeOptions { Seed = seed }) { }
@@ -131,8 +131,8 @@ public sealed class TpeSampler : ISampler
         var (below, above) = Split(study, trial);
         var names = space.Keys.ToArray();
         var dists = names.Select(k => space[k]).ToArray();
-        var (obsBelow, nBelow, _) = Observations(study.StudyId, below, names, dists);
-        var (obsAbove, nAbove, rowOfNumber) = Observations(study.StudyId, above, names, dists);
+        var (obsBelow, nBelow, _) = Observations(study, below, names, dists);
+        var (obsAbove, nAbove, rowOfNumber) = Observations(study, above, names, dists);
         // The many "above" observations come pre-sorted from the cache when they are all finished trials.
         int[][]? aboveOrder = rowOfNumber is null ? null
             : names.Select((name, d) => dists[d] is CategoricalDistribution ? [] : _cache.SortedRows(name, rowOfNumber, nAbove)).ToArray();
@@ -158,7 +158,7 @@ public sealed class TpeSampler : ISampler
     // reused while the count is unchanged: a univariate trial samples each parameter from the same split.
     private (List<FrozenTrial> Below, List<FrozenTrial> Above) Split(Study study, FrozenTrial trial)
     {
-        if (!_options.ConstantLiar && _split is { } c && c.StudyId == study.StudyId && c.TrialId == trial.TrialId
+        if (!_options.ConstantLiar && _split is { } c && ReferenceEquals(c.Storage, study.Storage) && c.StudyId == study.StudyId && c.TrialId == trial.TrialId
             && c.Finished == study.Storage.GetTrialCount(study.StudyId, Finished))
             return (c.Below, c.Above);
         var trials = study.GetTrials(_options.ConstantLiar ? FinishedOrRunning : Finished)
@@ -168,7 +168,7 @@ public sealed class TpeSampler : ISampler
         var directions = study.Directions;
         var gamma = _options.Gamma ?? (directions.Count == 1 ? DefaultGamma : static x => (int)Math.Ceiling(0.1 * x));
         var (below, above) = TpeSplit.Split(directions, trials, gamma(n));
-        _split = (study.StudyId, trial.TrialId, n, below, above);
+        _split = (study.Storage, study.StudyId, trial.TrialId, n, below, above);
         return (below, above);
     }
 
@@ -177,7 +177,7 @@ public sealed class TpeSampler : ISampler
     // has suggested plus its published relative sample (constant liar, multivariate).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     // Also returns, when every contributing trial is finished, the row of each trial number (−1 if none).
-    private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(long studyId, List<FrozenTrial> trials, string[] names, Distribution[] dists)
+    private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(Study study, List<FrozenTrial> trials, string[] names, Distribution[] dists)
     {
         var cols = new double[names.Length][];
         for (int d = 0; d < names.Length; d++) cols[d] = new double[trials.Count];
@@ -193,7 +193,7 @@ public sealed class TpeSampler : ISampler
             bool all = true;
             for (int d = 0; d < names.Length && all; d++)
             {
-                if (_cache.TryGet(studyId, t, names[d], out var v)) cols[d][n] = v;
+                if (_cache.TryGet(study, t, names[d], out var v)) cols[d][n] = v;
                 else if (relative is not null && relative.TryGetValue(names[d], out var rv) && rv is double dv) cols[d][n] = v = dv;
                 else { all = false; continue; }
                 all = InRange(dists[d], v);
