@@ -79,10 +79,12 @@ public sealed partial class Study
     private FrozenTrial TellCore(long trialId, TrialState state, IReadOnlyList<double>? values, string? failReason, bool skipIfFinished)
     {
         var frozen = Storage.GetTrial(trialId);
-        if (frozen.State != TrialState.Running)
+        if (frozen.State == TrialState.Waiting)
+            throw new InvalidOperationException($"trial #{frozen.Number} is Waiting; Ask claims it before it can be told");
+        if (frozen.State.IsFinished())
         {
-            if (skipIfFinished && frozen.State.IsFinished()) return frozen;
-            throw new TrialFinishedException($"trial #{frozen.Number} is {frozen.State}; only a Running trial can be told");
+            if (skipIfFinished) return frozen;
+            throw new TrialFinishedException($"trial #{frozen.Number} is already {frozen.State}");
         }
         switch (state)
         {

@@ -35,6 +35,8 @@ public class AskTellTests
         study.Tell(a.Number, TrialState.Failed);
         Assert.Equal([TrialState.Failed, TrialState.Complete], study.Trials.Select(t => t.State));
         Assert.Throws<ArgumentException>(() => study.Tell(study.Ask(), TrialState.Complete));
+        study.EnqueueTrial(new Dictionary<string, object?>());
+        Assert.Throws<InvalidOperationException>(() => study.Tell(study.Trials[^1].Number, 1.0)); // Waiting
     }
 
     [Fact]

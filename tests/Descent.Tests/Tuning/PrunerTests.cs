@@ -114,11 +114,11 @@ public class PrunerTests
 
         var auto = NewStudy(new SuccessiveHalvingPruner(reductionFactor: 2));
         Assert.False(Running(auto, 0, 5, 5, 5, 5).ShouldPrune()); // no complete trial: min resource unknown
-        AddComplete(auto, Enumerable.Repeat(1.0, 400).ToArray()); // last step 399 → min resource 3
-        Assert.False(Running(auto, 9, 9, 9).ShouldPrune());   // step 2 < 3
-        var first = Running(auto, 9, 9, 9, 1.0);
+        AddComplete(auto, Enumerable.Repeat(1.0, 300).ToArray()); // last step 299 → min resource 2
+        Assert.False(Running(auto, 9, 9).ShouldPrune());      // step 1 < 2
+        var first = Running(auto, 9, 9, 1.0);
         Assert.False(first.ShouldPrune());
-        Assert.True(Running(auto, 9, 9, 9, 2.0).ShouldPrune());
+        Assert.True(Running(auto, 9, 9, 2.0).ShouldPrune());
         Assert.Throws<ArgumentException>(() => new SuccessiveHalvingPruner(bootstrapCount: 1));
     }
 

@@ -161,6 +161,34 @@ public class TpeSamplerTests
     }
 
     [Fact]
+    public void MultiObjectiveTpeBeatsRandomOnZdt1()
+    {
+        // ZDT1 with 5 variables; hypervolume of the front against the reference point (1.1, 11).
+        static double[] Zdt1(Trial t)
+        {
+            double x = t.SuggestFloat("x", 0, 1);
+            double g = 1 + 9 * Enumerable.Range(0, 4).Average(i => t.SuggestFloat("y" + i, 0, 1));
+            return [x, g * (1 - Math.Sqrt(x / g))];
+        }
+        static double Hypervolume(Func<long, ISampler> sampler, long seed)
+        {
+            var study = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], Sampler = sampler(seed) });
+            study.Optimize(Zdt1, nTrials: 100);
+            double hv = 0, previous = 11;
+            foreach (var v in study.BestTrials.Select(t => t.Values!).Where(v => v[0] < 1.1 && v[1] < 11).OrderBy(v => v[0]))
+            {
+                if (v[1] >= previous) continue;
+                hv += (1.1 - v[0]) * (previous - v[1]);
+                previous = v[1];
+            }
+            return hv;
+        }
+        var tpe = Enumerable.Range(0, 3).Select(s => Hypervolume(x => new TpeSampler(x), s)).Order().ToArray();
+        var random = Enumerable.Range(0, 3).Select(s => Hypervolume(x => new RandomSampler(x), s)).Order().ToArray();
+        Assert.True(tpe[1] > random[1], $"TPE hypervolume {tpe[1]} vs random {random[1]}");
+    }
+
+    [Fact]
     public void InvalidOptionsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { Group = true }));
