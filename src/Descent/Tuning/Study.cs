@@ -152,6 +152,26 @@ public sealed partial class Study
         Storage.CreateTrial(StudyId, template);
     }
 
+    /// <summary>
+    /// Adds a finished trial built elsewhere (Optuna's <c>add_trial</c>), e.g. results known before the study
+    /// or copied from another study. Its number and id are assigned here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The trial is not finished, a Complete trial lacks one finite value per
+    /// objective, or a parameter lies outside its distribution.</exception>
+    public FrozenTrial AddTrial(FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!trial.State.IsFinished()) throw new ArgumentException($"only finished trials can be added, got {trial.State}", nameof(trial));
+        if (trial.State == TrialState.Complete && !trial.HasFiniteValues(Directions.Count))
+            throw new ArgumentException($"a Complete trial needs {Directions.Count} finite value(s)", nameof(trial));
+        foreach (var (name, v) in trial.InternalParams)
+        {
+            if (!trial.Distributions.TryGetValue(name, out var d)) throw new ArgumentException($"{name}: no distribution", nameof(trial));
+            if (!d.Contains(v)) throw new ArgumentException($"{name}: value {v} is outside {d}", nameof(trial));
+        }
+        return Storage.GetTrial(Storage.CreateTrial(StudyId, trial).TrialId);
+    }
+
     /// <summary>Asks running <see cref="Optimize(Func{Trial, double}, int?, TimeSpan?, int, IReadOnlyCollection{Type}?, IReadOnlyList{Action{Study, FrozenTrial}}?)"/> loops to start no new trial; running trials finish.</summary>
     public void Stop() => _stopRequested = true;
 

@@ -157,6 +157,35 @@ public class AskTellTests
     }
 
     [Fact]
+    public void AddTrialImportsFinishedTrialsThatSamplersThenUse()
+    {
+        var study = NewStudy(sampler: new TpeSampler(new TpeOptions { Seed = 1, NStartupTrials = 5 }));
+        var dist = new FloatDistribution(-10, 10);
+        for (int i = 0; i < 20; i++)
+        {
+            double x = -10 + i;
+            study.AddTrial(new FrozenTrial
+            {
+                State = TrialState.Complete,
+                Values = [Math.Abs(x - 3)],
+                InternalParams = new Dictionary<string, double> { ["x"] = x },
+                Distributions = new Dictionary<string, Distribution> { ["x"] = dist },
+            });
+        }
+        Assert.Equal(13, study.BestTrial.Number);
+        var next = study.Ask();
+        Assert.InRange(next.SuggestFloat("x", -10, 10), -2.0, 8.0); // TPE already knows the good region
+        Assert.Throws<ArgumentException>(() => study.AddTrial(new FrozenTrial { State = TrialState.Running }));
+        Assert.Throws<ArgumentException>(() => study.AddTrial(new FrozenTrial { State = TrialState.Complete, Values = [double.NaN] }));
+        Assert.Throws<ArgumentException>(() => study.AddTrial(new FrozenTrial
+        {
+            State = TrialState.Failed,
+            InternalParams = new Dictionary<string, double> { ["x"] = 11 },
+            Distributions = new Dictionary<string, Distribution> { ["x"] = dist },
+        }));
+    }
+
+    [Fact]
     public void ParameterKindIsFixedAcrossTheStudy()
     {
         var study = NewStudy();

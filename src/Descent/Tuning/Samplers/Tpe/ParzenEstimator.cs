@@ -96,8 +96,8 @@ internal sealed class ParzenEstimator
     }
 
     // log Σ exp(v_k), vectorized. The max term is 1 and a term below e^-50 ≈ 2e-22 cannot change the sum
-    // at double precision even over 10⁴ kernels, so differences are clamped at −50: that bounds the
-    // exponent range of the polynomial exp below and keeps it off any underflow path.
+    // at double precision even over 10⁴ kernels, so such terms are dropped: that bounds the exponent range
+    // of the polynomial exp below and lets whole vectors of far-away kernels be skipped.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogSumExp(double[] values)
     {
@@ -120,10 +120,15 @@ internal sealed class ParzenEstimator
             var vm = new Vector<double>(max);
             var floor = new Vector<double>(-50.0);
             for (; k <= n - Vector<double>.Count; k += Vector<double>.Count)
-                vsum += ExpNonPositive(Vector.Max(new Vector<double>(values, k) - vm, floor));
+            {
+                var d = new Vector<double>(values, k) - vm;
+                // Most kernels of a large estimator are far from the point: skip whole vectors of them.
+                if (Vector.LessThanOrEqualAll(d, floor)) continue;
+                vsum += Vector.ConditionalSelect(Vector.GreaterThan(d, floor), ExpNonPositive(Vector.Max(d, floor)), Vector<double>.Zero);
+            }
             sum = Vector.Sum(vsum);
         }
-        for (; k < n; k++) sum += Math.Exp(Math.Max(values[k] - max, -50.0));
+        for (; k < n; k++) if (values[k] - max > -50.0) sum += Math.Exp(values[k] - max);
         return max + Math.Log(sum);
     }
 
