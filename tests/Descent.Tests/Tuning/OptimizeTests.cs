@@ -145,10 +145,33 @@ public class OptimizeTests
         Assert.Throws<TrialFinishedException>(() => study.Tell(again, 1.0));
     }
 
+    [Fact]
+    public void RunningTrialsKeepBeatingWhileTheObjectiveRuns()
+    {
+        var clock = new ManualClock();
+        var storage = new InMemoryStorage(clock);
+        var study = Study.Create(new StudyOptions { Storage = storage, Sampler = new RandomSampler(0), Heartbeat = new HeartbeatOptions(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(30)) });
+        bool sawFreshBeat = true;
+        study.Optimize(t =>
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                clock.Advance(TimeSpan.FromSeconds(40)); // older than the grace period...
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                // ...until the heartbeat timer records a beat at the new time.
+                while (storage.GetStaleTrialIds(study.StudyId, TimeSpan.FromSeconds(30)).Count > 0 && DateTime.UtcNow < deadline) Thread.Sleep(2);
+                sawFreshBeat &= storage.GetStaleTrialIds(study.StudyId, TimeSpan.FromSeconds(30)).Count == 0;
+            }
+            return 1.0;
+        }, nTrials: 1);
+        Assert.True(sawFreshBeat);
+        Assert.Equal(TrialState.Complete, study.Trials[0].State);
+    }
+
     internal sealed class ManualClock : TimeProvider
     {
-        private DateTimeOffset _now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
+        private long _ticks = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

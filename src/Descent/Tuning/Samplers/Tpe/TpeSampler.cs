@@ -174,9 +174,9 @@ public sealed class TpeSampler : ISampler
 
     // Internal values of the trials that hold every parameter in names (inside the requested range: a
     // dynamic range may have excluded old values), column by column. A running trial contributes what it
-    // has suggested plus its published relative sample (constant liar, multivariate).
+    // has suggested plus its published relative sample (constant liar, multivariate). Also returns, when
+    // every contributing trial is finished, the row of each trial number (−1 if none).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    // Also returns, when every contributing trial is finished, the row of each trial number (−1 if none).
     private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(Study study, List<FrozenTrial> trials, string[] names, Distribution[] dists)
     {
         var cols = new double[names.Length][];
@@ -194,7 +194,8 @@ public sealed class TpeSampler : ISampler
             for (int d = 0; d < names.Length && all; d++)
             {
                 if (_cache.TryGet(study, t, names[d], out var v)) cols[d][n] = v;
-                else if (relative is not null && relative.TryGetValue(names[d], out var rv) && rv is double dv) cols[d][n] = v = dv;
+                else if (relative is not null && relative.TryGetValue(names[d], out var rv) && rv is double or long)
+                    cols[d][n] = v = Convert.ToDouble(rv, System.Globalization.CultureInfo.InvariantCulture); // a JSON store may return 3.0 as 3
                 else { all = false; continue; }
                 all = InRange(dists[d], v);
             }
