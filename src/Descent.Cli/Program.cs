@@ -5,6 +5,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["bench", "gemm", ..])
+            return Bench.GemmBench.Run(args[2..]);
         Console.WriteLine("descent: no verbs yet");
         return args.Length == 0 ? 0 : 1;
     }

@@ -4,7 +4,7 @@ using Descent.Kernels;
 namespace Descent.Tests.Kernels;
 
 /// <summary>
-/// Every (m, n, k) from a set of awkward sizes 1..67 (tile edges, vector edges, KC/MC edges), for each
+/// Half of all (m, n, k) from a set of awkward sizes 1..67 (tile edges, vector edges, KC/MC edges), for each
 /// element type and SIMD level. Each triple gets one combination of transpose flags, alpha/beta, stride
 /// padding and thread count, chosen so every combination is hit many times across the sweep.
 /// </summary>
@@ -43,10 +43,14 @@ public class GemmShapeTests
     private static void Sweep<T>(SimdLevel level) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int index = 0;
-        foreach (int m in Sizes)
-            foreach (int n in Sizes)
-                foreach (int k in Sizes)
+        for (int im = 0; im < Sizes.Length; im++)
+            for (int jn = 0; jn < Sizes.Length; jn++)
+                for (int pk = 0; pk < Sizes.Length; pk++)
                 {
+                    // Half of the triples, chosen so every (m, n), (m, k) and (n, k) pair still occurs 8 times.
+                    if ((im + jn + pk) % 2 != 0)
+                        continue;
+                    int m = Sizes[im], n = Sizes[jn], k = Sizes[pk];
                     int h = index++;
                     // Cycle each option at a different period so all pairs of options co-occur.
                     bool transA = (h & 1) != 0, transB = (h & 2) != 0;

@@ -24,15 +24,17 @@ internal static class GemmValidation
     private static void Matrix(string span, string strideName, string matrix, int rows, int cols, int stride,
         int length, string? flag)
     {
-        string shape = $"{matrix} is {rows}×{cols}" + (flag is null ? "" : $" ({flag} is set)");
         if (stride < cols)
             throw new ArgumentOutOfRangeException(strideName, stride,
-                $"{strideName} ({stride}) must be at least the row length of the stored matrix: {shape}.");
+                $"{strideName} ({stride}) must be at least the row length of the stored matrix: {Shape()}.");
         if (rows == 0 || cols == 0)
             return;
         long needed = (long)(rows - 1) * stride + cols;
         if (length < needed)
             throw new ArgumentException(
-                $"{span} has {length} elements, but {shape} with {strideName} {stride} needs at least {needed}.", span);
+                $"{span} has {length} elements, but {Shape()} with {strideName} {stride} needs at least {needed}.", span);
+
+        // Built only when throwing: the success path must not allocate.
+        string Shape() => $"{matrix} is {rows}×{cols}" + (flag is null ? "" : $" ({flag} is set)");
     }
 }
