@@ -12,13 +12,28 @@ internal static class GemmBlocking
     /// 6-row A sliver keeps the sliver (6·KC elements) in L1 next to the streamed B rows, and a KC×NR B panel
     /// (64 KiB) in L2 (Goto and van de Geijn 2008, §6: KC is chosen so the B panel occupies about half of L2).
     /// </summary>
-    public static int KcMax<T>() => typeof(T) == typeof(float) ? 256 : 128;
+    public static int KcMax<T>() => typeof(T) == typeof(float) ? KcF : KcD;
 
     /// <summary>Rows of C per A block (MC): a multiple of every family's MR (6 and 4).</summary>
-    public const int Mc = 96;
+    public static int Mc { get; } = Env("DESCENT_GEMM_MC", 96);
 
     /// <summary>Columns of C per packed B block (NC). NC·KC floats = 1 MiB: the L2 of one Zen 5 core.</summary>
-    public const int Nc = 1024;
+    public static int Nc { get; } = Env("DESCENT_GEMM_NC", 1024);
+
+    private static readonly int PackAMode = Env("DESCENT_GEMM_PACKA", 2);
+    private static readonly int KcF = Env("DESCENT_GEMM_KC", 256);
+    private static readonly int KcD = Env("DESCENT_GEMM_KCD", 128);
+
+    private static int Env(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : fallback;
+
+    /// <summary>Whether a task copies its A blocks (see <see cref="GemmPackA{T}"/>).</summary>
+    public static bool PackA(bool transA, nint lda, int taskColumns) => PackAMode switch
+    {
+        0 => false,
+        1 => true,
+        _ => taskColumns >= 256 && (transA ? lda >= 256 : lda % 256 == 0),
+    };
 
     /// <summary>
     /// Below this many flops (2·m·n·k) a call stays on the calling thread: waking a worker costs more.

@@ -58,6 +58,9 @@ internal static unsafe class GemmDriver<T, TK>
         int kcBlock = GemmBlocking.Kc<T>(g.K);
         int ncMax = Math.Min(GemmBlocking.Nc, (j1 - j0 + nr - 1) / nr * nr);
         T* packed = GemmBuffers<T>.PackB(kcBlock * ncMax);
+        int mcMax = GemmBlocking.Mc;
+        bool packA = GemmBlocking.PackA(g.TransA, g.Lda, j1 - j0);
+        T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
         T* tile = stackalloc T[TK.Mr * nr];   // scratch for tiles whose last vector is partial
         nint rsa = g.RowStrideA, csa = g.ColStrideA, ldc = g.Ldc;
 
@@ -71,9 +74,15 @@ internal static unsafe class GemmDriver<T, TK>
                 T beta = pc == 0 ? g.Beta : T.One;
                 GemmPackB<T>.Pack(TK.Level, lanes, nr, g.TransB, kc, nc, g.BAt(pc, jc), g.Ldb, packed);
 
-                for (int ic = i0; ic < i1; ic += GemmBlocking.Mc)
+                for (int ic = i0; ic < i1; ic += mcMax)
                 {
-                    int mc = Math.Min(GemmBlocking.Mc, i1 - ic);
+                    int mc = Math.Min(mcMax, i1 - ic);
+                    T* aBlock = g.AAt(ic, pc);
+                    if (packA)
+                    {
+                        (rsa, csa) = GemmPackA<T>.Pack(TK.Level, g.TransA, mc, kc, aBlock, g.Lda, aCopy);
+                        aBlock = aCopy;
+                    }
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int w = Math.Min(nr, nc - jr);
@@ -83,7 +92,7 @@ internal static unsafe class GemmDriver<T, TK>
                         for (int ir = 0; ir < mc; ir += TK.Mr)
                         {
                             int rows = Math.Min(TK.Mr, mc - ir);
-                            T* a = g.AAt(ic + ir, pc);
+                            T* a = aBlock + ir * rsa;
                             T* c = cBlock + ir * ldc;
                             if (w == vectors * lanes)
                             {
