@@ -61,7 +61,10 @@ internal static unsafe class GemmDriver<T, TK>
         int mcMax = GemmBlocking.Mc;
         bool packA = GemmBlocking.PackA(g.TransA, g.Lda, j1 - j0);
         T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
-        T* tile = stackalloc T[TK.Mr * nr];   // scratch for tiles whose last vector is partial
+        int tileElements = 0;
+        for (int v = 1; v <= TK.MaxVectors; v++)
+            tileElements = Math.Max(tileElements, TK.RowsFor(v) * v * lanes);
+        T* tile = stackalloc T[tileElements];   // scratch for tiles whose last vector is partial
         nint rsa = g.RowStrideA, csa = g.ColStrideA, ldc = g.Ldc;
 
         for (int jc = j0; jc < j1; jc += ncMax)
@@ -89,9 +92,10 @@ internal static unsafe class GemmDriver<T, TK>
                         int vectors = (w + lanes - 1) / lanes;
                         T* panel = packed + (nint)jr * kc;
                         T* cBlock = g.C + ic * ldc + jc + jr;
-                        for (int ir = 0; ir < mc; ir += TK.Mr)
+                        int tileRows = TK.RowsFor(vectors);
+                        for (int ir = 0; ir < mc; ir += tileRows)
                         {
-                            int rows = Math.Min(TK.Mr, mc - ir);
+                            int rows = Math.Min(tileRows, mc - ir);
                             T* a = aBlock + ir * rsa;
                             T* c = cBlock + ir * ldc;
                             if (w == vectors * lanes)
@@ -100,8 +104,9 @@ internal static unsafe class GemmDriver<T, TK>
                             }
                             else
                             {
-                                TK.Tile(rows, vectors, kc, a, rsa, csa, panel, tile, nr, T.One, T.Zero);
-                                GemmEdge<T>.Merge(rows, w, tile, nr, c, ldc, g.Alpha, beta);
+                                int ldt = vectors * lanes;
+                                TK.Tile(rows, vectors, kc, a, rsa, csa, panel, tile, ldt, T.One, T.Zero);
+                                GemmEdge<T>.Merge(rows, w, tile, ldt, c, ldc, g.Alpha, beta);
                             }
                         }
                     }

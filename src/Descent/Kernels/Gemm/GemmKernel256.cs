@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
@@ -20,6 +21,8 @@ internal readonly unsafe struct GemmKernel256<T> : IGemmKernel<T> where T : unma
     public static int MaxVectors => 2;
 
     public static SimdLevel Level => SimdLevel.Vector256;
+
+    public static int RowsFor(int vectors) => 6;
 
     public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
     {
@@ -52,6 +55,13 @@ internal readonly unsafe struct GemmKernel256<T> : IGemmKernel<T> where T : unma
     {
         nint lanes = Vector256<T>.Count;
         nint step = TW.N * lanes;
+        if (Sse.IsSupported)
+        {
+            // Start pulling the C tile in now; it is only read after the k loop, and a miss there stalls.
+            for (int r = 0; r < TR.N; r++)
+                for (int v = 0; v < TW.N; v++)
+                    Sse.Prefetch0(c + r * ldc + v * lanes);
+        }
         Vector256<T> c00 = default, c01 = default;
         Vector256<T> c10 = default, c11 = default;
         Vector256<T> c20 = default, c21 = default;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
@@ -25,7 +26,25 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
 
     public static SimdLevel Level => SimdLevel.Vector512;
 
+    public static int RowsFor(int vectors) => vectors switch { 1 => 24, 2 => 12, _ => 6 };
+
     public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    {
+        if (rows == 24 && vectors == 1)
+        {
+            GemmKernel512Narrow<T>.Tile24x1(kc, a, rsa, csa, b, c, ldc, alpha, beta);
+            return;
+        }
+        if (rows == 12 && vectors == 2)
+        {
+            GemmKernel512Narrow<T>.Tile12x2(kc, a, rsa, csa, b, c, ldc, alpha, beta);
+            return;
+        }
+        for (; rows > 0; rows -= 6, a += 6 * rsa, c += 6 * ldc)
+            Slivers(Math.Min(rows, 6), vectors, kc, a, rsa, csa, b, c, ldc, alpha, beta);
+    }
+
+    private static void Slivers(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
     {
         switch (vectors)
         {
@@ -58,6 +77,13 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
     {
         nint lanes = Vector512<T>.Count;
         nint step = TW.N * lanes;
+        if (Sse.IsSupported)
+        {
+            // Start pulling the C tile in now; it is only read after the k loop, and a miss there stalls.
+            for (int r = 0; r < TR.N; r++)
+                for (int v = 0; v < TW.N; v++)
+                    Sse.Prefetch0(c + r * ldc + v * lanes);
+        }
         Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<T> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<T> c20 = default, c21 = default, c22 = default, c23 = default;

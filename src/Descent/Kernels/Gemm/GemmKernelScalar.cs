@@ -19,6 +19,8 @@ internal readonly unsafe struct GemmKernelScalar<T> : IGemmKernel<T> where T : u
 
     public static SimdLevel Level => SimdLevel.Scalar;
 
+    public static int RowsFor(int vectors) => Size;
+
     public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
     {
         T* acc = stackalloc T[Size * Size];

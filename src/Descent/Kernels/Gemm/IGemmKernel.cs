@@ -16,11 +16,17 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
     /// <summary>Vectors per tile row; NR = Lanes * MaxVectors.</summary>
     static abstract int MaxVectors { get; }
 
+    /// <summary>
+    /// Most rows one <see cref="Tile"/> call takes for a panel <paramref name="vectors"/> wide (at least
+    /// <see cref="Mr"/>): narrow panels use taller tiles to keep enough accumulators in flight.
+    /// </summary>
+    static abstract int RowsFor(int vectors);
+
     /// <summary>SIMD level the family's packing routines may use.</summary>
     static abstract SimdLevel Level { get; }
 
     /// <summary>
-    /// C[rows × vectors·Lanes] = alpha·(A·Bp) + beta·C, with beta == 0 meaning C is not read.
+    /// C[rows × vectors·Lanes] = alpha·(A·Bp) + beta·C for rows ≤ RowsFor(vectors), with beta == 0 meaning C is not read.
     /// A(i, p) = a[i·rsa + p·csa]; Bp is a packed panel whose row p holds vectors·Lanes elements.
     /// </summary>
     static abstract void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta);
