@@ -63,7 +63,7 @@ internal static unsafe class GemmDriver<T, TK>
         T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
         int tileElements = 0;
         for (int v = 1; v <= TK.MaxVectors; v++)
-            tileElements = Math.Max(tileElements, TK.RowsFor(v) * v * lanes);
+            tileElements = Math.Max(tileElements, TK.RowsFor(v, true) * v * lanes);
         T* tile = stackalloc T[tileElements];   // scratch for tiles whose last vector is partial
         nint rsa = g.RowStrideA, csa = g.ColStrideA, ldc = g.Ldc;
 
@@ -92,20 +92,20 @@ internal static unsafe class GemmDriver<T, TK>
                         int vectors = (w + lanes - 1) / lanes;
                         T* panel = packed + (nint)jr * kc;
                         T* cBlock = g.C + ic * ldc + jc + jr;
-                        int tileRows = TK.RowsFor(vectors);
+                        int tileRows = TK.RowsFor(vectors, rsa == 1);
                         for (int ir = 0; ir < mc; ir += tileRows)
                         {
                             int rows = Math.Min(tileRows, mc - ir);
                             T* a = aBlock + ir * rsa;
                             T* c = cBlock + ir * ldc;
-                            if (w == vectors * lanes)
+                            if (w == vectors * lanes || TK.MaskedTail)
                             {
-                                TK.Tile(rows, vectors, kc, a, rsa, csa, panel, c, ldc, g.Alpha, beta);
+                                TK.Tile(rows, vectors, w - (vectors - 1) * lanes, kc, a, rsa, csa, panel, c, ldc, g.Alpha, beta);
                             }
                             else
                             {
                                 int ldt = vectors * lanes;
-                                TK.Tile(rows, vectors, kc, a, rsa, csa, panel, tile, ldt, T.One, T.Zero);
+                                TK.Tile(rows, vectors, lanes, kc, a, rsa, csa, panel, tile, ldt, T.One, T.Zero);
                                 GemmEdge<T>.Merge(rows, w, tile, ldt, c, ldc, g.Alpha, beta);
                             }
                         }

@@ -22,9 +22,12 @@ internal readonly unsafe struct GemmKernel256<T> : IGemmKernel<T> where T : unma
 
     public static SimdLevel Level => SimdLevel.Vector256;
 
-    public static int RowsFor(int vectors) => 6;
+    public static int RowsFor(int vectors, bool unitRowStride) => 6;
 
-    public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    public static bool MaskedTail => false;
+
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+        T alpha, T beta)
     {
         switch (vectors)
         {

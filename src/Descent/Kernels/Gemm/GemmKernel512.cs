@@ -6,15 +6,17 @@ using System.Runtime.Intrinsics.X86;
 namespace Descent.Kernels;
 
 /// <summary>
-/// Vector512 FMA micro-kernel family: C tile += A(6 rows, read in place or packed) · packed B panel.
+/// Vector512 FMA micro-kernel family: C tile = alpha·(A sliver · packed B panel) + beta·C.
 /// </summary>
 /// <remarks>
 /// Register tile 6 rows × 4 zmm (6×64 floats, 6×32 doubles): 24 accumulators + 4 B vectors + 1 broadcast
 /// of the 32 zmm registers. Per k step it issues 4 vector loads of packed B, 6 broadcasts of A and 24 FMAs,
-/// so the two 512-bit FMA pipes of Zen 5 stay busy while the load ports have slack (BLIS "rv" kernels,
-/// Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015).
-/// Measured in L1 on Zen 5 it reaches the same ~224 GFLOP/s as a 12×32 tile, but needs only 6 A row pointers,
-/// which lets A be read in place (see <see cref="GemmDriver{T, TK}"/>).
+/// so the two 512-bit FMA pipes of Zen 5 stay busy while the load ports have slack (the BLIS "rv" shape:
+/// Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", TOMS 2015).
+/// In L1 on Zen 5 it runs at the same ~215 GFLOP/s as a 12×32 tile, but needs only 6 A row pointers, which
+/// lets A be read in place with any row/column stride (see <see cref="GemmDriver{T, TK}"/>).
+/// A last vector that is only partly inside C is loaded and stored with an AVX-512 lane mask, which
+/// neither reads nor writes the lanes outside, so no scratch tile is needed at the right edge.
 /// </remarks>
 internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -26,53 +28,66 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
 
     public static SimdLevel Level => SimdLevel.Vector512;
 
-    public static int RowsFor(int vectors) => vectors switch { 1 => 24, 2 => 12, _ => 6 };
+    public static bool MaskedTail => true;
 
-    public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    // Narrow panels get taller tiles (24 accumulators, see GemmKernel512Narrow). With a general row stride
+    // only the 12×1 shape fits its row pointers in the general registers.
+    public static int RowsFor(int vectors, bool unitRowStride) => vectors switch
     {
-        if (rows == 24 && vectors == 1)
+        1 => unitRowStride ? 24 : 12,
+        2 => unitRowStride ? 12 : 6,
+        _ => 6,
+    };
+
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+        T alpha, T beta)
+    {
+        bool partial = tail < Vector512<T>.Count;
+        var mask = partial ? GemmVector.TailMask<T>(tail) : default;
+        if (vectors == 1 && rows == 24 && rsa == 1)
+            GemmKernel512Narrow<T>.Tile24x1(kc, a, csa, b, c, ldc, alpha, beta, mask, partial);
+        else if (vectors == 2 && rows == 12 && rsa == 1)
+            GemmKernel512Narrow<T>.Tile12x2(kc, a, csa, b, c, ldc, alpha, beta, mask, partial);
+        else if (vectors == 1 && rows == 12)
+            GemmKernel512Narrow<T>.Tile12x1(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial);
+        else
         {
-            GemmKernel512Narrow<T>.Tile24x1(kc, a, rsa, csa, b, c, ldc, alpha, beta);
-            return;
+            for (; rows > 0; rows -= 6, a += 6 * rsa, c += 6 * ldc)
+                Sliver(Math.Min(rows, 6), vectors, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial);
         }
-        if (rows == 12 && vectors == 2)
-        {
-            GemmKernel512Narrow<T>.Tile12x2(kc, a, rsa, csa, b, c, ldc, alpha, beta);
-            return;
-        }
-        for (; rows > 0; rows -= 6, a += 6 * rsa, c += 6 * ldc)
-            Slivers(Math.Min(rows, 6), vectors, kc, a, rsa, csa, b, c, ldc, alpha, beta);
     }
 
-    private static void Slivers(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Sliver(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+        T alpha, T beta, Vector512<T> mask, bool partial)
     {
         switch (vectors)
         {
-            case 4: Rows<GemmD4>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 3: Rows<GemmD3>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 4: Rows<GemmD4>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 3: Rows<GemmD3>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
         }
     }
 
-    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
-        where TW : struct, IGemmDim
+    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+        Vector512<T> mask, bool partial) where TW : struct, IGemmDim
     {
         switch (rows)
         {
-            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
         }
     }
 
     // The accumulators are named locals, not an array, so the JIT keeps all of them in registers;
-    // TR/TW are constants per specialisation, so every `if` below is resolved at JIT time.
+    // TR/TW are constants per specialisation, so every `if` on them is resolved at JIT time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+        Vector512<T> mask, bool partial)
         where TR : struct, IGemmDim where TW : struct, IGemmDim
     {
         nint lanes = Vector512<T>.Count;
@@ -155,21 +170,48 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
         var va = Vector512.Create(alpha);
         var vb = Vector512.Create(beta);
         bool readC = !T.IsZero(beta);
-        StoreRow<TW>(c + 0 * ldc, lanes, c00, c01, c02, c03, va, vb, readC);
-        if (TR.N > 1) StoreRow<TW>(c + 1 * ldc, lanes, c10, c11, c12, c13, va, vb, readC);
-        if (TR.N > 2) StoreRow<TW>(c + 2 * ldc, lanes, c20, c21, c22, c23, va, vb, readC);
-        if (TR.N > 3) StoreRow<TW>(c + 3 * ldc, lanes, c30, c31, c32, c33, va, vb, readC);
-        if (TR.N > 4) StoreRow<TW>(c + 4 * ldc, lanes, c40, c41, c42, c43, va, vb, readC);
-        if (TR.N > 5) StoreRow<TW>(c + 5 * ldc, lanes, c50, c51, c52, c53, va, vb, readC);
+        StoreRow<TW>(c + 0 * ldc, lanes, c00, c01, c02, c03, va, vb, readC, mask, partial);
+        if (TR.N > 1) StoreRow<TW>(c + 1 * ldc, lanes, c10, c11, c12, c13, va, vb, readC, mask, partial);
+        if (TR.N > 2) StoreRow<TW>(c + 2 * ldc, lanes, c20, c21, c22, c23, va, vb, readC, mask, partial);
+        if (TR.N > 3) StoreRow<TW>(c + 3 * ldc, lanes, c30, c31, c32, c33, va, vb, readC, mask, partial);
+        if (TR.N > 4) StoreRow<TW>(c + 4 * ldc, lanes, c40, c41, c42, c43, va, vb, readC, mask, partial);
+        if (TR.N > 5) StoreRow<TW>(c + 5 * ldc, lanes, c50, c51, c52, c53, va, vb, readC, mask, partial);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TW>(T* c, nint lanes, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3, Vector512<T> alpha, Vector512<T> beta, bool readC)
+    private static void StoreRow<TW>(T* c, nint lanes, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3,
+        Vector512<T> alpha, Vector512<T> beta, bool readC, Vector512<T> mask, bool partial)
         where TW : struct, IGemmDim
     {
+        if (TW.N == 1)
+        {
+            Last(c, v0, alpha, beta, readC, mask, partial);
+            return;
+        }
         GemmVector.Store(c, v0, alpha, beta, readC);
-        if (TW.N > 1) GemmVector.Store(c + 1 * lanes, v1, alpha, beta, readC);
-        if (TW.N > 2) GemmVector.Store(c + 2 * lanes, v2, alpha, beta, readC);
-        if (TW.N > 3) GemmVector.Store(c + 3 * lanes, v3, alpha, beta, readC);
+        if (TW.N == 2)
+        {
+            Last(c + 1 * lanes, v1, alpha, beta, readC, mask, partial);
+            return;
+        }
+        GemmVector.Store(c + 1 * lanes, v1, alpha, beta, readC);
+        if (TW.N == 3)
+        {
+            Last(c + 2 * lanes, v2, alpha, beta, readC, mask, partial);
+            return;
+        }
+        GemmVector.Store(c + 2 * lanes, v2, alpha, beta, readC);
+        Last(c + 3 * lanes, v3, alpha, beta, readC, mask, partial);
+    }
+
+    /// <summary>Stores the last vector of a tile row, masked when it sticks out of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Last(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, bool readC,
+        Vector512<T> mask, bool partial)
+    {
+        if (partial)
+            GemmVector.StoreMasked(c, acc, alpha, beta, readC, mask);
+        else
+            GemmVector.Store(c, acc, alpha, beta, readC);
     }
 }

@@ -19,9 +19,12 @@ internal readonly unsafe struct GemmKernelScalar<T> : IGemmKernel<T> where T : u
 
     public static SimdLevel Level => SimdLevel.Scalar;
 
-    public static int RowsFor(int vectors) => Size;
+    public static int RowsFor(int vectors, bool unitRowStride) => Size;
 
-    public static void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    public static bool MaskedTail => false;
+
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+        T alpha, T beta)
     {
         T* acc = stackalloc T[Size * Size];
         for (int x = 0; x < Size * Size; x++)

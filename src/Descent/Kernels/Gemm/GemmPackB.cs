@@ -33,15 +33,26 @@ internal static unsafe class GemmPackB<T> where T : unmanaged, IFloatingPointIee
 
     private static void CopyPanel(SimdLevel level, int kc, int w, int stride, T* src, nint ldb, T* dst)
     {
+        if (level == SimdLevel.Vector512 && Avx512F.IsSupported)
+        {
+            // The ragged last vector is read with a lane mask (masked-off lanes are neither touched nor
+            // faulted) and written whole, which also writes the zero padding.
+            int full = w / Vector512<T>.Count * Vector512<T>.Count;
+            var mask = GemmVector.TailMask<T>(w - full);
+            for (int p = 0; p < kc; p++, src += ldb, dst += stride)
+            {
+                int x = 0;
+                for (; x < full; x += Vector512<T>.Count)
+                    Vector512.Load(src + x).Store(dst + x);
+                if (x < stride)
+                    MaskLoad(src + x, mask).Store(dst + x);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++, src += ldb, dst += stride)
         {
             int x = 0;
-            if (level == SimdLevel.Vector512)
-            {
-                for (; x + Vector512<T>.Count <= w; x += Vector512<T>.Count)
-                    Vector512.Load(src + x).Store(dst + x);
-            }
-            else if (level == SimdLevel.Vector256)
+            if (level == SimdLevel.Vector256)
             {
                 for (; x + Vector256<T>.Count <= w; x += Vector256<T>.Count)
                     Vector256.Load(src + x).Store(dst + x);
@@ -51,6 +62,13 @@ internal static unsafe class GemmPackB<T> where T : unmanaged, IFloatingPointIee
             for (; x < stride; x++)
                 dst[x] = T.Zero;
         }
+    }
+
+    private static Vector512<T> MaskLoad(T* src, Vector512<T> mask)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.MaskLoad((float*)src, mask.AsSingle(), Vector512<float>.Zero).As<float, T>();
+        return Avx512F.MaskLoad((double*)src, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
     }
 
     // dst[p·stride + j] = src[j·ldb + p]. Whole blk×blk blocks go through a register transpose;

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Kernels;
 
@@ -50,4 +52,32 @@ internal static class GemmVector
             t = Fma(beta, Vector256.Load(c), t);
         t.Store(c);
     }
+
+    /// <summary>
+    /// <see cref="Store{T}(T*, Vector512{T}, Vector512{T}, Vector512{T}, bool)"/> for the lanes set in
+    /// <paramref name="mask"/> only; AVX-512 masked moves neither read nor write the other lanes (no fault,
+    /// no race with a thread that owns the neighbouring columns).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreMasked<T>(T* c, Vector512<T> acc, Vector512<T> alpha, Vector512<T> beta, bool readC,
+        Vector512<T> mask) where T : unmanaged
+    {
+        var t = acc * alpha;
+        if (typeof(T) == typeof(float))
+        {
+            if (readC)
+                t = Fma(beta, Avx512F.MaskLoad((float*)c, mask.AsSingle(), Vector512<float>.Zero).As<float, T>(), t);
+            Avx512F.MaskStore((float*)c, mask.AsSingle(), t.AsSingle());
+        }
+        else
+        {
+            if (readC)
+                t = Fma(beta, Avx512F.MaskLoad((double*)c, mask.AsDouble(), Vector512<double>.Zero).As<double, T>(), t);
+            Avx512F.MaskStore((double*)c, mask.AsDouble(), t.AsDouble());
+        }
+    }
+
+    /// <summary>A mask with the first <paramref name="count"/> lanes set.</summary>
+    public static Vector512<T> TailMask<T>(int count) where T : unmanaged, INumberBase<T> =>
+        Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
 }

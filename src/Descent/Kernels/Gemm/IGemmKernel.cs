@@ -18,16 +18,25 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
 
     /// <summary>
     /// Most rows one <see cref="Tile"/> call takes for a panel <paramref name="vectors"/> wide (at least
-    /// <see cref="Mr"/>): narrow panels use taller tiles to keep enough accumulators in flight.
+    /// <see cref="Mr"/>): narrow panels use taller tiles to keep enough accumulators in flight, where the
+    /// row stride of A allows (<paramref name="unitRowStride"/>: rsa == 1).
     /// </summary>
-    static abstract int RowsFor(int vectors);
+    static abstract int RowsFor(int vectors, bool unitRowStride);
+
+    /// <summary>
+    /// True when <see cref="Tile"/> masks a partial last vector itself; otherwise the driver runs such
+    /// tiles into a scratch buffer and merges the valid columns.
+    /// </summary>
+    static abstract bool MaskedTail { get; }
 
     /// <summary>SIMD level the family's packing routines may use.</summary>
     static abstract SimdLevel Level { get; }
 
     /// <summary>
-    /// C[rows × vectors·Lanes] = alpha·(A·Bp) + beta·C for rows ≤ RowsFor(vectors), with beta == 0 meaning C is not read.
-    /// A(i, p) = a[i·rsa + p·csa]; Bp is a packed panel whose row p holds vectors·Lanes elements.
+    /// C[rows × w] = alpha·(A·Bp) + beta·C with w = (vectors − 1)·Lanes + tail and rows ≤ RowsFor(vectors);
+    /// beta == 0 means C is not read. A(i, p) = a[i·rsa + p·csa]; Bp is a packed panel whose row p holds
+    /// vectors·Lanes elements. tail &lt; Lanes only when <see cref="MaskedTail"/>.
     /// </summary>
-    static abstract void Tile(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta);
+    static abstract void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+        T alpha, T beta);
 }
