@@ -3,9 +3,12 @@
 #   bench/compare/gemm.sh                   # full table, 1 and 2 threads
 #   THREADS="1" REPEAT=5 bench/compare/gemm.sh
 # Environment: THREADS (default "1 2"), REPEAT (timed repetitions per shape, fastest kept; default 3),
-# MIN_SECONDS (per repetition; default 0.5), DTYPE (f32|f64; default f32), NO_BUILD=1 to skip the build.
-# The machine may be shared: the two libraries are run alternately, group by group, so background load
-# hits both; rerun or raise REPEAT when a row looks off.
+# MIN_SECONDS (per repetition; default 0.5), DTYPE (f32|f64; default f32), NO_BUILD=1 to skip the build,
+# RT=1 to run every benchmark process under `chrt -f 10` (SCHED_FIFO; needs root).
+# On a shared machine wall-clock numbers follow the background load: the two libraries are run
+# alternately, group by group, so load hits both, but ratios still swing by ±30% under heavy load.
+# RT=1 lets the benchmark threads preempt everything else for the few seconds each group runs
+# (the kernel still reserves 5% of each core for other tasks), which gives quiet-machine numbers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,6 +18,10 @@ MIN_SECONDS=${MIN_SECONDS:-0.5}
 DTYPE=${DTYPE:-f32}
 DLL=src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll
 PY=/usr/bin/python3
+PRIO=()
+if [[ "${RT:-0}" == 1 ]]; then
+  PRIO=(chrt -f 10)
+fi
 
 if [[ "${NO_BUILD:-0}" != 1 ]]; then
   dotnet build src/Descent.Cli/Descent.Cli.csproj -c Release -nologo -v q >/dev/null
@@ -28,10 +35,10 @@ run() {
   local label=$1 threads=$2 flags=$3 shapes=$4
   local common=(--shapes "$shapes" --threads "$threads" --dtype "$DTYPE" --json --repeat "$REPEAT" --min-seconds "$MIN_SECONDS")
   # shellcheck disable=SC2086
-  DESCENT_THREADS=$threads dotnet "$DLL" bench gemm "${common[@]}" $flags | sed "s/^/$label descent /" >>"$results"
+  DESCENT_THREADS=$threads "${PRIO[@]}" dotnet "$DLL" bench gemm "${common[@]}" $flags | sed "s/^/$label descent /" >>"$results"
   # OPENBLAS_CORETYPE=Haswell (set by this environment) would force OpenBLAS's AVX2 kernels.
   # shellcheck disable=SC2086
-  env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS="$threads" "$PY" bench/compare/gemm.py "${common[@]}" $flags \
+  env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS="$threads" "${PRIO[@]}" "$PY" bench/compare/gemm.py "${common[@]}" $flags \
     | sed "s/^/$label openblas /" >>"$results"
 }
 

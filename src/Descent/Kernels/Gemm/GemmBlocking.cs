@@ -27,6 +27,14 @@ internal static class GemmBlocking
     private static int Env(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : fallback;
 
+    private static readonly int DirectBRows = Env("DESCENT_GEMM_DIRECTB", 384);
+
+    /// <summary>
+    /// Whether a task reads full-width B panels in place instead of packing them: only for untransposed B
+    /// and few rows, where each panel is reused too little to repay the copy.
+    /// </summary>
+    public static bool DirectB(bool transB, int taskRows) => !transB && taskRows <= DirectBRows;
+
     /// <summary>Whether a task copies its A blocks (see <see cref="GemmPackA{T}"/>).</summary>
     public static bool PackA(bool transA, nint lda, int taskColumns) => PackAMode switch
     {

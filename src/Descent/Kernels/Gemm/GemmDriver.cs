@@ -60,6 +60,7 @@ internal static unsafe class GemmDriver<T, TK>
         T* packed = GemmBuffers<T>.PackB(kcBlock * ncMax);
         int mcMax = GemmBlocking.Mc;
         bool packA = GemmBlocking.PackA(g.TransA, g.Lda, j1 - j0);
+        bool directB = GemmBlocking.DirectB(g.TransB, i1 - i0);
         T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
         int tileElements = 0;
         for (int v = 1; v <= TK.MaxVectors; v++)
@@ -75,7 +76,11 @@ internal static unsafe class GemmDriver<T, TK>
                 int kc = Math.Min(kcBlock, g.K - pc);
                 // Later k blocks accumulate onto what the first one wrote.
                 T beta = pc == 0 ? g.Beta : T.One;
-                GemmPackB<T>.Pack(TK.Level, lanes, nr, g.TransB, kc, nc, g.BAt(pc, jc), g.Ldb, packed);
+                // Full-width panels read in place when B is used by few rows; the rest are packed.
+                int inPlace = directB ? nc / nr * nr : 0;
+                if (inPlace < nc)
+                    GemmPackB<T>.Pack(TK.Level, lanes, nr, g.TransB, kc, nc - inPlace, g.BAt(pc, jc + inPlace), g.Ldb,
+                        packed + (nint)inPlace * kc);
 
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
@@ -90,7 +95,8 @@ internal static unsafe class GemmDriver<T, TK>
                     {
                         int w = Math.Min(nr, nc - jr);
                         int vectors = (w + lanes - 1) / lanes;
-                        T* panel = packed + (nint)jr * kc;
+                        T* panel = jr < inPlace ? g.BAt(pc, jc + jr) : packed + (nint)jr * kc;
+                        nint ldbp = jr < inPlace ? g.Ldb : vectors * lanes;
                         T* cBlock = g.C + ic * ldc + jc + jr;
                         int tileRows = TK.RowsFor(vectors, rsa == 1);
                         for (int ir = 0; ir < mc; ir += tileRows)
@@ -100,12 +106,12 @@ internal static unsafe class GemmDriver<T, TK>
                             T* c = cBlock + ir * ldc;
                             if (w == vectors * lanes || TK.MaskedTail)
                             {
-                                TK.Tile(rows, vectors, w - (vectors - 1) * lanes, kc, a, rsa, csa, panel, c, ldc, g.Alpha, beta);
+                                TK.Tile(rows, vectors, w - (vectors - 1) * lanes, kc, a, rsa, csa, panel, ldbp, c, ldc, g.Alpha, beta);
                             }
                             else
                             {
                                 int ldt = vectors * lanes;
-                                TK.Tile(rows, vectors, lanes, kc, a, rsa, csa, panel, tile, ldt, T.One, T.Zero);
+                                TK.Tile(rows, vectors, lanes, kc, a, rsa, csa, panel, ldbp, tile, ldt, T.One, T.Zero);
                                 GemmEdge<T>.Merge(rows, w, tile, ldt, c, ldc, g.Alpha, beta);
                             }
                         }

@@ -26,38 +26,37 @@ internal readonly unsafe struct GemmKernel256<T> : IGemmKernel<T> where T : unma
 
     public static bool MaskedTail => false;
 
-    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc,
         T alpha, T beta)
     {
         switch (vectors)
         {
-            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
         }
     }
 
-    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta)
         where TW : struct, IGemmDim
     {
         switch (rows)
         {
-            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
-            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta); break;
+            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
+            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta); break;
         }
     }
 
     // The accumulators are named locals, not an array, so the JIT keeps all of them in registers;
     // TR/TW are constants per specialisation, so every `if` below is resolved at JIT time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta)
+    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta)
         where TR : struct, IGemmDim where TW : struct, IGemmDim
     {
         nint lanes = Vector256<T>.Count;
-        nint step = TW.N * lanes;
         if (Sse.IsSupported)
         {
             // Start pulling the C tile in now; it is only read after the k loop, and a miss there stalls.
@@ -116,7 +115,7 @@ internal readonly unsafe struct GemmKernel256<T> : IGemmKernel<T> where T : unma
                 if (TW.N > 1) c51 = GemmVector.Fma(a5v, b1, c51);
             }
             off += csa;
-            b += step;
+            b += ldbp;
         }
 
         var va = Vector256.Create(alpha);

@@ -39,59 +39,58 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
         _ => 6,
     };
 
-    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
-        T alpha, T beta)
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c,
+        nint ldc, T alpha, T beta)
     {
         bool partial = tail < Vector512<T>.Count;
         var mask = partial ? GemmVector.TailMask<T>(tail) : default;
         if (vectors == 1 && rows == 24 && rsa == 1)
-            GemmKernel512Narrow<T>.Tile24x1(kc, a, csa, b, c, ldc, alpha, beta, mask, partial);
+            GemmKernel512Narrow<T>.Tile24x1(kc, a, csa, b, ldbp, c, ldc, alpha, beta, mask, partial);
         else if (vectors == 2 && rows == 12 && rsa == 1)
-            GemmKernel512Narrow<T>.Tile12x2(kc, a, csa, b, c, ldc, alpha, beta, mask, partial);
+            GemmKernel512Narrow<T>.Tile12x2(kc, a, csa, b, ldbp, c, ldc, alpha, beta, mask, partial);
         else if (vectors == 1 && rows == 12)
-            GemmKernel512Narrow<T>.Tile12x1(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial);
+            GemmKernel512Narrow<T>.Tile12x1(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial);
         else
         {
             for (; rows > 0; rows -= 6, a += 6 * rsa, c += 6 * ldc)
-                Sliver(Math.Min(rows, 6), vectors, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial);
+                Sliver(Math.Min(rows, 6), vectors, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial);
         }
     }
 
-    private static void Sliver(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+    private static void Sliver(int rows, int vectors, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc,
         T alpha, T beta, Vector512<T> mask, bool partial)
     {
         switch (vectors)
         {
-            case 4: Rows<GemmD4>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 3: Rows<GemmD3>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 4: Rows<GemmD4>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 3: Rows<GemmD3>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 2: Rows<GemmD2>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            default: Rows<GemmD1>(rows, kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
         }
     }
 
-    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+    private static void Rows<TW>(int rows, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta,
         Vector512<T> mask, bool partial) where TW : struct, IGemmDim
     {
         switch (rows)
         {
-            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
-            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, c, ldc, alpha, beta, mask, partial); break;
+            case 6: Kernel<GemmD6, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 5: Kernel<GemmD5, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 4: Kernel<GemmD4, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 3: Kernel<GemmD3, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            case 2: Kernel<GemmD2, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
+            default: Kernel<GemmD1, TW>(kc, a, rsa, csa, b, ldbp, c, ldc, alpha, beta, mask, partial); break;
         }
     }
 
     // The accumulators are named locals, not an array, so the JIT keeps all of them in registers;
     // TR/TW are constants per specialisation, so every `if` on them is resolved at JIT time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+    private static void Kernel<TR, TW>(int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta,
         Vector512<T> mask, bool partial)
         where TR : struct, IGemmDim where TW : struct, IGemmDim
     {
         nint lanes = Vector512<T>.Count;
-        nint step = TW.N * lanes;
         if (Sse.IsSupported)
         {
             // Start pulling the C tile in now; it is only read after the k loop, and a miss there stalls.
@@ -164,7 +163,7 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
                 if (TW.N > 3) c53 = GemmVector.Fma(a5v, b3, c53);
             }
             off += csa;
-            b += step;
+            b += ldbp;
         }
 
         var va = Vector512.Create(alpha);

@@ -17,7 +17,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
 {
     /// <summary>Exactly 24 rows × 1 vector, unit row stride (rsa == 1): one pointer for all rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile24x1(int kc, T* a, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+    public static void Tile24x1(int kc, T* a, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta,
         Vector512<T> mask, bool partial)
     {
         nint lanes = Vector512<T>.Count;
@@ -80,7 +80,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
             c22_0 = GemmVector.Fma(Vector512.Create(a[22]), b0, c22_0);
             c23_0 = GemmVector.Fma(Vector512.Create(a[23]), b0, c23_0);
             a += csa;
-            b += 1 * lanes;
+            b += ldbp;
         }
 
         var va = Vector512.Create(alpha);
@@ -114,7 +114,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
 
     /// <summary>Exactly 12 rows × 2 vectors, unit row stride (rsa == 1): one pointer for all rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12x2(int kc, T* a, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+    public static void Tile12x2(int kc, T* a, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta,
         Vector512<T> mask, bool partial)
     {
         nint lanes = Vector512<T>.Count;
@@ -179,7 +179,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
             c11_0 = GemmVector.Fma(a11v, b0, c11_0);
             c11_1 = GemmVector.Fma(a11v, b1, c11_1);
             a += csa;
-            b += 2 * lanes;
+            b += ldbp;
         }
 
         var va = Vector512.Create(alpha);
@@ -213,7 +213,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
 
     /// <summary>Exactly 12 rows × 1 vector, any row stride: 12 row pointers, no spills.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12x1(int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc, T alpha, T beta,
+    public static void Tile12x1(int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc, T alpha, T beta,
         Vector512<T> mask, bool partial)
     {
         nint lanes = Vector512<T>.Count;
@@ -265,7 +265,7 @@ internal static unsafe class GemmKernel512Narrow<T> where T : unmanaged, IFloati
             c10_0 = GemmVector.Fma(Vector512.Create(a10[off]), b0, c10_0);
             c11_0 = GemmVector.Fma(Vector512.Create(a11[off]), b0, c11_0);
             off += csa;
-            b += 1 * lanes;
+            b += ldbp;
         }
 
         var va = Vector512.Create(alpha);

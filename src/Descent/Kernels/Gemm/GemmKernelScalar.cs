@@ -23,7 +23,7 @@ internal readonly unsafe struct GemmKernelScalar<T> : IGemmKernel<T> where T : u
 
     public static bool MaskedTail => false;
 
-    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
+    public static void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp, T* c, nint ldc,
         T alpha, T beta)
     {
         T* acc = stackalloc T[Size * Size];
@@ -31,7 +31,7 @@ internal readonly unsafe struct GemmKernelScalar<T> : IGemmKernel<T> where T : u
             acc[x] = T.Zero;
 
         nint off = 0;
-        for (int p = 0; p < kc; p++, off += csa, b += vectors)
+        for (int p = 0; p < kc; p++, off += csa, b += ldbp)
         {
             for (int i = 0; i < rows; i++)
             {

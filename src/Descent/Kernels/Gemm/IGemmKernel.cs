@@ -34,9 +34,9 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
 
     /// <summary>
     /// C[rows × w] = alpha·(A·Bp) + beta·C with w = (vectors − 1)·Lanes + tail and rows ≤ RowsFor(vectors);
-    /// beta == 0 means C is not read. A(i, p) = a[i·rsa + p·csa]; Bp is a packed panel whose row p holds
-    /// vectors·Lanes elements. tail &lt; Lanes only when <see cref="MaskedTail"/>.
+    /// beta == 0 means C is not read. A(i, p) = a[i·rsa + p·csa]; row p of the B panel (vectors·Lanes
+    /// elements, packed or in place) starts at b + p·ldbp. tail &lt; Lanes only when <see cref="MaskedTail"/>.
     /// </summary>
-    static abstract void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, T* c, nint ldc,
-        T alpha, T beta);
+    static abstract void Tile(int rows, int vectors, int tail, int kc, T* a, nint rsa, nint csa, T* b, nint ldbp,
+        T* c, nint ldc, T alpha, T beta);
 }
