@@ -61,20 +61,28 @@ internal static class GemmBlocking
     }
 
     /// <summary>
-    /// Splits C into <c>tm × tn</c> tasks. Columns are split first: A is read in place, so column tasks
-    /// share nothing that must be packed twice, and each packs only its own slice of B. Rows are split only
-    /// when C is too narrow (e.g. n = 10), as for the small MLP products.
+    /// Splits C into <c>tm × tn</c> tasks. When B can be read in place by row tasks (untransposed, few rows
+    /// per task), rows are split: then no operand is packed at all and the tasks write disjoint rows of C
+    /// (a column split of a 256×128×64 product ran slower on two threads than on one: the tasks share the
+    /// boundary cache line of every C row, and with k = 64 the tile stores are a large part of the work).
+    /// Otherwise columns are split first, so each task packs only its own slice of B (A is read in place and
+    /// shared); rows are split only when C is too narrow (e.g. n = 10).
     /// </summary>
-    public static (int Tm, int Tn) Partition(int m, int n, int k, int threads, int mr, int lanes)
+    public static (int Tm, int Tn) Partition(int m, int n, int k, bool transB, int threads, int mr, int lanes)
     {
         if (threads <= 1 || 2.0 * m * n * k < MinParallelFlops)
             return (1, 1);
-        int colUnits = (n + lanes - 1) / lanes;
         int rowUnits = (m + mr - 1) / mr;
+        if (!transB && m >= threads * RowSplitMinRows && (m + threads - 1) / threads <= DirectBRows)
+            return (threads, 1);
+        int colUnits = (n + lanes - 1) / lanes;
         int tn = Math.Clamp(colUnits / 2, 1, threads);
         int tm = Math.Clamp(threads / tn, 1, rowUnits);
         return (tm, tn);
     }
+
+    /// <summary>Fewest rows per task for a row split: thinner tasks waste most of their last 6-row tile.</summary>
+    private const int RowSplitMinRows = 48;
 
     /// <summary>Start of part <paramref name="index"/> of <paramref name="parts"/> over [0, total), in whole units.</summary>
     public static int SplitPoint(int total, int parts, int unit, int index)
