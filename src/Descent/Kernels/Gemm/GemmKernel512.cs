@@ -111,7 +111,8 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
         T* a4 = a3 + (TR.N > 4 ? rsa : 0);
         T* a5 = a4 + (TR.N > 5 ? rsa : 0);
         nint off = 0;
-        for (int p = 0; p < kc; p++)
+        int p = 0;
+        for (; p + 1 < kc; p += 2)
         {
             var b0 = Vector512.Load(b);
             var b1 = TW.N > 1 ? Vector512.Load(b + 1 * lanes) : default;
@@ -162,8 +163,109 @@ internal readonly unsafe struct GemmKernel512<T> : IGemmKernel<T> where T : unma
                 if (TW.N > 2) c52 = GemmVector.Fma(a5v, b2, c52);
                 if (TW.N > 3) c53 = GemmVector.Fma(a5v, b3, c53);
             }
-            off += csa;
-            b += ldbp;
+            var b0x = Vector512.Load((b + ldbp));
+            var b1x = TW.N > 1 ? Vector512.Load((b + ldbp) + 1 * lanes) : default;
+            var b2x = TW.N > 2 ? Vector512.Load((b + ldbp) + 2 * lanes) : default;
+            var b3x = TW.N > 3 ? Vector512.Load((b + ldbp) + 3 * lanes) : default;
+            var a0vx = Vector512.Create(a0[off + csa]);
+            c00 = GemmVector.Fma(a0vx, b0x, c00);
+            if (TW.N > 1) c01 = GemmVector.Fma(a0vx, b1x, c01);
+            if (TW.N > 2) c02 = GemmVector.Fma(a0vx, b2x, c02);
+            if (TW.N > 3) c03 = GemmVector.Fma(a0vx, b3x, c03);
+            if (TR.N > 1)
+            {
+                var a1vx = Vector512.Create(a1[off + csa]);
+                c10 = GemmVector.Fma(a1vx, b0x, c10);
+                if (TW.N > 1) c11 = GemmVector.Fma(a1vx, b1x, c11);
+                if (TW.N > 2) c12 = GemmVector.Fma(a1vx, b2x, c12);
+                if (TW.N > 3) c13 = GemmVector.Fma(a1vx, b3x, c13);
+            }
+            if (TR.N > 2)
+            {
+                var a2vx = Vector512.Create(a2[off + csa]);
+                c20 = GemmVector.Fma(a2vx, b0x, c20);
+                if (TW.N > 1) c21 = GemmVector.Fma(a2vx, b1x, c21);
+                if (TW.N > 2) c22 = GemmVector.Fma(a2vx, b2x, c22);
+                if (TW.N > 3) c23 = GemmVector.Fma(a2vx, b3x, c23);
+            }
+            if (TR.N > 3)
+            {
+                var a3vx = Vector512.Create(a3[off + csa]);
+                c30 = GemmVector.Fma(a3vx, b0x, c30);
+                if (TW.N > 1) c31 = GemmVector.Fma(a3vx, b1x, c31);
+                if (TW.N > 2) c32 = GemmVector.Fma(a3vx, b2x, c32);
+                if (TW.N > 3) c33 = GemmVector.Fma(a3vx, b3x, c33);
+            }
+            if (TR.N > 4)
+            {
+                var a4vx = Vector512.Create(a4[off + csa]);
+                c40 = GemmVector.Fma(a4vx, b0x, c40);
+                if (TW.N > 1) c41 = GemmVector.Fma(a4vx, b1x, c41);
+                if (TW.N > 2) c42 = GemmVector.Fma(a4vx, b2x, c42);
+                if (TW.N > 3) c43 = GemmVector.Fma(a4vx, b3x, c43);
+            }
+            if (TR.N > 5)
+            {
+                var a5vx = Vector512.Create(a5[off + csa]);
+                c50 = GemmVector.Fma(a5vx, b0x, c50);
+                if (TW.N > 1) c51 = GemmVector.Fma(a5vx, b1x, c51);
+                if (TW.N > 2) c52 = GemmVector.Fma(a5vx, b2x, c52);
+                if (TW.N > 3) c53 = GemmVector.Fma(a5vx, b3x, c53);
+            }
+            off += 2 * csa;
+            b += 2 * ldbp;
+        }
+        if (p < kc)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = TW.N > 1 ? Vector512.Load(b + 1 * lanes) : default;
+            var b2 = TW.N > 2 ? Vector512.Load(b + 2 * lanes) : default;
+            var b3 = TW.N > 3 ? Vector512.Load(b + 3 * lanes) : default;
+            var a0v = Vector512.Create(a0[off]);
+            c00 = GemmVector.Fma(a0v, b0, c00);
+            if (TW.N > 1) c01 = GemmVector.Fma(a0v, b1, c01);
+            if (TW.N > 2) c02 = GemmVector.Fma(a0v, b2, c02);
+            if (TW.N > 3) c03 = GemmVector.Fma(a0v, b3, c03);
+            if (TR.N > 1)
+            {
+                var a1v = Vector512.Create(a1[off]);
+                c10 = GemmVector.Fma(a1v, b0, c10);
+                if (TW.N > 1) c11 = GemmVector.Fma(a1v, b1, c11);
+                if (TW.N > 2) c12 = GemmVector.Fma(a1v, b2, c12);
+                if (TW.N > 3) c13 = GemmVector.Fma(a1v, b3, c13);
+            }
+            if (TR.N > 2)
+            {
+                var a2v = Vector512.Create(a2[off]);
+                c20 = GemmVector.Fma(a2v, b0, c20);
+                if (TW.N > 1) c21 = GemmVector.Fma(a2v, b1, c21);
+                if (TW.N > 2) c22 = GemmVector.Fma(a2v, b2, c22);
+                if (TW.N > 3) c23 = GemmVector.Fma(a2v, b3, c23);
+            }
+            if (TR.N > 3)
+            {
+                var a3v = Vector512.Create(a3[off]);
+                c30 = GemmVector.Fma(a3v, b0, c30);
+                if (TW.N > 1) c31 = GemmVector.Fma(a3v, b1, c31);
+                if (TW.N > 2) c32 = GemmVector.Fma(a3v, b2, c32);
+                if (TW.N > 3) c33 = GemmVector.Fma(a3v, b3, c33);
+            }
+            if (TR.N > 4)
+            {
+                var a4v = Vector512.Create(a4[off]);
+                c40 = GemmVector.Fma(a4v, b0, c40);
+                if (TW.N > 1) c41 = GemmVector.Fma(a4v, b1, c41);
+                if (TW.N > 2) c42 = GemmVector.Fma(a4v, b2, c42);
+                if (TW.N > 3) c43 = GemmVector.Fma(a4v, b3, c43);
+            }
+            if (TR.N > 5)
+            {
+                var a5v = Vector512.Create(a5[off]);
+                c50 = GemmVector.Fma(a5v, b0, c50);
+                if (TW.N > 1) c51 = GemmVector.Fma(a5v, b1, c51);
+                if (TW.N > 2) c52 = GemmVector.Fma(a5v, b2, c52);
+                if (TW.N > 3) c53 = GemmVector.Fma(a5v, b3, c53);
+            }
         }
 
         var va = Vector512.Create(alpha);
