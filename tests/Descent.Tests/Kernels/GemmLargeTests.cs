@@ -29,6 +29,21 @@ public class GemmLargeTests
             Large<float>(transA, transB, 300, 500, 700, alpha: 1, beta: 0, threads: 2);
     }
 
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, false)]
+    public void NarrowC300x10x700(bool f64, bool transA, bool transB)
+    {
+        // n below one vector: with transA this takes the column-tile path (several k blocks, row tiles split
+        // over two threads, a partial last tile); without it the tall narrow row tiles.
+        if (f64)
+            Large<double>(transA, transB, 300, 7, 700, alpha: -1, beta: 0.5, threads: 2);
+        else
+            Large<float>(transA, transB, 300, 10, 700, alpha: 2, beta: 1, threads: 2);
+    }
+
     [Fact]
     public void WideCCrossesTheNcBlock()
     {

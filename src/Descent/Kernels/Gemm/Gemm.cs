@@ -48,7 +48,9 @@ public static class Gemm
             GemmEdge<T>.Scale(g.M, g.N, g.C, g.Ldc, g.Beta);
             return;
         }
-        if (KernelConfig.UseVector512)
+        if (GemmColumnDriver<T>.Handles(in g))
+            GemmColumnDriver<T>.Run(in g);
+        else if (KernelConfig.UseVector512)
             GemmDriver<T, GemmKernel512<T>>.Run(in g);
         else if (KernelConfig.UseVector256)
             GemmDriver<T, GemmKernel256<T>>.Run(in g);

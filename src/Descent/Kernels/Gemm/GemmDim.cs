@@ -28,3 +28,21 @@ internal readonly struct GemmD5 : IGemmDim { public static int N => 5; }
 
 /// <summary>Extent 6.</summary>
 internal readonly struct GemmD6 : IGemmDim { public static int N => 6; }
+
+/// <summary>Extent 7.</summary>
+internal readonly struct GemmD7 : IGemmDim { public static int N => 7; }
+
+/// <summary>Extent 8.</summary>
+internal readonly struct GemmD8 : IGemmDim { public static int N => 8; }
+
+/// <summary>Extent 9.</summary>
+internal readonly struct GemmD9 : IGemmDim { public static int N => 9; }
+
+/// <summary>Extent 10.</summary>
+internal readonly struct GemmD10 : IGemmDim { public static int N => 10; }
+
+/// <summary>Extent 11.</summary>
+internal readonly struct GemmD11 : IGemmDim { public static int N => 11; }
+
+/// <summary>Extent 12.</summary>
+internal readonly struct GemmD12 : IGemmDim { public static int N => 12; }

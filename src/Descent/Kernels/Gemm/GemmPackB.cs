@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -71,21 +72,35 @@ internal static unsafe class GemmPackB<T> where T : unmanaged, IFloatingPointIee
         return Avx512F.MaskLoad((double*)src, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
     }
 
-    // dst[p·stride + j] = src[j·ldb + p]. Whole blk×blk blocks go through a register transpose;
-    // the ragged right and bottom strips are copied element by element.
+    // dst[p·stride + j] = src[j·ldb + p]. Whole blk×blk blocks go through a register transpose; a ragged
+    // right block is staged through a zero-filled scratch block first (its padding columns come out zero),
+    // and only the last kc % blk rows are copied element by element.
+    [SkipLocalsInit]
     private static void TransposePanel(SimdLevel level, int kc, int w, int stride, T* src, nint ldb, T* dst)
     {
         int blk = BlockSize(level);
         int pFull = blk == 0 ? 0 : kc / blk * blk;
         int jFull = blk == 0 ? 0 : w / blk * blk;
+        int ragged = w - jFull;   // stride = jFull + blk whenever ragged > 0, since blk is the lane count
+        T* stage = stackalloc T[blk * blk];
+        if (ragged > 0)
+            new Span<T>(stage, blk * blk).Clear();
         for (int p = 0; p < pFull; p += blk)
+        {
             for (int j = 0; j < jFull; j += blk)
                 TransposeBlock(level, src + j * ldb + p, ldb, dst + (nint)p * stride + j, stride);
+            if (ragged > 0)
+            {
+                for (int r = 0; r < ragged; r++)
+                    new ReadOnlySpan<T>(src + (jFull + r) * ldb + p, blk).CopyTo(new Span<T>(stage + r * blk, blk));
+                TransposeBlock(level, stage, blk, dst + (nint)p * stride + jFull, stride);
+            }
+        }
 
-        for (int p = 0; p < kc; p++)
+        for (int p = pFull; p < kc; p++)
         {
             T* row = dst + (nint)p * stride;
-            for (int j = p < pFull ? jFull : 0; j < w; j++)
+            for (int j = 0; j < w; j++)
                 row[j] = src[j * ldb + p];
             for (int j = w; j < stride; j++)
                 row[j] = T.Zero;
