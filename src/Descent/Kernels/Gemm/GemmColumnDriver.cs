@@ -45,7 +45,7 @@ internal static unsafe class GemmColumnDriver<T> where T : unmanaged, IFloatingP
             int tile = GemmKernel512Columns<T>.Rows;
             int i0 = GemmBlocking.SplitPoint(g.M, tasks, tile, index);
             int i1 = GemmBlocking.SplitPoint(g.M, tasks, tile, index + 1);
-            int kcBlock = GemmBlocking.Kc<T>(g.K);
+            int kcBlock = GemmBlocking.Kc(g.K);
             for (int i = i0; i < i1; i += tile)
             {
                 int rows = Math.Min(tile, i1 - i);

@@ -60,11 +60,11 @@ internal static unsafe class GemmDriver<T, TK>
     {
         int lanes = TK.Lanes;
         int nr = lanes * TK.MaxVectors;
-        int kcBlock = GemmBlocking.Kc<T>(g.K);
+        int kcBlock = GemmBlocking.Kc(g.K);
         int ncMax = Math.Min(GemmBlocking.Nc, (j1 - j0 + nr - 1) / nr * nr);
         T* packed = GemmBuffers<T>.PackB(kcBlock * ncMax);
         int mcMax = GemmBlocking.Mc;
-        bool packA = GemmBlocking.PackA(g.TransA, g.Lda, j1 - j0);
+        bool packA = GemmBlocking.PackA<T>(g.TransA, g.Lda, j1 - j0);
         bool directB = GemmBlocking.DirectB(g.TransB, i1 - i0);
         T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
         int tileElements = 0;
