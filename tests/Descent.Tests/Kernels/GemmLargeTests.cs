@@ -44,6 +44,16 @@ public class GemmLargeTests
             Large<float>(transA, transB, 300, 10, 700, alpha: 2, beta: 1, threads: 2);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TransposedAWithRowsAPageApartIsCopied(bool transB)
+    {
+        // lda = m ≥ 1024 floats (4 KiB) with transA: the driver copies A blocks (GemmPackA) instead of
+        // reading them in place; 300 columns per task keep the copy worthwhile, so it really runs.
+        Large<float>(true, transB, 1030, 300, 40, alpha: 1, beta: 0.5, threads: 1);
+    }
+
     [Fact]
     public void WideCCrossesTheNcBlock()
     {

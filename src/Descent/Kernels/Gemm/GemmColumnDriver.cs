@@ -16,44 +16,43 @@ internal static unsafe class GemmColumnDriver<T> where T : unmanaged, IFloatingP
 
     public static void Run(in GemmArgs<T> g)
     {
-        T* b = g.B;
-        nint ldb = g.Ldb;
-        if (g.TransB)
-        {
-            // B is n×k here, a few rows: pack op(B) once into one k × n panel (rows padded to a vector).
-            int lanes = GemmKernel512<T>.Lanes;
-            T* packed = GemmBuffers<T>.PackB(g.K * lanes);
-            GemmPackB<T>.Pack(SimdLevel.Vector512, lanes, lanes, true, g.K, g.N, g.B, g.Ldb, packed);
-            b = packed;
-            ldb = lanes;
-        }
-
         int tile = GemmKernel512Columns<T>.Rows;
         int tiles = (g.M + tile - 1) / tile;
         int tasks = 2.0 * g.M * g.N * g.K < GemmBlocking.MinParallelFlops ? 1 : Math.Min(ParallelFor.Threads, tiles);
-        var body = new Body(g, b, ldb, tasks);
+        var body = new Body(g, tasks);
         if (tasks == 1)
             body.Invoke(0);
         else
             ParallelFor.Run(tasks, in body);
     }
 
-    private readonly struct Body(GemmArgs<T> g, T* b, nint ldb, int tasks) : IParallelBody
+    private readonly struct Body(GemmArgs<T> g, int tasks) : IParallelBody
     {
         public void Invoke(int index)
         {
             int tile = GemmKernel512Columns<T>.Rows;
+            int lanes = GemmKernel512<T>.Lanes;
             int i0 = GemmBlocking.SplitPoint(g.M, tasks, tile, index);
             int i1 = GemmBlocking.SplitPoint(g.M, tasks, tile, index + 1);
             int kcBlock = GemmBlocking.Kc(g.K);
-            for (int i = i0; i < i1; i += tile)
+            T* packed = g.TransB ? GemmBuffers<T>.PackB(kcBlock * lanes) : null;
+            for (int pc = 0; pc < g.K; pc += kcBlock)
             {
-                int rows = Math.Min(tile, i1 - i);
-                for (int pc = 0; pc < g.K; pc += kcBlock)
+                int kc = Math.Min(kcBlock, g.K - pc);
+                T beta = pc == 0 ? g.Beta : T.One;
+                // The kernel broadcasts B(p, j) from row p; a transposed B (a few stored rows of length k) is
+                // packed per k block into one kc × n panel whose rows are padded to a vector.
+                T* b = g.BAt(pc, 0);
+                nint ldb = g.Ldb;
+                if (g.TransB)
                 {
-                    int kc = Math.Min(kcBlock, g.K - pc);
-                    T beta = pc == 0 ? g.Beta : T.One;
-                    GemmKernel512Columns<T>.Tile(rows, g.N, kc, g.A + pc * g.Lda + i, g.Lda, b + pc * ldb, ldb,
+                    GemmPackB<T>.Pack(SimdLevel.Vector512, lanes, lanes, true, kc, g.N, b, g.Ldb, packed);
+                    b = packed;
+                    ldb = lanes;
+                }
+                for (int i = i0; i < i1; i += tile)
+                {
+                    GemmKernel512Columns<T>.Tile(Math.Min(tile, i1 - i), g.N, kc, g.AAt(i, pc), g.Lda, b, ldb,
                         g.C + i * g.Ldc, g.Ldc, g.Alpha, beta);
                 }
             }

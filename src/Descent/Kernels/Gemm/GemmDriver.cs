@@ -15,7 +15,10 @@ namespace Descent.Kernels;
 /// </code>
 /// A is not packed: the 6-row micro-kernel broadcasts op(A) elements straight from the caller's matrix
 /// with a row and a column stride (the BLIS "sup" idea), which removes A packing (a transpose for
-/// row-major A) entirely; each A row is read sequentially and stays in L1/L2 across the jr loop.
+/// row-major A) entirely; each A row is read sequentially and stays in L1/L2 across the jr loop. Only a
+/// transposed A with rows a page or more apart is copied (<see cref="GemmPackA{T}"/>). Likewise B is read
+/// in place when a task has few rows (<see cref="GemmBlocking.DirectB"/>); otherwise, and always when
+/// transposed, it is packed into NR-column panels (<see cref="GemmPackB{T}"/>).
 /// </summary>
 internal static unsafe class GemmDriver<T, TK>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -93,7 +96,7 @@ internal static unsafe class GemmDriver<T, TK>
                     T* aBlock = g.AAt(ic, pc);
                     if (packA)
                     {
-                        (rsa, csa) = GemmPackA<T>.Pack(TK.Level, g.TransA, mc, kc, aBlock, g.Lda, aCopy);
+                        csa = GemmPackA<T>.PackTransposed(TK.Level, mc, kc, aBlock, g.Lda, aCopy);
                         aBlock = aCopy;
                     }
                     for (int jr = 0; jr < nc; jr += nr)

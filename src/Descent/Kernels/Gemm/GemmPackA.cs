@@ -4,41 +4,30 @@ using System.Runtime.Intrinsics;
 namespace Descent.Kernels;
 
 /// <summary>
-/// Copies an mc × kc block of op(A) into a contiguous buffer, keeping its orientation (no transpose: the
-/// micro-kernel broadcasts A elements, so any fixed row/column stride works). Packing A is optional here;
-/// it pays when the caller's rows are far apart: a large power-of-two lda maps the 6 rows a micro-kernel
-/// reads onto the same L1/L2 sets, and with transA every k step touches a new page (TLB misses).
+/// Copies an mc × kc block of a transposed A (stored k-major: kc rows of mc elements, row stride lda) into a
+/// compact buffer with the same orientation; the micro-kernel broadcasts A elements, so it needs no transpose.
+/// Reading such an A in place, each k step of the micro-kernel touches a new stored row; once lda spans a
+/// page or more that is a TLB miss per k step, which the compact copy (rows mc + 16 elements apart) avoids.
 /// </summary>
 internal static unsafe class GemmPackA<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Extra elements per packed row, so packed rows are never a multiple of 4 KiB apart.</summary>
-    public const int Skew = 16;
+    /// <summary>Extra elements per copied row, so copied rows are never a multiple of 4 KiB apart.</summary>
+    private const int Skew = 16;
 
     /// <summary>
-    /// Copies op(A)[0..mc, 0..kc] starting at <paramref name="a"/> to <paramref name="dst"/>; returns the
-    /// strides (rsa, csa) of the copy: op(A)(i, p) = dst[i·rsa + p·csa].
+    /// Copies op(A)[0..mc, 0..kc], op(A)(i, p) = a[p·lda + i], to <paramref name="dst"/>; returns the row
+    /// stride of the copy: op(A)(i, p) = dst[i + p·stride].
     /// </summary>
-    public static (nint Rsa, nint Csa) Pack(SimdLevel level, bool trans, int mc, int kc, T* a, nint lda, T* dst)
+    public static nint PackTransposed(SimdLevel level, int mc, int kc, T* a, nint lda, T* dst)
     {
-        if (trans)
-        {
-            // Stored as kc rows of mc elements; keep that layout.
-            nint ld = mc + Skew;
-            for (int p = 0; p < kc; p++)
-                Copy(level, a + p * lda, dst + p * ld, mc);
-            return (1, ld);
-        }
-        else
-        {
-            nint ld = kc + Skew;
-            for (int i = 0; i < mc; i++)
-                Copy(level, a + i * lda, dst + i * ld, kc);
-            return (ld, 1);
-        }
+        nint ld = mc + Skew;
+        for (int p = 0; p < kc; p++)
+            Copy(level, a + p * lda, dst + p * ld, mc);
+        return ld;
     }
 
-    /// <summary>Elements <see cref="Pack"/> needs for an mc × kc block.</summary>
-    public static int Size(int mc, int kc) => Math.Max((mc + Skew) * kc, mc * (kc + Skew));
+    /// <summary>Elements <see cref="PackTransposed"/> needs for an mc × kc block.</summary>
+    public static int Size(int mc, int kc) => (mc + Skew) * kc;
 
     private static void Copy(SimdLevel level, T* src, T* dst, int count)
     {
