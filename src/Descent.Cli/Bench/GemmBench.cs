@@ -26,8 +26,7 @@ public static class GemmBench
         }
         catch (FormatException e)
         {
-            Console.Error.WriteLine($"descent bench gemm: {e.Message}");
-            Console.Error.WriteLine(Usage);
+            Console.Error.WriteLine($"descent bench gemm: {e.Message} (see --help)");
             return 1;
         }
         if (o.Help)
@@ -46,7 +45,7 @@ public static class GemmBench
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{{\"op\":\"gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{o.Threads},\"dtype\":\"{dtype}\"," +
-                    $"\"trans_a\":{Bool(o.TransA)},\"trans_b\":{Bool(o.TransB)},\"gflops\":{gflops:F3},\"seconds\":{seconds:E6}}}"));
+                    $"\"trans_a\":{Bool(o.TransA)},\"trans_b\":{Bool(o.TransB)},\"gflops\":{gflops:F3},\"seconds\":{seconds:G9}}}"));
             }
             else
             {
