@@ -4,7 +4,10 @@ namespace Descent.Kernels;
 
 /// <summary>
 /// General matrix multiply on row-major spans: C = alpha·op(A)·op(B) + beta·C (BLAS xGEMM semantics).
-/// Packed, cache-blocked and multithreaded; uses the widest SIMD level <see cref="KernelConfig"/> allows.
+/// Cache-blocked and multithreaded over <see cref="ParallelFor"/>; uses the widest SIMD level
+/// <see cref="KernelConfig"/> allows. Each C element is accumulated by one thread in a fixed k order, so
+/// results do not depend on <see cref="ParallelFor.Threads"/>. Steady-state calls allocate nothing.
+/// C must not overlap A or B.
 /// </summary>
 public static class Gemm
 {
