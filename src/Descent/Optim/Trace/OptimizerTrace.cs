@@ -28,6 +28,9 @@ public sealed record TraceSettings
 
     /// <summary>Weight decay (default 0; AdamW 0.01).</summary>
     public double? WeightDecay { get; init; }
+
+    /// <summary>Element type of θ and the optimizer state (Float64 by default; Float32 shows single-precision rounding).</summary>
+    public DType DType { get; init; } = DType.Float64;
 }
 
 /// <summary>
@@ -53,9 +56,11 @@ public static class OptimizerTrace
         if (settings.Steps < 0)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Steps, "trace: steps must be ≥ 0.");
 
+        if (!settings.DType.IsFloatingPoint())
+            throw new ArgumentException($"trace: θ must be float32 or float64, not {settings.DType.TorchName()}.", nameof(settings));
         int dim = function.Dimension;
-        var theta = Tensor.FromArray(start.ToArray(), dim).RequiresGradInPlace();
-        theta.Grad = Tensor.Zeros(new Shape(dim), DType.Float64);
+        var theta = Tensor.FromArray(start.ToArray(), dim).To(settings.DType).RequiresGradInPlace();
+        theta.Grad = Tensor.Zeros(new Shape(dim), settings.DType);
         var (optimizer, update, stateColumns) = Create(method, theta, settings);
 
         var columns = new List<TraceColumn> { new("grad", "g") };
@@ -68,12 +73,13 @@ public static class OptimizerTrace
         bool diverged = false;
         for (int t = 1; t <= settings.Steps; t++)
         {
-            function.Gradient(theta.Span<double>(), grad);
-            grad.CopyTo(theta.Grad.Span<double>());
+            var before = theta.ToDoubleArray();
+            function.Gradient(before, grad);
+            for (int i = 0; i < dim; i++) theta.Grad.SetDouble(i, grad[i]);
             optimizer.Step();
-            var values = new List<double[]> { (double[])grad.Clone() };
+            var values = new List<double[]> { theta.Grad.ToDoubleArray() };
             foreach (var s in stateColumns) values.Add(s.Read(optimizer, theta));
-            var th = theta.ToArray<double>();
+            var th = theta.ToDoubleArray();
             double f = function.Evaluate(th);
             values.Add(th);
             values.Add([f]);
@@ -109,11 +115,11 @@ public static class OptimizerTrace
             case "adagrad":
                 return (new Adagrad(ps, new AdagradOptions(s.Lr, weightDecay: s.WeightDecay ?? 0, eps: s.Eps ?? 1e-10)),
                     "G ← G + g²;  θ ← θ − α·g/(√G + ε)",
-                    [new(new("sum", "G"), (o, p) => ((Adagrad)o).GetState(p)!.Sum.ToArray<double>())]);
+                    [new(new("sum", "G"), (o, p) => ((Adagrad)o).GetState(p)!.Sum.ToDoubleArray())]);
             case "rmsprop":
                 return (new RmsProp(ps, new RmsPropOptions(s.Lr, s.Alpha ?? 0.99, s.Eps ?? 1e-8, s.WeightDecay ?? 0)),
                     "v ← α·v + (1−α)·g²;  θ ← θ − lr·g/(√v + ε)",
-                    [new(new("v", "v"), (o, p) => ((RmsProp)o).GetState(p)!.SquareAvg.ToArray<double>())]);
+                    [new(new("v", "v"), (o, p) => ((RmsProp)o).GetState(p)!.SquareAvg.ToDoubleArray())]);
             case "adam":
                 return (new Adam(ps, new AdamOptions(s.Lr, s.Beta1 ?? 0.9, s.Beta2 ?? 0.999, s.Eps ?? 1e-8, s.WeightDecay ?? 0)),
                     "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  θ ← θ − α·m̂/(√v̂ + ε)",
@@ -127,17 +133,17 @@ public static class OptimizerTrace
     }
 
     private static StateColumn Buffer() =>
-        new(new("v", "v"), (o, p) => ((Sgd)o).GetState(p)!.MomentumBuffer!.ToArray<double>());
+        new(new("v", "v"), (o, p) => ((Sgd)o).GetState(p)!.MomentumBuffer!.ToDoubleArray());
 
     private static StateColumn[] AdamColumns(TraceSettings s)
     {
         double b1 = s.Beta1 ?? 0.9, b2 = s.Beta2 ?? 0.999;
         static AdamState State(Optimizer o, Tensor p) => o is Adam a ? a.GetState(p)! : ((AdamW)o).GetState(p)!;
-        static double[] Scaled(Tensor t, double bias) => [.. t.ToArray<double>().Select(v => v / bias)];
+        static double[] Scaled(Tensor t, double bias) => [.. t.ToDoubleArray().Select(v => v / bias)];
         return
         [
-            new(new("m", "m"), (o, p) => State(o, p).ExpAvg.ToArray<double>()),
-            new(new("v", "v"), (o, p) => State(o, p).ExpAvgSq.ToArray<double>()),
+            new(new("m", "m"), (o, p) => State(o, p).ExpAvg.ToDoubleArray()),
+            new(new("v", "v"), (o, p) => State(o, p).ExpAvgSq.ToDoubleArray()),
             new(new("m_hat", "m̂"), (o, p) => { var st = State(o, p); return Scaled(st.ExpAvg, 1 - Math.Pow(b1, st.Step)); }),
             new(new("v_hat", "v̂"), (o, p) => { var st = State(o, p); return Scaled(st.ExpAvgSq, 1 - Math.Pow(b2, st.Step)); }),
         ];
