@@ -37,14 +37,19 @@ public static class OptimBench
     }
 
     /// <summary>Runs the benchmark; returns the exit code (0 ok, 1 bad options).</summary>
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the benchmark writing to <paramref name="output"/> and <paramref name="errors"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter errors)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
         try
         {
             var a = new ArgReader("descent bench optim", args, Valued, ["--json"]);
             if (a.Flag("--help"))
             {
-                Console.WriteLine(Usage);
+                output.WriteLine(Usage);
                 return 0;
             }
             var names = a.All("--optimizer");
@@ -58,33 +63,41 @@ public static class OptimBench
             int repeat = a.Count("--repeat") ?? 5;
             double minSeconds = a.Number("--min-seconds") ?? 0.3;
             if (!(minSeconds > 0)) throw new UserErrorException("descent bench optim: --min-seconds must be positive.");
+            int savedThreads = ParallelFor.Threads;
             ParallelFor.Threads = threads;
-
-            foreach (int n in sizes)
+            try
             {
-                foreach (var name in names)
-                {
-                    double seconds = TimeStep(name, n, repeat, minSeconds);
-                    double bytes = (double)BytesPerParam(name) * n;
-                    double copySeconds = TimeCopy((long)(bytes / 8), repeat, minSeconds);
-                    double gbps = bytes / seconds / 1e9, copyGbps = bytes / copySeconds / 1e9;
-                    Console.WriteLine(a.Flag("--json")
-                        ? string.Create(CultureInfo.InvariantCulture,
-                            $"{{\"optimizer\":\"{name}\",\"params\":{n},\"threads\":{threads},\"ms_per_step\":{seconds * 1e3:G6}," +
-                            $"\"gb_per_s\":{gbps:F2},\"copy_gb_per_s\":{copyGbps:F2},\"bandwidth_fraction\":{gbps / copyGbps:F3}}}")
-                        : string.Create(CultureInfo.InvariantCulture,
-                            $"{name,-8} N={n,-10} threads={threads} simd={KernelConfig.Simd}: {seconds * 1e3,9:F4} ms/step  " +
-                            $"{gbps,7:F1} GB/s  (copy {copyGbps:F1} GB/s, {100 * gbps / copyGbps:F0}%)"));
-                }
+                foreach (int n in sizes)
+                    foreach (var name in names)
+                        output.WriteLine(Measure(name, n, threads, repeat, minSeconds, a.Flag("--json")));
+            }
+            finally
+            {
+                ParallelFor.Threads = savedThreads;
             }
             return 0;
         }
         catch (UserErrorException e)
         {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(Usage);
+            errors.WriteLine(e.Message);
+            errors.WriteLine(Usage);
             return 1;
         }
+    }
+
+    private static string Measure(string name, int n, int threads, int repeat, double minSeconds, bool json)
+    {
+        double seconds = TimeStep(name, n, repeat, minSeconds);
+        double bytes = (double)BytesPerParam(name) * n;
+        double copySeconds = TimeCopy((long)(bytes / 8), repeat, minSeconds);
+        double gbps = bytes / seconds / 1e9, copyGbps = bytes / copySeconds / 1e9;
+        return json
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{{\"optimizer\":\"{name}\",\"params\":{n},\"threads\":{threads},\"ms_per_step\":{seconds * 1e3:G6}," +
+                $"\"gb_per_s\":{gbps:F2},\"copy_gb_per_s\":{copyGbps:F2},\"bandwidth_fraction\":{gbps / copyGbps:F3}}}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{name,-8} N={n,-10} threads={threads} simd={KernelConfig.Simd}: {seconds * 1e3,9:F4} ms/step  " +
+                $"{gbps,7:F1} GB/s  (copy {copyGbps:F1} GB/s, {100 * gbps / copyGbps:F0}%)");
     }
 
     private static int BytesPerParam(string name) => name switch

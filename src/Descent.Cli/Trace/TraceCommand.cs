@@ -39,32 +39,36 @@ public static class TraceCommand
     }
 
     /// <summary>Runs the command; returns the exit code (0 ok, 1 user error).</summary>
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command writing to <paramref name="output"/> and <paramref name="errors"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter errors)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
         try
         {
-            return Execute(args, Console.Out);
+            return Execute(args, output, errors);
         }
         catch (ExpressionParseException e)
         {
-            Console.Error.WriteLine($"descent trace: --function: {e.Message}");
+            errors.WriteLine($"descent trace: --function: {e.Message}");
             return 1;
         }
         catch (UserErrorException e)
         {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(Usage);
+            errors.WriteLine(e.Message);
+            errors.WriteLine(Usage);
             return 1;
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"descent trace: {e.Message.ReplaceLineEndings(" ")}");
+            errors.WriteLine($"descent trace: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
     }
 
-    /// <summary>Parses, traces and writes the report to <paramref name="output"/> (exposed for tests).</summary>
-    public static int Execute(string[] args, TextWriter output)
+    private static int Execute(string[] args, TextWriter output, TextWriter errors)
     {
         var a = new ArgReader("descent trace", args, Valued, ["--json"]);
         if (a.Flag("--help"))
@@ -118,7 +122,7 @@ public static class TraceCommand
                 range = named.Range;
             }
             File.WriteAllText(path, TraceSvg.Render(traces, range, named?.Minima));
-            Console.Error.WriteLine($"descent trace: wrote {path}");
+            errors.WriteLine($"descent trace: wrote {path}");
         }
         return 0;
     }

@@ -26,7 +26,12 @@ internal sealed class ExpressionParser
         var root = p.ParseSum();
         p.SkipSpaces();
         if (p._pos < text.Length)
-            throw p._text[p._pos] == ')' ? p.Error("unmatched ')'", p._pos) : p.Error($"unexpected '{p._text[p._pos]}'", p._pos);
+        {
+            char c = p._text[p._pos];
+            throw c == ')' ? p.Error("unmatched ')'", p._pos)
+                : char.IsLetterOrDigit(c) || c is '(' or '.' ? p.Error($"unexpected '{c}': expected an operator", p._pos)
+                : p.Error($"unexpected character '{c}'", p._pos);
+        }
         return (root, p._variables, p._variablePositions);
     }
 
