@@ -22,7 +22,8 @@ public enum PenaltyKind
 public sealed record PenaltyGroup(IReadOnlyList<Tensor> Parameters, double L1 = 0, double L2 = 0);
 
 /// <summary>
-/// L1/L2 regularization terms to add to the loss: differentiable 0-d tensors built from autograd ops, so
+/// L1/L2 regularization terms to add to the loss: differentiable 0-d tensors built from autograd ops (abs, mul, sum;
+/// abs'(0) = 0 as in PyTorch), so
 /// <c>(loss + Penalties.L2(weights, 1e-4)).Backward()</c> adds their gradients. Adding ½λ‖w‖² to the loss is the same
 /// as coupled weight decay wd = λ for SGD, but not for adaptive optimizers nor AdamW (see docs/optimizers.md).
 /// </summary>
@@ -44,7 +45,7 @@ public static class Penalties
         {
             ArgumentNullException.ThrowIfNull(w, nameof(weights));
             w.RequireFloat("penalty");
-            var term = kind == PenaltyKind.L1 ? AbsSum(w) : (w * w).Sum();
+            var term = kind == PenaltyKind.L1 ? w.Abs().Sum() : (w * w).Sum();
             sum = sum is null ? term : sum + term;
         }
         if (sum is null)
@@ -68,26 +69,4 @@ public static class Penalties
     }
 
     private static Tensor Add(Tensor? a, Tensor b) => a is null ? b : a + b;
-
-    /// <summary>
-    /// Σ|w| as Σ w·sign(w) with sign(w) a constant: the same value (multiplying by ±1 or 0 is exact) and the same
-    /// gradient as PyTorch's abs, sign(w) with sign(0) = 0.
-    /// </summary>
-    private static Tensor AbsSum(Tensor w)
-    {
-        var sign = Tensor.Empty(w.Shape, w.DType);
-        if (w.DType == DType.Float32)
-        {
-            var s = sign.Span<float>();
-            var x = w.Span<float>();
-            for (int i = 0; i < x.Length; i++) s[i] = x[i] > 0 ? 1f : x[i] < 0 ? -1f : x[i] * 0f;
-        }
-        else
-        {
-            var s = sign.Span<double>();
-            var x = w.Span<double>();
-            for (int i = 0; i < x.Length; i++) s[i] = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : x[i] * 0.0;
-        }
-        return (w * sign).Sum();
-    }
 }
