@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -46,41 +47,48 @@ public static unsafe class AdadeltaKernel
             _l2 = c.WeightDecay != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, sp = _s, ap = _a;
+            bool maximize = _maximize, l2 = _l2;
             TV negLr = TV.Splat(_negLr), rho = TV.Splat(_rho), omr = TV.Splat(_oneMinusRho),
                eps = TV.Splat(_eps), wd = TV.Splat(_wd);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var s = TV.Add(TV.Mul(TV.Load(_s + i), rho), TV.Mul(TV.Mul(omr, g), g));
-                TV.Store(s, _s + i);
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var s = TV.Add(TV.Mul(TV.Load(sp + i), rho), TV.Mul(TV.Mul(omr, g), g));
+                TV.Store(s, sp + i);
                 var std = TV.Sqrt(TV.Add(s, eps));
-                var a = TV.Load(_a + i);
+                var a = TV.Load(ap + i);
                 var delta = TV.Mul(TV.Div(TV.Sqrt(TV.Add(a, eps)), std), g);
-                TV.Store(TV.Add(TV.Mul(a, rho), TV.Mul(TV.Mul(omr, delta), delta)), _a + i);
-                TV.Store(TV.Add(p, TV.Mul(negLr, delta)), _p + i);
+                TV.Store(TV.Add(TV.Mul(a, rho), TV.Mul(TV.Mul(omr, delta), delta)), ap + i);
+                TV.Store(TV.Add(p, TV.Mul(negLr, delta)), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, sp = _s, ap = _a;
+            bool maximize = _maximize, l2 = _l2;
+            T negLr = _negLr, rho = _rho, oneMinusRho = _oneMinusRho, eps = _eps, wd = _wd;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_l2) g += _wd * p;
-                T s = _s[i] * _rho + _oneMinusRho * g * g;
-                _s[i] = s;
-                T std = T.Sqrt(s + _eps);
-                T a = _a[i];
-                T delta = T.Sqrt(a + _eps) / std * g;
-                _a[i] = a * _rho + _oneMinusRho * delta * delta;
-                _p[i] = p + _negLr * delta;
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (l2) g += wd * p;
+                T s = sp[i] * rho + oneMinusRho * g * g;
+                sp[i] = s;
+                T std = T.Sqrt(s + eps);
+                T a = ap[i];
+                T delta = T.Sqrt(a + eps) / std * g;
+                ap[i] = a * rho + oneMinusRho * delta * delta;
+                pp[i] = p + negLr * delta;
             }
         }
     }

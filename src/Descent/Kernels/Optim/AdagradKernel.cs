@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -42,34 +43,41 @@ public static unsafe class AdagradKernel
             _l2 = c.WeightDecay != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, sp = _s;
+            bool maximize = _maximize, l2 = _l2;
             TV negClr = TV.Splat(_negClr), eps = TV.Splat(_eps), wd = TV.Splat(_wd);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var s = TV.Add(TV.Load(_s + i), TV.Mul(g, g));
-                TV.Store(s, _s + i);
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var s = TV.Add(TV.Load(sp + i), TV.Mul(g, g));
+                TV.Store(s, sp + i);
                 var std = TV.Add(TV.Sqrt(s), eps);
-                TV.Store(TV.Add(p, TV.Mul(negClr, TV.Div(g, std))), _p + i);
+                TV.Store(TV.Add(p, TV.Mul(negClr, TV.Div(g, std))), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, sp = _s;
+            bool maximize = _maximize, l2 = _l2;
+            T negClr = _negClr, eps = _eps, wd = _wd;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_l2) g += _wd * p;
-                T s = _s[i] + g * g;
-                _s[i] = s;
-                T std = T.Sqrt(s) + _eps;
-                _p[i] = p + _negClr * (g / std);
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (l2) g += wd * p;
+                T s = sp[i] + g * g;
+                sp[i] = s;
+                T std = T.Sqrt(s) + eps;
+                pp[i] = p + negClr * (g / std);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -23,7 +24,7 @@ public readonly record struct AdamCoefficients(
 /// Fused Adam/AdamW update (Kingma &amp; Ba 2015; decoupled decay: Loshchilov &amp; Hutter 2019), one pass over
 /// param, grad and state, following PyTorch's single-tensor implementation:
 /// p ← p·decay; g ← ±g + wd·p; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; v̂max ← max(v̂max, v);
-/// p ← p − stepSize · m / (√v / √(1−β₂ᵗ) + ε).
+/// p ← p − stepSize · m / (√v · (1/√(1−β₂ᵗ)) + ε).
 /// </summary>
 public static unsafe class AdamKernel
 {
@@ -46,7 +47,7 @@ public static unsafe class AdamKernel
     private readonly struct Update<T> : IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly T* _p, _g, _m, _v, _vmax;
-        private readonly T _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negStepSize, _bc2Sqrt, _wd, _decay;
+        private readonly T _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps, _negStepSize, _invBc2Sqrt, _wd, _decay;
         private readonly bool _amsgrad, _maximize, _l2, _decoupled;
 
         public Update(T* p, T* g, T* m, T* v, T* vmax, in AdamCoefficients c)
@@ -62,7 +63,8 @@ public static unsafe class AdamKernel
             _oneMinusBeta2 = T.CreateTruncating(1 - c.Beta2);
             _eps = T.CreateTruncating(c.Eps);
             _negStepSize = T.CreateTruncating(-c.StepSize);
-            _bc2Sqrt = T.CreateTruncating(c.BiasCorrection2Sqrt);
+            // Multiplying by 1/√(1−β₂ᵗ) instead of dividing saves a division per element (≤ 1 ulp from PyTorch).
+            _invBc2Sqrt = T.CreateTruncating(1 / c.BiasCorrection2Sqrt);
             _wd = T.CreateTruncating(c.WeightDecay);
             _decay = T.CreateTruncating(c.DecoupledDecay);
             _amsgrad = c.Amsgrad;
@@ -71,52 +73,61 @@ public static unsafe class AdamKernel
             _decoupled = c.DecoupledDecay != 1;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            // Locals, not fields: stores through the pointers could alias `this`, which would force reloads.
+            T* pp = _p, gp = _g, mp = _m, vp = _v, xp = _vmax;
+            bool maximize = _maximize, decoupled = _decoupled, l2 = _l2, amsgrad = _amsgrad;
             TV beta1 = TV.Splat(_beta1), omb1 = TV.Splat(_oneMinusBeta1), beta2 = TV.Splat(_beta2),
                omb2 = TV.Splat(_oneMinusBeta2), eps = TV.Splat(_eps), nss = TV.Splat(_negStepSize),
-               bc2 = TV.Splat(_bc2Sqrt), wd = TV.Splat(_wd), decay = TV.Splat(_decay);
+               invBc2 = TV.Splat(_invBc2Sqrt), wd = TV.Splat(_wd), decay = TV.Splat(_decay);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_decoupled) p = TV.Mul(p, decay);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var m = TV.Add(TV.Mul(TV.Load(_m + i), beta1), TV.Mul(omb1, g));
-                var v = TV.Add(TV.Mul(TV.Load(_v + i), beta2), TV.Mul(TV.Mul(omb2, g), g));
-                TV.Store(m, _m + i);
-                TV.Store(v, _v + i);
-                if (_amsgrad)
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (decoupled) p = TV.Mul(p, decay);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var m = TV.Add(TV.Mul(TV.Load(mp + i), beta1), TV.Mul(omb1, g));
+                var v = TV.Add(TV.Mul(TV.Load(vp + i), beta2), TV.Mul(TV.Mul(omb2, g), g));
+                TV.Store(m, mp + i);
+                TV.Store(v, vp + i);
+                if (amsgrad)
                 {
-                    v = TV.Max(TV.Load(_vmax + i), v);
-                    TV.Store(v, _vmax + i);
+                    v = TV.Max(TV.Load(xp + i), v);
+                    TV.Store(v, xp + i);
                 }
-                var denom = TV.Add(TV.Div(TV.Sqrt(v), bc2), eps);
-                TV.Store(TV.Add(p, TV.Mul(nss, TV.Div(m, denom))), _p + i);
+                var denom = TV.Add(TV.Mul(TV.Sqrt(v), invBc2), eps);
+                TV.Store(TV.Add(p, TV.Mul(nss, TV.Div(m, denom))), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, mp = _m, vp = _v, xp = _vmax;
+            bool maximize = _maximize, decoupled = _decoupled, l2 = _l2, amsgrad = _amsgrad;
+            T beta1 = _beta1, omb1 = _oneMinusBeta1, beta2 = _beta2, omb2 = _oneMinusBeta2, eps = _eps, nss = _negStepSize,
+              invBc2 = _invBc2Sqrt, wd = _wd, decay = _decay;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_decoupled) p *= _decay;
-                if (_l2) g += _wd * p;
-                T m = _m[i] * _beta1 + _oneMinusBeta1 * g;
-                T v = _v[i] * _beta2 + _oneMinusBeta2 * g * g;
-                _m[i] = m;
-                _v[i] = v;
-                if (_amsgrad)
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (decoupled) p *= decay;
+                if (l2) g += wd * p;
+                T m = mp[i] * beta1 + omb1 * g;
+                T v = vp[i] * beta2 + omb2 * g * g;
+                mp[i] = m;
+                vp[i] = v;
+                if (amsgrad)
                 {
-                    v = T.Max(_vmax[i], v);
-                    _vmax[i] = v;
+                    v = T.Max(xp[i], v);
+                    xp[i] = v;
                 }
-                T denom = T.Sqrt(v) / _bc2Sqrt + _eps;
-                _p[i] = p + _negStepSize * (m / denom);
+                T denom = T.Sqrt(v) * invBc2 + eps;
+                pp[i] = p + nss * (m / denom);
             }
         }
     }

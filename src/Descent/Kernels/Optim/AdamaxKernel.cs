@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -49,37 +50,44 @@ public static unsafe class AdamaxKernel
             _l2 = c.WeightDecay != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, mp = _m, up = _u;
+            bool maximize = _maximize, l2 = _l2;
             TV beta1 = TV.Splat(_beta1), omb1 = TV.Splat(_oneMinusBeta1), beta2 = TV.Splat(_beta2),
                eps = TV.Splat(_eps), negClr = TV.Splat(_negClr), wd = TV.Splat(_wd);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var m = TV.Add(TV.Mul(TV.Load(_m + i), beta1), TV.Mul(omb1, g));
-                var u = TV.Max(TV.Mul(TV.Load(_u + i), beta2), TV.Add(TV.Abs(g), eps));
-                TV.Store(m, _m + i);
-                TV.Store(u, _u + i);
-                TV.Store(TV.Add(p, TV.Mul(negClr, TV.Div(m, u))), _p + i);
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var m = TV.Add(TV.Mul(TV.Load(mp + i), beta1), TV.Mul(omb1, g));
+                var u = TV.Max(TV.Mul(TV.Load(up + i), beta2), TV.Add(TV.Abs(g), eps));
+                TV.Store(m, mp + i);
+                TV.Store(u, up + i);
+                TV.Store(TV.Add(p, TV.Mul(negClr, TV.Div(m, u))), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, mp = _m, up = _u;
+            bool maximize = _maximize, l2 = _l2;
+            T beta1 = _beta1, oneMinusBeta1 = _oneMinusBeta1, beta2 = _beta2, eps = _eps, negClr = _negClr, wd = _wd;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_l2) g += _wd * p;
-                T m = _m[i] * _beta1 + _oneMinusBeta1 * g;
-                T u = T.Max(_u[i] * _beta2, T.Abs(g) + _eps);
-                _m[i] = m;
-                _u[i] = u;
-                _p[i] = p + _negClr * (m / u);
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (l2) g += wd * p;
+                T m = mp[i] * beta1 + oneMinusBeta1 * g;
+                T u = T.Max(up[i] * beta2, T.Abs(g) + eps);
+                mp[i] = m;
+                up[i] = u;
+                pp[i] = p + negClr * (m / u);
             }
         }
     }

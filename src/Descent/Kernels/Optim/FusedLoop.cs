@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -45,6 +46,9 @@ internal static class FusedLoop
         ParallelFor.Run(chunks, new ChunkBody<T, TU>(update, length));
     }
 
+    // Fully optimized from the first call: under tiered PGO the instrumented tier of these generic struct methods runs
+    // ~50× slower (every static-abstract vector op is a call) and can stay there for many calls.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Process<T, TU>(ref TU update, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TU : struct, IFusedUpdate<T>

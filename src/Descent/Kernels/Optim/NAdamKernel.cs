@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -55,42 +56,50 @@ public static unsafe class NAdamKernel
             _l2 = c.WeightDecay != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, mp = _m, vp = _v;
+            bool maximize = _maximize, l2 = _l2;
             TV beta1 = TV.Splat(_beta1), omb1 = TV.Splat(_oneMinusBeta1), beta2 = TV.Splat(_beta2),
                omb2 = TV.Splat(_oneMinusBeta2), eps = TV.Splat(_eps), bc2 = TV.Splat(_bc2),
                cg = TV.Splat(_cg), cm = TV.Splat(_cm), wd = TV.Splat(_wd);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var m = TV.Add(TV.Mul(TV.Load(_m + i), beta1), TV.Mul(omb1, g));
-                var v = TV.Add(TV.Mul(TV.Load(_v + i), beta2), TV.Mul(TV.Mul(omb2, g), g));
-                TV.Store(m, _m + i);
-                TV.Store(v, _v + i);
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var m = TV.Add(TV.Mul(TV.Load(mp + i), beta1), TV.Mul(omb1, g));
+                var v = TV.Add(TV.Mul(TV.Load(vp + i), beta2), TV.Mul(TV.Mul(omb2, g), g));
+                TV.Store(m, mp + i);
+                TV.Store(v, vp + i);
                 var denom = TV.Add(TV.Sqrt(TV.Div(v, bc2)), eps);
                 p = TV.Add(p, TV.Mul(cg, TV.Div(g, denom)));
-                TV.Store(TV.Add(p, TV.Mul(cm, TV.Div(m, denom))), _p + i);
+                TV.Store(TV.Add(p, TV.Mul(cm, TV.Div(m, denom))), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, mp = _m, vp = _v;
+            bool maximize = _maximize, l2 = _l2;
+            T beta1 = _beta1, oneMinusBeta1 = _oneMinusBeta1, beta2 = _beta2, oneMinusBeta2 = _oneMinusBeta2, eps = _eps,
+              bc2 = _bc2, cg = _cg, cm = _cm, wd = _wd;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_l2) g += _wd * p;
-                T m = _m[i] * _beta1 + _oneMinusBeta1 * g;
-                T v = _v[i] * _beta2 + _oneMinusBeta2 * g * g;
-                _m[i] = m;
-                _v[i] = v;
-                T denom = T.Sqrt(v / _bc2) + _eps;
-                p += _cg * (g / denom);
-                _p[i] = p + _cm * (m / denom);
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (l2) g += wd * p;
+                T m = mp[i] * beta1 + oneMinusBeta1 * g;
+                T v = vp[i] * beta2 + oneMinusBeta2 * g * g;
+                mp[i] = m;
+                vp[i] = v;
+                T denom = T.Sqrt(v / bc2) + eps;
+                p += cg * (g / denom);
+                pp[i] = p + cm * (m / denom);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -59,75 +60,82 @@ public static unsafe class RmsPropKernel
             _l2 = c.WeightDecay != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, sp = _s, gap = _ga, bufp = _buf;
+            bool centered = _centered, momentum = _momentum, maximize = _maximize, l2 = _l2;
             TV negLr = TV.Splat(_negLr), alpha = TV.Splat(_alpha), oma = TV.Splat(_oneMinusAlpha),
                eps = TV.Splat(_eps), wd = TV.Splat(_wd), mu = TV.Splat(_mu);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var g = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) g = TV.Neg(g);
-                if (_l2) g = TV.Add(g, TV.Mul(wd, p));
-                var s = TV.Add(TV.Mul(TV.Load(_s + i), alpha), TV.Mul(TV.Mul(oma, g), g));
-                TV.Store(s, _s + i);
+                var g = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) g = TV.Neg(g);
+                if (l2) g = TV.Add(g, TV.Mul(wd, p));
+                var s = TV.Add(TV.Mul(TV.Load(sp + i), alpha), TV.Mul(TV.Mul(oma, g), g));
+                TV.Store(s, sp + i);
                 TV avg;
-                if (_centered)
+                if (centered)
                 {
-                    var ga = TV.Add(TV.Mul(TV.Load(_ga + i), alpha), TV.Mul(oma, g));
-                    TV.Store(ga, _ga + i);
+                    var ga = TV.Add(TV.Mul(TV.Load(gap + i), alpha), TV.Mul(oma, g));
+                    TV.Store(ga, gap + i);
                     avg = TV.Add(TV.Sqrt(TV.Sub(s, TV.Mul(ga, ga))), eps);
                 }
                 else
                 {
                     avg = TV.Add(TV.Sqrt(s), eps);
                 }
-                if (_momentum)
+                if (momentum)
                 {
-                    var buf = TV.Add(TV.Mul(TV.Load(_buf + i), mu), TV.Div(g, avg));
-                    TV.Store(buf, _buf + i);
+                    var buf = TV.Add(TV.Mul(TV.Load(bufp + i), mu), TV.Div(g, avg));
+                    TV.Store(buf, bufp + i);
                     p = TV.Add(p, TV.Mul(negLr, buf));
                 }
                 else
                 {
                     p = TV.Add(p, TV.Mul(negLr, TV.Div(g, avg)));
                 }
-                TV.Store(p, _p + i);
+                TV.Store(p, pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, sp = _s, gap = _ga, bufp = _buf;
+            bool centered = _centered, momentum = _momentum, maximize = _maximize, l2 = _l2;
+            T negLr = _negLr, alpha = _alpha, oneMinusAlpha = _oneMinusAlpha, eps = _eps, wd = _wd, mu = _mu;
             for (; i < end; i++)
             {
-                T g = _g[i], p = _p[i];
-                if (_maximize) g = -g;
-                if (_l2) g += _wd * p;
-                T s = _s[i] * _alpha + _oneMinusAlpha * g * g;
-                _s[i] = s;
+                T g = gp[i], p = pp[i];
+                if (maximize) g = -g;
+                if (l2) g += wd * p;
+                T s = sp[i] * alpha + oneMinusAlpha * g * g;
+                sp[i] = s;
                 T avg;
-                if (_centered)
+                if (centered)
                 {
-                    T ga = _ga[i] * _alpha + _oneMinusAlpha * g;
-                    _ga[i] = ga;
-                    avg = T.Sqrt(s - ga * ga) + _eps;
+                    T ga = gap[i] * alpha + oneMinusAlpha * g;
+                    gap[i] = ga;
+                    avg = T.Sqrt(s - ga * ga) + eps;
                 }
                 else
                 {
-                    avg = T.Sqrt(s) + _eps;
+                    avg = T.Sqrt(s) + eps;
                 }
-                if (_momentum)
+                if (momentum)
                 {
-                    T buf = _buf[i] * _mu + g / avg;
-                    _buf[i] = buf;
-                    p += _negLr * buf;
+                    T buf = bufp[i] * mu + g / avg;
+                    bufp[i] = buf;
+                    p += negLr * buf;
                 }
                 else
                 {
-                    p += _negLr * (g / avg);
+                    p += negLr * (g / avg);
                 }
-                _p[i] = p;
+                pp[i] = p;
             }
         }
     }

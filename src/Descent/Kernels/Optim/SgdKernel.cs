@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels.Optim;
 
@@ -51,40 +52,47 @@ public static unsafe class SgdKernel
             _init = c.InitializeBuffer;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Vector<TV>(int i, int end) where TV : unmanaged, ISimdVector<TV, T>
         {
+            T* pp = _p, gp = _g, bufp = _buf;
+            bool momentum = _momentum, nesterov = _nesterov, maximize = _maximize, l2 = _l2, init = _init;
             TV negLr = TV.Splat(_negLr), mu = TV.Splat(_mu), omd = TV.Splat(_oneMinusDampening), wd = TV.Splat(_wd);
             for (; i <= end - TV.Count; i += TV.Count)
             {
-                var d = TV.Load(_g + i);
-                var p = TV.Load(_p + i);
-                if (_maximize) d = TV.Neg(d);
-                if (_l2) d = TV.Add(d, TV.Mul(wd, p));
-                if (_momentum)
+                var d = TV.Load(gp + i);
+                var p = TV.Load(pp + i);
+                if (maximize) d = TV.Neg(d);
+                if (l2) d = TV.Add(d, TV.Mul(wd, p));
+                if (momentum)
                 {
-                    var buf = _init ? d : TV.Add(TV.Mul(TV.Load(_buf + i), mu), TV.Mul(omd, d));
-                    TV.Store(buf, _buf + i);
-                    d = _nesterov ? TV.Add(d, TV.Mul(mu, buf)) : buf;
+                    var buf = init ? d : TV.Add(TV.Mul(TV.Load(bufp + i), mu), TV.Mul(omd, d));
+                    TV.Store(buf, bufp + i);
+                    d = nesterov ? TV.Add(d, TV.Mul(mu, buf)) : buf;
                 }
-                TV.Store(TV.Add(p, TV.Mul(negLr, d)), _p + i);
+                TV.Store(TV.Add(p, TV.Mul(negLr, d)), pp + i);
             }
             return i;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scalar(int i, int end)
         {
+            T* pp = _p, gp = _g, bufp = _buf;
+            bool momentum = _momentum, nesterov = _nesterov, maximize = _maximize, l2 = _l2, init = _init;
+            T negLr = _negLr, mu = _mu, oneMinusDampening = _oneMinusDampening, wd = _wd;
             for (; i < end; i++)
             {
-                T d = _g[i], p = _p[i];
-                if (_maximize) d = -d;
-                if (_l2) d += _wd * p;
-                if (_momentum)
+                T d = gp[i], p = pp[i];
+                if (maximize) d = -d;
+                if (l2) d += wd * p;
+                if (momentum)
                 {
-                    T buf = _init ? d : _buf[i] * _mu + _oneMinusDampening * d;
-                    _buf[i] = buf;
-                    d = _nesterov ? d + _mu * buf : buf;
+                    T buf = init ? d : bufp[i] * mu + oneMinusDampening * d;
+                    bufp[i] = buf;
+                    d = nesterov ? d + mu * buf : buf;
                 }
-                _p[i] = p + _negLr * d;
+                pp[i] = p + negLr * d;
             }
         }
     }
