@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Diagnostics;
 using System.Globalization;
 using Descent.Cli.Trace;
@@ -28,10 +29,11 @@ public static class OptimBench
     /// <summary>The <c>optim</c> subcommand of <c>bench</c>: hands its raw arguments to <see cref="Run"/>.</summary>
     public static Command Create()
     {
-        var cmd = new Command("optim", "Time one optimizer step on N float32 parameters and compare with copy bandwidth.\n\n" + Usage)
+        var cmd = new Command("optim", "Time one optimizer step on N float32 parameters and compare with copy bandwidth.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
+        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(Usage) });
         cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
         return cmd;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -30,10 +31,12 @@ public static class TraceCommand
     /// <summary>The <c>trace</c> command: hands its raw arguments to <see cref="Run"/>.</summary>
     public static Command Create()
     {
-        var cmd = new Command("trace", "Show an optimizer's steps on a function (gradient, state, θ) as a table, JSON or SVG.\n\n" + Usage)
+        var cmd = new Command("trace", "Show an optimizer's steps on a function (gradient, state, θ) as a table, JSON or SVG.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
+        // This command's own -h/--help prints the hand-written usage (the options are parsed by Run, not declared).
+        cmd.Options.Add(new HelpOption { Action = new UsageAction(Usage) });
         cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
         return cmd;
     }
@@ -205,5 +208,16 @@ public static class TraceCommand
             w.WriteEndArray();
         }
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>Prints a fixed usage text (the <c>--help</c> of commands whose options are parsed by hand).</summary>
+    internal sealed class UsageAction(string usage) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        /// <inheritdoc/>
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(usage);
+            return 0;
+        }
     }
 }
