@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Bench;
 
 namespace Descent.Cli;
 
@@ -12,6 +13,7 @@ public static class BenchCommand
         bench.Subcommands.Add(PassThroughCommand.Create("gemm",
             "GFLOP/s of the GEMM kernel: --m M --n N --k K [--threads T] [--dtype f32|f64] [--trans-a] [--trans-b] [--json] [--shapes MxNxK,...]",
             Bench.GemmBench.Run));
+        bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }
 }
