@@ -26,8 +26,36 @@ public static class FixtureModules
             Momentum(cfg), cfg.Bool("affine", true), cfg.Bool("track_running_stats", true), dtype)),
         "LayerNorm" => FixtureSubject.Single(new LayerNorm(cfg.Ints("normalized_shape"), cfg.Double("eps", 1e-5),
             cfg.Bool("elementwise_affine", true), dtype)),
+        "MSELoss" => LossSubject(new MSELoss(Reduce(cfg))),
+        "L1Loss" => LossSubject(new L1Loss(Reduce(cfg))),
+        "SmoothL1Loss" => LossSubject(new SmoothL1Loss(Reduce(cfg), cfg.Double("beta", 1.0))),
+        "HuberLoss" => LossSubject(new HuberLoss(Reduce(cfg), cfg.Double("delta", 1.0))),
+        "BCELoss" => Bce(cfg, dtype),
+        "BCEWithLogitsLoss" => LossSubject(new BCEWithLogitsLoss(cfg.Tensor("weight", dtype), Reduce(cfg), cfg.Tensor("pos_weight", dtype))),
+        "NLLLoss" => LossSubject(new NLLLoss(cfg.Tensor("weight", dtype), ClassIndices(cfg, "NLLLoss"), Reduce(cfg))),
+        "KLDivLoss" => LossSubject(new KLDivLoss(Reduce(cfg), cfg.Bool("log_target", false))),
         _ => throw new InvalidDataException($"Unknown fixture module '{module}'."),
     };
+
+    private static FixtureSubject LossSubject(Loss loss) =>
+        new(null, x => new() { ["loss"] = loss.Call(x["input"], x["target"]) });
+
+    private static Reduction Reduce(FixtureConfig cfg) => ReductionExtensions.Parse(cfg.String("reduction", "mean"));
+
+    private static FixtureSubject Bce(FixtureConfig cfg, DType dtype)
+    {
+        // The generator records pos_weight: null for BCELoss, which has no such option.
+        if (cfg.Raw("pos_weight") is not null) throw new InvalidDataException("BCELoss has no pos_weight option.");
+        return LossSubject(new BCELoss(cfg.Tensor("weight", dtype), Reduce(cfg)));
+    }
+
+    /// <summary>Reads ignore_index and checks target_type is class indices (NLL has no probability targets).</summary>
+    private static long ClassIndices(FixtureConfig cfg, string module)
+    {
+        var type = cfg.String("target_type", "class_indices");
+        if (type != "class_indices") throw new InvalidDataException($"{module}: target_type '{type}' is not supported.");
+        return cfg.Int("ignore_index", -100);
+    }
 
     private static double PreluInit(FixtureConfig cfg)
     {
