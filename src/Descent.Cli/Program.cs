@@ -1,11 +1,36 @@
+using System.CommandLine;
+
 namespace Descent.Cli;
 
 /// <summary>Entry point of the <c>descent</c> command-line tool. Parsing and wiring only; no algorithms.</summary>
 public static class Program
 {
+    /// <summary>Runs the tool; exit code 0 on success, 1 on user error, 2 on internal error.</summary>
     public static int Main(string[] args)
     {
-        Console.WriteLine("descent: no verbs yet");
-        return args.Length == 0 ? 0 : 1;
+        var root = BuildRoot();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (CliErrors.IsUserError(e))
+        {
+            Console.Error.WriteLine($"descent: {CliErrors.OneLine(e)}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"descent: internal error: {e}");
+            return 2;
+        }
+    }
+
+    /// <summary>The command tree (exposed for tests).</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Descent: train neural networks and optimize them, in pure .NET.");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
     }
 }

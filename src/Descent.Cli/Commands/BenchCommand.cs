@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Descent.Cli;
+
+/// <summary><c>descent bench ...</c>: benchmarks that print human tables or JSON lines.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command with its subcommands.</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
+        return bench;
+    }
+}
