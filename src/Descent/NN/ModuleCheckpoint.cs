@@ -5,11 +5,21 @@ namespace Descent.NN;
 /// <summary>Saving and loading a module's state dict as a safetensors checkpoint.</summary>
 public static class ModuleCheckpoint
 {
-    /// <summary>Writes <paramref name="module"/>'s state dict (parameters and persistent buffers) to <paramref name="path"/> atomically.</summary>
+    /// <summary>Metadata key holding the model's PyTorch-style repr (<see cref="Module.ToString"/>), from which
+    /// bench/compare/load_checkpoint.py rebuilds the same torch model.</summary>
+    public const string ModelKey = "descent.model";
+
+    /// <summary>
+    /// Writes <paramref name="module"/>'s state dict (parameters and persistent buffers) to <paramref name="path"/>
+    /// atomically, with its repr under <see cref="ModelKey"/> plus any extra <paramref name="metadata"/>.
+    /// </summary>
     public static void SaveCheckpoint(this Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        Checkpoint.Save(path, module.StateDict(), metadata);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal) { [ModelKey] = module.ToString() };
+        if (metadata is not null)
+            foreach (var (k, v) in metadata) meta[k] = v;
+        Checkpoint.Save(path, module.StateDict(), meta);
     }
 
     /// <summary>

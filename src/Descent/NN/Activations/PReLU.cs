@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -24,5 +23,5 @@ public sealed class PReLU : Module
     public override Tensor Forward(Tensor input) => Functional.Prelu(input, Weight);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture, $"num_parameters={Weight.Numel}");
+    public override string ExtraRepr() => $"num_parameters={Repr.Int(Weight.Numel)}";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -20,7 +19,7 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
     public override Tensor Forward(Tensor input) => Functional.LeakyRelu(input, NegativeSlope);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture, $"negative_slope={NegativeSlope}");
+    public override string ExtraRepr() => $"negative_slope={Repr.Float(NegativeSlope)}";
 }
 
 /// <summary>ELU: x &gt; 0 ? x : alpha·(exp(x) − 1) (PyTorch's <c>nn.ELU</c>).</summary>
@@ -33,7 +32,7 @@ public sealed class ELU(double alpha = 1.0) : Module
     public override Tensor Forward(Tensor input) => Functional.Elu(input, Alpha);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture, $"alpha={Alpha}");
+    public override string ExtraRepr() => $"alpha={Repr.Float(Alpha)}";
 }
 
 /// <summary>SELU with PyTorch's constants alpha ≈ 1.6733, scale ≈ 1.0507 (<c>nn.SELU</c>).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -23,5 +22,5 @@ public sealed class Swish : Module
     public override Tensor Forward(Tensor input) => Functional.Swish(input, Beta);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture, $"beta={Beta.Item()}");
+    public override string ExtraRepr() => $"beta={Repr.Float(Beta.Item())}";
 }

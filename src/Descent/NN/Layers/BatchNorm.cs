@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -81,8 +80,8 @@ public abstract class BatchNorm : Module
     }
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture,
-        $"{NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "None")}, affine={Weight is not null}, track_running_stats={RunningMean is not null}");
+    public override string ExtraRepr() =>
+        $"{Repr.Int(NumFeatures)}, eps={Repr.Float(Eps)}, momentum={(Momentum is { } m ? Repr.Float(m) : "None")}, affine={Repr.Bool(Weight is not null)}, track_running_stats={Repr.Bool(RunningMean is not null)}";
 }
 
 /// <summary>Batch normalization of [N, C] or [N, C, L] inputs (PyTorch's <c>nn.BatchNorm1d</c>).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -16,7 +15,7 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
     public override Tensor Forward(Tensor input) => input.Flatten(StartDim, EndDim);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture, $"start_dim={StartDim}, end_dim={EndDim}");
+    public override string ExtraRepr() => $"start_dim={Repr.Int(StartDim)}, end_dim={Repr.Int(EndDim)}";
 }
 
 /// <summary>Returns its input unchanged (PyTorch's <c>nn.Identity</c>), e.g. to replace a layer.</summary>

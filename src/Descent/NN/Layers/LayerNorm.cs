@@ -1,4 +1,3 @@
-using System.Globalization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -49,6 +48,6 @@ public sealed class LayerNorm : Module
     public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, [.. NormalizedShape], Weight, Bias, Eps);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => string.Create(CultureInfo.InvariantCulture,
-        $"{Shape.Format([.. NormalizedShape])}, eps={Eps}, elementwise_affine={Weight is not null}");
+    public override string ExtraRepr() =>
+        $"{Repr.Tuple([.. NormalizedShape])}, eps={Repr.Float(Eps)}, elementwise_affine={Repr.Bool(Weight is not null)}";
 }
