@@ -18,6 +18,15 @@ public static class FixtureModules
         "SiLU" => FixtureSubject.Single(new SiLU()),
         "Swish" => FixtureSubject.Single(new Swish(cfg.Double("beta", 1.0), dtype: dtype)),
         "Hardswish" => FixtureSubject.Single(new Hardswish()),
+        "GELU" => FixtureSubject.Single(new GELU(cfg.String("approximate", "none") switch
+        {
+            "none" => GeluApproximation.None,
+            "tanh" => GeluApproximation.Tanh,
+            var a => throw new InvalidDataException($"GELU: unknown approximate '{a}'."),
+        })),
+        "Sigmoid" => FixtureSubject.Single(new Sigmoid()),
+        "Tanh" => FixtureSubject.Single(new Tanh()),
+        "Softplus" => FixtureSubject.Single(new Softplus(cfg.Double("beta", 1.0), cfg.Double("threshold", 20.0))),
         "Flatten" => FixtureSubject.Single(new Flatten(cfg.Int("start_dim", 1), cfg.Int("end_dim", -1))),
         "Identity" => FixtureSubject.Single(new Identity()),
         "BatchNorm1d" => FixtureSubject.Single(new BatchNorm1d(cfg.Int("num_features"), cfg.Double("eps", 1e-5),

@@ -158,3 +158,36 @@ public readonly struct HardswishKernel<T> : IActivationKernel<T> where T : unman
         }
     }
 }
+
+/// <summary>
+/// Exact GELU (Hendrycks &amp; Gimpel 2016): y = x·Φ(x) = ½x(1 + erf(x/√2)); dx = dy·(Φ(x) + x·φ(x)) with
+/// φ(x) = e^(−x²/2)/√(2π), as PyTorch's <c>GeluBackwardKernel</c>. erf comes from <see cref="ErfKernel{T}"/>.
+/// </summary>
+public readonly struct GeluKernel<T> : IActivationKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly T Sqrt1_2 = T.CreateChecked(0.70710678118654752440);
+    private static readonly T Alpha = T.CreateChecked(0.39894228040143267794); // 1/√(2π)
+    private static readonly T Half = T.CreateChecked(0.5);
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<T> x, Span<T> y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = x[i] * Sqrt1_2;
+        default(ErfKernel<T>).Apply(y, y);
+        for (int i = 0; i < y.Length; i++) y[i] = x[i] * Half * (T.One + y[i]);
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] * Sqrt1_2;
+        default(ErfKernel<T>).Apply(dx, dx);
+        for (int i = 0; i < dx.Length; i++)
+        {
+            T v = x[i];
+            T cdf = Half * (T.One + dx[i]);
+            T pdf = Alpha * T.Exp(v * v * -Half);
+            dx[i] = dy[i] * (cdf + v * pdf);
+        }
+    }
+}

@@ -40,6 +40,9 @@ public static partial class Functional
     /// <summary>GELU with the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
     public static Tensor GeluTanh(Tensor x) => Activate(x, new GeluTanhKernel<float>(), new GeluTanhKernel<double>(), "gelu");
 
+    /// <summary>Exact GELU: x·Φ(x) = ½x(1 + erf(x/√2)).</summary>
+    public static Tensor Gelu(Tensor x) => Activate(x, new GeluKernel<float>(), new GeluKernel<double>(), "gelu");
+
     /// <summary>Applies a pointwise kernel as one autograd node.</summary>
     internal static Tensor Activate<K32, K64>(Tensor x, K32 k32, K64 k64, string op)
         where K32 : struct, IActivationKernel<float>
