@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Descent.Kernels.Activations;
 
@@ -57,8 +56,7 @@ public static class SwishKernels
     public static void Forward<T>(ReadOnlySpan<T> x, T beta, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Sigmoid(x, beta, y);
-        if (KernelConfig.ForceScalar) { for (int i = 0; i < y.Length; i++) y[i] *= x[i]; }
-        else TensorPrimitives.Multiply(y, x, y);
+        for (int i = 0; i < y.Length; i++) y[i] *= x[i];
     }
 
     /// <summary>Writes dx (when not empty) and returns Σ dy·∂y/∂β.</summary>
@@ -79,12 +77,7 @@ public static class SwishKernels
 
     private static void Sigmoid<T>(ReadOnlySpan<T> x, T beta, Span<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (KernelConfig.ForceScalar)
-        {
-            for (int i = 0; i < s.Length; i++) s[i] = T.One / (T.One + T.Exp(-beta * x[i]));
-            return;
-        }
-        TensorPrimitives.Multiply(x, beta, s);
-        TensorPrimitives.Sigmoid(s, s);
+        for (int i = 0; i < s.Length; i++) s[i] = beta * x[i];
+        default(SigmoidKernel<T>).Apply(s, s);
     }
 }

@@ -1,12 +1,11 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Descent.Kernels.Activations;
 
 /// <summary>
 /// ELU family (PyTorch's <c>elu(x, alpha, scale, input_scale)</c>, which also gives SELU):
 /// y = x &gt; 0 ? scale·x : scale·alpha·(exp(input_scale·x) − 1); dx = x &gt; 0 ? scale·dy : dy·scale·alpha·input_scale·exp(input_scale·x),
-/// so ELU'(0) = alpha·scale as in <c>elu_backward</c>. The exponentials run through TensorPrimitives.
+/// so ELU'(0) = alpha·scale as in <c>elu_backward</c>. The exponentials run through the SIMD <see cref="ExpKernel{T}"/>.
 /// </summary>
 public readonly struct EluKernel<T>(T alpha, T scale, T inputScale) : IActivationKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -14,14 +13,8 @@ public readonly struct EluKernel<T>(T alpha, T scale, T inputScale) : IActivatio
     public void Forward(ReadOnlySpan<T> x, Span<T> y)
     {
         T negCoef = alpha * scale;
-        if (KernelConfig.ForceScalar)
-        {
-            for (int i = 0; i < y.Length; i++)
-                y[i] = x[i] > T.Zero ? scale * x[i] : negCoef * T.ExpM1(inputScale * x[i]);
-            return;
-        }
-        TensorPrimitives.Multiply(x, inputScale, y);
-        TensorPrimitives.Exp(y, y);
+        for (int i = 0; i < y.Length; i++) y[i] = inputScale * x[i];
+        default(ExpKernel<T>).Apply(y, y);
         for (int i = 0; i < y.Length; i++)
             y[i] = x[i] > T.Zero ? scale * x[i] : negCoef * (y[i] - T.One);
     }
@@ -30,14 +23,8 @@ public readonly struct EluKernel<T>(T alpha, T scale, T inputScale) : IActivatio
     public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         T negCoef = alpha * scale * inputScale;
-        if (KernelConfig.ForceScalar)
-        {
-            for (int i = 0; i < dx.Length; i++)
-                dx[i] = x[i] > T.Zero ? dy[i] * scale : dy[i] * negCoef * T.Exp(inputScale * x[i]);
-            return;
-        }
-        TensorPrimitives.Multiply(x, inputScale, dx);
-        TensorPrimitives.Exp(dx, dx);
+        for (int i = 0; i < dx.Length; i++) dx[i] = inputScale * x[i];
+        default(ExpKernel<T>).Apply(dx, dx);
         for (int i = 0; i < dx.Length; i++)
             dx[i] = x[i] > T.Zero ? dy[i] * scale : dy[i] * negCoef * dx[i];
     }
@@ -49,28 +36,14 @@ public readonly struct SiluKernel<T> : IActivationKernel<T> where T : unmanaged,
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<T> x, Span<T> y)
     {
-        if (KernelConfig.ForceScalar)
-        {
-            for (int i = 0; i < y.Length; i++) y[i] = x[i] / (T.One + T.Exp(-x[i]));
-            return;
-        }
-        TensorPrimitives.Sigmoid(x, y);
-        TensorPrimitives.Multiply(y, x, y);
+        default(SigmoidKernel<T>).Apply(x, y);
+        for (int i = 0; i < y.Length; i++) y[i] *= x[i];
     }
 
     /// <inheritdoc/>
     public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
-        if (KernelConfig.ForceScalar)
-        {
-            for (int i = 0; i < dx.Length; i++)
-            {
-                T s = T.One / (T.One + T.Exp(-x[i]));
-                dx[i] = dy[i] * s * (T.One + x[i] * (T.One - s));
-            }
-            return;
-        }
-        TensorPrimitives.Sigmoid(x, dx);
+        default(SigmoidKernel<T>).Apply(x, dx);
         for (int i = 0; i < dx.Length; i++)
         {
             T s = dx[i];
@@ -98,8 +71,7 @@ public readonly struct GeluTanhKernel<T> : IActivationKernel<T> where T : unmana
             T v = x[i];
             y[i] = v * (v * v * Kappa + T.One) * Beta;
         }
-        if (KernelConfig.ForceScalar) { for (int i = 0; i < y.Length; i++) y[i] = T.Tanh(y[i]); }
-        else TensorPrimitives.Tanh(y, y);
+        default(TanhKernel<T>).Apply(y, y);
         for (int i = 0; i < y.Length; i++)
             y[i] = Half * x[i] * (T.One + y[i]);
     }
@@ -112,8 +84,7 @@ public readonly struct GeluTanhKernel<T> : IActivationKernel<T> where T : unmana
             T v = x[i];
             dx[i] = Beta * (v + Kappa * v * v * v);
         }
-        if (KernelConfig.ForceScalar) { for (int i = 0; i < dx.Length; i++) dx[i] = T.Tanh(dx[i]); }
-        else TensorPrimitives.Tanh(dx, dx);
+        default(TanhKernel<T>).Apply(dx, dx);
         for (int i = 0; i < dx.Length; i++)
         {
             T v = x[i], t = dx[i];
