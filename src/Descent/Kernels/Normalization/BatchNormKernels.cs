@@ -4,15 +4,17 @@ namespace Descent.Kernels.Normalization;
 
 /// <summary>
 /// Batch normalization (Ioffe &amp; Szegedy 2015) over a contiguous [N, C, S] block (S = product of spatial
-/// dims): statistics per channel c over N·S elements, accumulated in double. Channels run in parallel when
-/// the block is large.
+/// dims): statistics per channel c over N·S elements. Each contiguous run of S elements is reduced with SIMD
+/// and the runs are accumulated in double (PyTorch's CPU kernel also accumulates float statistics in double).
+/// The transform is y = x·α + β with α = invStd·w, β = b − mean·α, as PyTorch computes it. Channels run in
+/// parallel when the block is large.
 /// </summary>
 public static class BatchNormKernels
 {
     /// <summary>Below this many elements everything runs on the calling thread.</summary>
     public const int ParallelThreshold = 1 << 15;
 
-    /// <summary>Per-channel mean and biased variance (two passes in double).</summary>
+    /// <summary>Per-channel mean and biased variance.</summary>
     public static void Statistics<T>(T[] x, int xOffset, int n, int c, int s, double[] mean, int meanOffset, double[] variance, int varOffset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -71,25 +73,16 @@ public static class BatchNormKernels
         public readonly void Invoke(int ch)
         {
             double sum = 0;
-            for (int i = 0; i < N; i++)
-            {
-                var row = X.AsSpan(XOff + (i * C + ch) * S, S);
-                for (int k = 0; k < row.Length; k++) sum += double.CreateTruncating(row[k]);
-            }
+            for (int i = 0; i < N; i++) sum += RowMath.Sum<T>(X.AsSpan(XOff + (i * C + ch) * S, S));
             long count = (long)N * S;
             double mean = count == 0 ? double.NaN : sum / count;
+            // Deviations from the mean rounded to T, corrected exactly afterwards: Σ(x−m)² = Σ(x−m')² − count·(m−m')².
+            T shift = T.CreateTruncating(mean);
             double sq = 0;
-            for (int i = 0; i < N; i++)
-            {
-                var row = X.AsSpan(XOff + (i * C + ch) * S, S);
-                for (int k = 0; k < row.Length; k++)
-                {
-                    double d = double.CreateTruncating(row[k]) - mean;
-                    sq += d * d;
-                }
-            }
+            for (int i = 0; i < N; i++) sq += RowMath.SumSquaredDeviation<T>(X.AsSpan(XOff + (i * C + ch) * S, S), shift);
+            double delta = mean - double.CreateTruncating(shift);
             Mean[MeanOff + ch] = mean;
-            Var[VarOff + ch] = count == 0 ? double.NaN : sq / count;
+            Var[VarOff + ch] = count == 0 ? double.NaN : Math.Max(0, sq - count * delta * delta) / count;
         }
     }
 
@@ -101,16 +94,12 @@ public static class BatchNormKernels
 
         public readonly void Invoke(int ch)
         {
-            double mean = Mean[MeanOff + ch], inv = Inv[InvOff + ch];
             double w = W.Length == 0 ? 1 : double.CreateTruncating(W[WOff + ch]);
             double b = B.Length == 0 ? 0 : double.CreateTruncating(B[BOff + ch]);
+            double alpha = Inv[InvOff + ch] * w;
+            T a = T.CreateTruncating(alpha), beta = T.CreateTruncating(b - Mean[MeanOff + ch] * alpha);
             for (int i = 0; i < N; i++)
-            {
-                var xs = X.AsSpan(XOff + (i * C + ch) * S, S);
-                var ys = Y.AsSpan(YOff + (i * C + ch) * S, S);
-                for (int k = 0; k < xs.Length; k++)
-                    ys[k] = T.CreateTruncating((double.CreateTruncating(xs[k]) - mean) * inv * w + b);
-            }
+                RowMath.Affine<T>(X.AsSpan(XOff + (i * C + ch) * S, S), a, default, T.Zero, beta, Y.AsSpan(YOff + (i * C + ch) * S, S));
         }
     }
 
@@ -125,41 +114,33 @@ public static class BatchNormKernels
         {
             double mean = Mean[MeanOff + ch], inv = Inv[InvOff + ch];
             double w = W.Length == 0 ? 1 : double.CreateTruncating(W[WOff + ch]);
-            double sumDy = 0, sumDyXhat = 0;
+            T shift = T.CreateTruncating(mean);
+            double sumDy = 0, sumDyXs = 0;
             for (int i = 0; i < N; i++)
             {
-                var xs = X.AsSpan(XOff + (i * C + ch) * S, S);
-                var gs = Dy.AsSpan(DyOff + (i * C + ch) * S, S);
-                for (int k = 0; k < xs.Length; k++)
-                {
-                    double g = double.CreateTruncating(gs[k]);
-                    sumDy += g;
-                    sumDyXhat += g * (double.CreateTruncating(xs[k]) - mean) * inv;
-                }
+                int at = (i * C + ch) * S;
+                var (g, gx) = RowMath.SumAndDot<T>(Dy.AsSpan(DyOff + at, S), X.AsSpan(XOff + at, S), shift);
+                sumDy += g;
+                sumDyXs += gx;
             }
+            // Σ dy·(x − mean) from the shifted sum: Σ dy·(x − m') + (m' − mean)·Σ dy.
+            double sumDyXhat = inv * (sumDyXs + (double.CreateTruncating(shift) - mean) * sumDy);
             if (Dw.Length != 0) Dw[DwOff + ch] = T.CreateTruncating(sumDyXhat);
             if (Db.Length != 0) Db[DbOff + ch] = T.CreateTruncating(sumDy);
             if (Dx.Length == 0) return;
-            double m = (double)N * S;
-            double k1 = w * inv, meanDy = sumDy / m, meanDyXhat = sumDyXhat / m;
+            double k1 = w * inv;
+            T a = T.CreateTruncating(k1), b = T.Zero, c = T.Zero;
+            if (BatchStats)
+            {
+                // dx = k1·(dy − mean(dy) − x̂·mean(dy·x̂)), x̂ = (x − mean)·inv, rewritten as a·dy + b·x + c.
+                double m = (double)N * S, meanDy = sumDy / m, meanDyXhat = sumDyXhat / m;
+                b = T.CreateTruncating(-k1 * inv * meanDyXhat);
+                c = T.CreateTruncating(-k1 * meanDy + k1 * inv * meanDyXhat * mean);
+            }
             for (int i = 0; i < N; i++)
             {
-                var xs = X.AsSpan(XOff + (i * C + ch) * S, S);
-                var gs = Dy.AsSpan(DyOff + (i * C + ch) * S, S);
-                var ds = Dx.AsSpan(DxOff + (i * C + ch) * S, S);
-                for (int k = 0; k < xs.Length; k++)
-                {
-                    double g = double.CreateTruncating(gs[k]);
-                    if (BatchStats)
-                    {
-                        double xhat = (double.CreateTruncating(xs[k]) - mean) * inv;
-                        ds[k] = T.CreateTruncating(k1 * (g - meanDy - xhat * meanDyXhat));
-                    }
-                    else
-                    {
-                        ds[k] = T.CreateTruncating(k1 * g);
-                    }
-                }
+                int at = (i * C + ch) * S;
+                RowMath.Affine<T>(Dy.AsSpan(DyOff + at, S), a, BatchStats ? X.AsSpan(XOff + at, S) : default, b, c, Dx.AsSpan(DxOff + at, S));
             }
         }
     }

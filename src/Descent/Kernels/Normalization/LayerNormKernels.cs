@@ -1,10 +1,11 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace Descent.Kernels.Normalization;
 
 /// <summary>
-/// Layer normalization (Ba et al. 2016) of R rows of width M (the trailing normalized dims): biased
-/// statistics per row, accumulated in double; rows run in parallel when the block is large.
+/// Layer normalization (Ba et al. 2016) of R rows of width M (the trailing normalized dims): biased statistics
+/// per row (SIMD, returned in double); rows run in parallel when the block is large.
 /// </summary>
 public static class LayerNormKernels
 {
@@ -49,24 +50,27 @@ public static class LayerNormKernels
                 ParallelFor.Run(rows, in body);
         }
         if (dWeight.Length == 0 && dBias.Length == 0) return;
-        var accW = dWeight.Length != 0 ? new double[width] : [];
-        var accB = dBias.Length != 0 ? new double[width] : [];
-        for (int r = 0; r < rows; r++)
+        var dw = dWeight.Length != 0 ? dWeight.AsSpan(dwOffset, width) : default;
+        var db = dBias.Length != 0 ? dBias.AsSpan(dbOffset, width) : default;
+        dw.Clear();
+        db.Clear();
+        var xhat = ArrayPool<T>.Shared.Rent(width);
+        try
         {
-            var xs = x.AsSpan(xOffset + r * width, width);
-            var gs = dy.AsSpan(dyOffset + r * width, width);
-            double m = mean[statsOffset + r], inv = invStd[statsOffset + r];
-            for (int k = 0; k < width; k++)
+            var xh = xhat.AsSpan(0, width);
+            for (int r = 0; r < rows; r++)
             {
-                double g = double.CreateTruncating(gs[k]);
-                if (accW.Length != 0) accW[k] += g * (double.CreateTruncating(xs[k]) - m) * inv;
-                if (accB.Length != 0) accB[k] += g;
+                var gs = dy.AsSpan(dyOffset + r * width, width);
+                if (!db.IsEmpty) RowMath.Affine<T>(gs, T.One, db, T.One, T.Zero, db);
+                if (dw.IsEmpty) continue;
+                double m = mean[statsOffset + r], inv = invStd[statsOffset + r];
+                RowMath.Affine<T>(x.AsSpan(xOffset + r * width, width), T.CreateTruncating(inv), default, T.Zero, T.CreateTruncating(-m * inv), xh);
+                RowMath.MultiplyAdd<T>(gs, xh, dw, dw);
             }
         }
-        for (int k = 0; k < width; k++)
+        finally
         {
-            if (accW.Length != 0) dWeight[dwOffset + k] = T.CreateTruncating(accW[k]);
-            if (accB.Length != 0) dBias[dbOffset + k] = T.CreateTruncating(accB[k]);
+            ArrayPool<T>.Shared.Return(xhat);
         }
     }
 
@@ -81,24 +85,18 @@ public static class LayerNormKernels
         {
             var xs = X.AsSpan(XOff + r * M, M);
             var ys = Y.AsSpan(YOff + r * M, M);
-            double sum = 0;
-            for (int k = 0; k < M; k++) sum += double.CreateTruncating(xs[k]);
-            double mean = sum / M, sq = 0;
-            for (int k = 0; k < M; k++)
-            {
-                double d = double.CreateTruncating(xs[k]) - mean;
-                sq += d * d;
-            }
-            double inv = 1.0 / Math.Sqrt(sq / M + Eps);
+            double mean = RowMath.Sum<T>(xs) / M;
+            T shift = T.CreateTruncating(mean);
+            double delta = mean - double.CreateTruncating(shift);
+            double variance = Math.Max(0, RowMath.SumSquaredDeviation<T>(xs, shift) - M * delta * delta) / M;
+            double inv = 1.0 / Math.Sqrt(variance + Eps);
             Mean[StatsOff + r] = mean;
             Inv[StatsOff + r] = inv;
-            for (int k = 0; k < M; k++)
-            {
-                double v = (double.CreateTruncating(xs[k]) - mean) * inv;
-                if (W.Length != 0) v *= double.CreateTruncating(W[WOff + k]);
-                if (B.Length != 0) v += double.CreateTruncating(B[BOff + k]);
-                ys[k] = T.CreateTruncating(v);
-            }
+            RowMath.Affine<T>(xs, T.CreateTruncating(inv), default, T.Zero, T.CreateTruncating(-mean * inv), ys);
+            if (W.Length != 0)
+                RowMath.MultiplyAdd<T>(ys, W.AsSpan(WOff, M), B.Length != 0 ? B.AsSpan(BOff, M) : default, ys);
+            else if (B.Length != 0)
+                RowMath.Affine<T>(ys, T.One, B.AsSpan(BOff, M), T.One, T.Zero, ys);
         }
     }
 
@@ -111,26 +109,19 @@ public static class LayerNormKernels
         public readonly void Invoke(int r)
         {
             var xs = X.AsSpan(XOff + r * M, M);
-            var gs = Dy.AsSpan(DyOff + r * M, M);
             var ds = Dx.AsSpan(DxOff + r * M, M);
+            var gs = Dy.AsSpan(DyOff + r * M, M);
+            // ĝ = dy·w, kept in dx.
+            if (W.Length != 0) RowMath.MultiplyAdd<T>(gs, W.AsSpan(WOff, M), default, ds);
+            else gs.CopyTo(ds);
             double mean = Mean[StatsOff + r], inv = Inv[StatsOff + r];
-            double a = 0, b = 0;
-            for (int k = 0; k < M; k++)
-            {
-                double g = double.CreateTruncating(gs[k]);
-                if (W.Length != 0) g *= double.CreateTruncating(W[WOff + k]);
-                a += g;
-                b += g * (double.CreateTruncating(xs[k]) - mean) * inv;
-            }
-            a /= M;
-            b /= M;
-            for (int k = 0; k < M; k++)
-            {
-                double g = double.CreateTruncating(gs[k]);
-                if (W.Length != 0) g *= double.CreateTruncating(W[WOff + k]);
-                double xhat = (double.CreateTruncating(xs[k]) - mean) * inv;
-                ds[k] = T.CreateTruncating(inv * (g - a - xhat * b));
-            }
+            T shift = T.CreateTruncating(mean);
+            var (sumG, sumGXs) = RowMath.SumAndDot<T>(ds, xs, shift);
+            double sumGXhat = inv * (sumGXs + (double.CreateTruncating(shift) - mean) * sumG);
+            // dx = inv·ĝ − inv·mean(ĝ) − inv·x̂·mean(ĝ·x̂) = inv·ĝ + b·x + c.
+            double b = -inv * inv * sumGXhat / M;
+            double c = -inv * sumG / M + inv * inv * sumGXhat / M * mean;
+            RowMath.Affine<T>(ds, T.CreateTruncating(inv), xs, T.CreateTruncating(b), T.CreateTruncating(c), ds);
         }
     }
 }
