@@ -90,6 +90,7 @@ public static class Init
     /// <summary>Xavier/Glorot uniform (Glorot &amp; Bengio 2010): U(−b, b), b = gain·√(6/(fan_in + fan_out)).</summary>
     public static Tensor XavierUniform(Tensor tensor, double gain = 1.0, Generator? generator = null)
     {
+        if (IsEmpty(tensor)) return tensor;
         var (fanIn, fanOut) = FanInAndFanOut(tensor);
         double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
         return Uniform(tensor, -bound, bound, generator);
@@ -98,6 +99,7 @@ public static class Init
     /// <summary>Xavier/Glorot normal: N(0, σ²), σ = gain·√(2/(fan_in + fan_out)).</summary>
     public static Tensor XavierNormal(Tensor tensor, double gain = 1.0, Generator? generator = null)
     {
+        if (IsEmpty(tensor)) return tensor;
         var (fanIn, fanOut) = FanInAndFanOut(tensor);
         return Normal(tensor, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
     }
@@ -109,6 +111,7 @@ public static class Init
     public static Tensor KaimingUniform(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
         Nonlinearity nonlinearity = Nonlinearity.LeakyReLU, Generator? generator = null)
     {
+        if (IsEmpty(tensor)) return tensor;
         double std = KaimingStd(tensor, a, mode, nonlinearity);
         double bound = Math.Sqrt(3.0) * std;
         return Uniform(tensor, -bound, bound, generator);
@@ -117,7 +120,14 @@ public static class Init
     /// <summary>Kaiming/He normal: N(0, σ²), σ = gain/√fan.</summary>
     public static Tensor KaimingNormal(Tensor tensor, double a = 0, FanMode mode = FanMode.FanIn,
         Nonlinearity nonlinearity = Nonlinearity.LeakyReLU, Generator? generator = null) =>
-        Normal(tensor, 0, KaimingStd(tensor, a, mode, nonlinearity), generator);
+        IsEmpty(tensor) ? tensor : Normal(tensor, 0, KaimingStd(tensor, a, mode, nonlinearity), generator);
+
+    /// <summary>PyTorch skips initialising zero-element tensors (with a warning) instead of failing on the zero fan.</summary>
+    private static bool IsEmpty(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Numel == 0;
+    }
 
     private static double KaimingStd(Tensor tensor, double a, FanMode mode, Nonlinearity nonlinearity)
     {
