@@ -10,6 +10,7 @@ public static class FixtureModules
     /// <summary>Creates the subject; every config key must be consumed (checked by the caller).</summary>
     public static FixtureSubject Create(string module, FixtureConfig cfg, DType dtype) => module switch
     {
+        "Linear" => FixtureSubject.Single(new Linear(cfg.Int("in_features"), cfg.Int("out_features"), cfg.Bool("bias", true), dtype)),
         "ReLU" => FixtureSubject.Single(new ReLU()),
         "LeakyReLU" => FixtureSubject.Single(new LeakyReLU(cfg.Double("negative_slope", 0.01))),
         "PReLU" => FixtureSubject.Single(new PReLU(cfg.Int("num_parameters", 1), PreluInit(cfg), dtype)),
