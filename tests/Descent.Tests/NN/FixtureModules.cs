@@ -11,6 +11,23 @@ public static class FixtureModules
     public static FixtureSubject Create(string module, FixtureConfig cfg, DType dtype) => module switch
     {
         "Linear" => FixtureSubject.Single(new Linear(cfg.Int("in_features"), cfg.Int("out_features"), cfg.Bool("bias", true), dtype)),
+        "LSTM" => Lstm(cfg, dtype),
+        "Conv2d" => FixtureSubject.Single(new Conv2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"),
+            Size(cfg, "stride", 1), Padding(cfg), Size(cfg, "dilation", 1), cfg.Int("groups", 1), cfg.Bool("bias", true), dtype)),
+        "ConvTranspose2d" => FixtureSubject.Single(new ConvTranspose2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"),
+            Size(cfg, "stride", 1), Padding(cfg), Size(cfg, "output_padding", 0), cfg.Int("groups", 1), cfg.Bool("bias", true),
+            Size(cfg, "dilation", 1), dtype)),
+        "MaxPool2d" => MaxPool(cfg),
+        "AvgPool2d" => FixtureSubject.Single(new AvgPool2d(Size(cfg, "kernel_size"), StrideOrKernel(cfg), Size(cfg, "padding", 0),
+            cfg.Bool("ceil_mode", false), cfg.Bool("count_include_pad", true), cfg.IntOrNull("divisor_override"))),
+        "AdaptiveAvgPool2d" => FixtureSubject.Single(new AdaptiveAvgPool2d(Size(cfg, "output_size"))),
+        "Embedding" => Embedding(cfg, dtype),
+        "Dropout" => FixtureSubject.Single(new Dropout(cfg.Double("p", 0.5))),
+        "MultiheadAttention" => Attention(cfg, dtype),
+        "Softmax" => FixtureSubject.Single(new Softmax(cfg.Int("dim"))),
+        "LogSoftmax" => FixtureSubject.Single(new LogSoftmax(cfg.Int("dim"))),
+        "CrossEntropyLoss" => CrossEntropy(cfg, dtype),
+        "HintonDistillation" => Distillation(cfg),
         "ReLU" => FixtureSubject.Single(new ReLU()),
         "LeakyReLU" => FixtureSubject.Single(new LeakyReLU(cfg.Double("negative_slope", 0.01))),
         "PReLU" => FixtureSubject.Single(new PReLU(cfg.Int("num_parameters", 1), PreluInit(cfg), dtype)),
@@ -46,6 +63,92 @@ public static class FixtureModules
         "KLDivLoss" => LossSubject(new KLDivLoss(Reduce(cfg), cfg.Bool("log_target", false))),
         _ => throw new InvalidDataException($"Unknown fixture module '{module}'."),
     };
+
+    private static FixtureSubject Lstm(FixtureConfig cfg, DType dtype)
+    {
+        if (cfg.Raw("proj_size") is { } p && p.GetDouble() != 0) throw new InvalidDataException("LSTM: proj_size is not supported.");
+        var m = new LSTM(cfg.Int("input_size"), cfg.Int("hidden_size"), cfg.Int("num_layers", 1), cfg.Bool("bias", true),
+            cfg.Bool("batch_first", false), cfg.Double("dropout", 0), cfg.Bool("bidirectional", false), dtype);
+        return new(m, x =>
+        {
+            var (output, hn, cn) = m.Forward(x["input"], x.GetValueOrDefault("h_0"), x.GetValueOrDefault("c_0"));
+            return new() { ["output"] = output, ["h_n"] = hn, ["c_n"] = cn };
+        });
+    }
+
+    private static Size2 Size(FixtureConfig cfg, string key, int? fallback = null)
+    {
+        var (h, w) = cfg.Pair(key, fallback is { } f ? (f, f) : null);
+        return new Size2(h, w);
+    }
+
+    private static Size2? StrideOrKernel(FixtureConfig cfg) =>
+        cfg.Has("stride") ? Size(cfg, "stride") : cfg.Present("stride") ? null : null;
+
+    private static Size2 Padding(FixtureConfig cfg)
+    {
+        var mode = cfg.String("padding_mode", "zeros");
+        if (mode != "zeros") throw new InvalidDataException($"padding_mode '{mode}' is not supported.");
+        if (cfg.Raw("padding") is { ValueKind: System.Text.Json.JsonValueKind.String } s)
+            throw new InvalidDataException($"string padding '{s.GetString()}' is not supported.");
+        return Size(cfg, "padding", 0);
+    }
+
+    private static FixtureSubject MaxPool(FixtureConfig cfg)
+    {
+        var m = new MaxPool2d(Size(cfg, "kernel_size"), StrideOrKernel(cfg), Size(cfg, "padding", 0), Size(cfg, "dilation", 1), cfg.Bool("ceil_mode", false));
+        if (!cfg.Bool("return_indices", false)) return FixtureSubject.Single(m);
+        return new(m, x =>
+        {
+            var (output, indices) = m.ForwardWithIndices(x["input"]);
+            return new() { ["output"] = output, ["indices"] = indices };
+        });
+    }
+
+    private static FixtureSubject Embedding(FixtureConfig cfg, DType dtype)
+    {
+        foreach (var unsupported in new[] { "max_norm", "scale_grad_by_freq", "sparse" })
+            if (cfg.Raw(unsupported) is { } v && v.ValueKind is not (System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Null))
+                throw new InvalidDataException($"Embedding: option {unsupported} is not supported.");
+        var m = new Embedding(cfg.Int("num_embeddings"), cfg.Int("embedding_dim"), cfg.IntOrNull("padding_idx"), dtype);
+        return new(m, x => new() { ["output"] = m.Call(x["indices"]) });
+    }
+
+    private static FixtureSubject Attention(FixtureConfig cfg, DType dtype)
+    {
+        var m = new MultiheadAttention(cfg.Int("embed_dim"), cfg.Int("num_heads"), cfg.Double("dropout", 0), cfg.Bool("bias", true),
+            cfg.Bool("add_bias_kv", false), cfg.Bool("add_zero_attn", false), cfg.IntOrNull("kdim"), cfg.IntOrNull("vdim"),
+            cfg.Bool("batch_first", false), dtype);
+        bool needWeights = cfg.Bool("need_weights", true), average = cfg.Bool("average_attn_weights", true);
+        return new(m, x =>
+        {
+            var (output, weights) = m.Forward(x["query"], x["key"], x["value"], x.GetValueOrDefault("key_padding_mask"),
+                needWeights, x.GetValueOrDefault("attn_mask"), average);
+            var result = new Dictionary<string, Tensor> { ["attn_output"] = output };
+            if (weights is not null) result["attn_output_weights"] = weights;
+            return result;
+        });
+    }
+
+    private static FixtureSubject CrossEntropy(FixtureConfig cfg, DType dtype)
+    {
+        var type = cfg.String("target_type", "class_indices");
+        if (type is not ("class_indices" or "probabilities")) throw new InvalidDataException($"CrossEntropyLoss: target_type '{type}' is unknown.");
+        return LossSubject(new CrossEntropyLoss(cfg.Tensor("weight", dtype), cfg.Int("ignore_index", -100), Reduce(cfg), cfg.Double("label_smoothing", 0)));
+    }
+
+    private static FixtureSubject Distillation(FixtureConfig cfg)
+    {
+        var loss = new HintonDistillationLoss(cfg.Double("T"), cfg.Double("alpha"));
+        var formula = cfg.String("formula", "");
+        if (!formula.Contains("alpha * CE(student_logits, target) + (1 - alpha) * T^2 * KL", StringComparison.Ordinal))
+            throw new InvalidDataException($"HintonDistillation: formula '{formula}' is not the implemented one.");
+        return new(null, x =>
+        {
+            var (total, ce, kl) = loss.Forward(x["student_logits"], x["teacher_logits"], x["target"]);
+            return new() { ["loss"] = total, ["ce"] = ce, ["kl"] = kl };
+        });
+    }
 
     private static FixtureSubject LossSubject(Loss loss) =>
         new(null, x => new() { ["loss"] = loss.Call(x["input"], x["target"]) });
