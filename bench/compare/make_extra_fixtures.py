@@ -34,7 +34,7 @@ def record(cases, name, module, config, training, build, inputs, forward, grad_i
     torch.manual_seed(len(cases) * 7919 + 17)
     m = build()
     # Loss modules register weight/pos_weight as buffers; the schema carries them in config instead.
-    stateful = isinstance(m, nn.Module) and not module.endswith("Loss")
+    stateful = isinstance(m, nn.Module) and not module.endswith("Loss") and module != "HintonDistillation"
     if stateful:
         m.train(training)
         with torch.no_grad():
@@ -120,6 +120,59 @@ def layers():
             return {"output": o, "h_n": h, "c_n": cc}
         record(c, f"lstm_l{layers_}_bi{bidir}_bias{bias}_bf{bf}_unb{unbatched}", "LSTM", cfg, True,
                lambda cfg=cfg: nn.LSTM(**cfg), ins, fwd, list(ins))
+    conv = [
+        ("conv2d_asym", dict(in_channels=2, out_channels=3, kernel_size=[2, 3], stride=[2, 1], padding=[1, 2], dilation=[2, 1], groups=1, bias=True), (2, 2, 6, 5)),
+        ("conv2d_groups_bias", dict(in_channels=4, out_channels=4, kernel_size=[3, 3], stride=[1, 1], padding=[1, 1], dilation=[1, 1], groups=2, bias=True), (1, 4, 4, 4)),
+        ("conv2d_1x1_unbatched", dict(in_channels=3, out_channels=2, kernel_size=[1, 1], stride=[1, 1], padding=[0, 0], dilation=[1, 1], groups=1, bias=False), (3, 3, 4)),
+    ]
+    for name, cfg, shape in conv:
+        cfg["padding_mode"] = "zeros"
+        single(c, name, "Conv2d", cfg, lambda cfg=cfg: nn.Conv2d(**cfg), r(*shape))
+    tconv = [
+        ("convt_asym", dict(in_channels=2, out_channels=2, kernel_size=[3, 2], stride=[2, 1], padding=[1, 0], output_padding=[1, 0], groups=1, bias=True, dilation=[1, 2]), (2, 2, 3, 3)),
+        ("convt_groups_bias_unbatched", dict(in_channels=4, out_channels=6, kernel_size=[2, 2], stride=[2, 2], padding=[0, 0], output_padding=[0, 0], groups=2, bias=True, dilation=[1, 1]), (4, 2, 3)),
+    ]
+    for name, cfg, shape in tconv:
+        cfg["padding_mode"] = "zeros"
+        single(c, name, "ConvTranspose2d", cfg, lambda cfg=cfg: nn.ConvTranspose2d(**cfg), r(*shape))
+    for name, cfg, shape in [
+        ("maxpool_asym_ceil", dict(kernel_size=[3, 2], stride=[1, 2], padding=[1, 1], dilation=[1, 2], ceil_mode=True, return_indices=True), (2, 2, 5, 7)),
+        ("maxpool_unbatched_values", dict(kernel_size=[2, 2], stride=[1, 1], padding=[0, 0], dilation=[1, 1], ceil_mode=False, return_indices=False), (2, 4, 4))]:
+        def fwd(m, i, ri=cfg["return_indices"]):
+            if ri:
+                o, idx = m(i["input"])
+                return {"output": o, "indices": idx}
+            return {"output": m(i["input"])}
+        record(c, name, "MaxPool2d", cfg, True, lambda cfg=cfg: nn.MaxPool2d(**cfg), {"input": r(*shape)}, fwd, ["input"])
+    for name, cfg, shape in [
+        ("avgpool_ceil_include", dict(kernel_size=[3, 3], stride=[2, 2], padding=[1, 1], ceil_mode=True, count_include_pad=True, divisor_override=None), (1, 2, 6, 5)),
+        ("avgpool_divisor_pad", dict(kernel_size=[2, 3], stride=[1, 2], padding=[1, 1], ceil_mode=False, count_include_pad=False, divisor_override=4), (2, 1, 4, 5))]:
+        single(c, name, "AvgPool2d", cfg, lambda cfg=cfg: nn.AvgPool2d(**cfg), r(*shape))
+    single(c, "adaptive_avg_2x3", "AdaptiveAvgPool2d", {"output_size": [2, 3]}, lambda: nn.AdaptiveAvgPool2d((2, 3)), r(2, 2, 7, 5))
+    single(c, "adaptive_avg_unbatched", "AdaptiveAvgPool2d", {"output_size": [3, 3]}, lambda: nn.AdaptiveAvgPool2d(3), r(2, 4, 6))
+    record(c, "embedding_negative_padding", "Embedding", {"num_embeddings": 5, "embedding_dim": 3, "padding_idx": -1}, True,
+           lambda: nn.Embedding(5, 3, padding_idx=-1), {"indices": torch.tensor([[[0, 4], [4, 2]], [[1, 1], [3, 0]]])},
+           lambda m, i: {"output": m(i["indices"])}, [])
+    single(c, "dropout_eval_identity", "Dropout", {"p": 0.5}, lambda: nn.Dropout(0.5), r(3, 4), training=False)
+    single(c, "dropout_p0_train", "Dropout", {"p": 0.0}, lambda: nn.Dropout(0.0), r(3, 4))
+    mha = [
+        ("mha_bias_kv_zero_attn", dict(embed_dim=4, num_heads=2, bias=True, kdim=None, vdim=None, batch_first=False, dropout=0.0, add_bias_kv=True, add_zero_attn=True),
+         dict(query=r(3, 2, 4), key=r(5, 2, 4), value=r(5, 2, 4), key_padding_mask=torch.tensor([[False, True, False, False, True], [False] * 5]),
+              attn_mask=torch.rand(3, 5) > 0.7), True, True),
+        ("mha_3d_float_mask_no_bias", dict(embed_dim=6, num_heads=2, bias=False, kdim=None, vdim=None, batch_first=True, dropout=0.0, add_bias_kv=False, add_zero_attn=False),
+         dict(query=r(2, 3, 6), key=r(2, 4, 6), value=r(2, 4, 6), attn_mask=r(4, 3, 4)), True, False),
+        ("mha_unbatched_kvdim_noweights", dict(embed_dim=4, num_heads=2, bias=True, kdim=3, vdim=5, batch_first=False, dropout=0.0, add_bias_kv=False, add_zero_attn=False),
+         dict(query=r(3, 4), key=r(2, 3), value=r(2, 5), key_padding_mask=torch.tensor([False, True])), False, True),
+    ]
+    for name, cfg, ins, need, avg in mha:
+        cfg2 = dict(cfg, need_weights=need, average_attn_weights=avg)
+
+        def fwd(m, i, need=need, avg=avg):
+            o, w = m(i["query"], i["key"], i["value"], key_padding_mask=i.get("key_padding_mask"), need_weights=need,
+                     attn_mask=i.get("attn_mask"), average_attn_weights=avg)
+            return {"attn_output": o} if w is None else {"attn_output": o, "attn_output_weights": w}
+        record(c, name, "MultiheadAttention", cfg2, True, lambda cfg=cfg: nn.MultiheadAttention(**cfg), ins, fwd,
+               ["query", "key", "value"], no_grad_outputs=("attn_output_weights",))
     return c
 
 
@@ -133,6 +186,12 @@ def activations():
     single(c, "softplus_beta_half", "Softplus", {"beta": 0.5, "threshold": 3.0}, lambda: nn.Softplus(0.5, 3.0), x)
     single(c, "gelu_tanh_wide", "GELU", {"approximate": "tanh"}, lambda: nn.GELU("tanh"), x * 2)
     single(c, "silu_wide", "SiLU", {}, lambda: nn.SiLU(), x * 5)
+    single(c, "softmax_dim0_4d", "Softmax", {"dim": 0}, lambda: nn.Softmax(0), x.reshape(3, 2, 2, 5))
+    single(c, "softmax_neg2", "Softmax", {"dim": -2}, lambda: nn.Softmax(-2), x)
+    single(c, "log_softmax_2d", "LogSoftmax", {"dim": 1}, lambda: nn.LogSoftmax(1), x.reshape(6, 10) * 4)
+    single(c, "hardswish_wide", "Hardswish", {}, lambda: nn.Hardswish(), x * 2)
+    single(c, "tanh_wide", "Tanh", {}, lambda: nn.Tanh(), x * 4)
+    single(c, "sigmoid_wide", "Sigmoid", {}, lambda: nn.Sigmoid(), x * 4)
     return c
 
 
@@ -156,6 +215,31 @@ def losses():
                   lambda red=red, w=w: nn.BCELoss(weight=w[:3].reshape(3, 1), reduction=red), torch.rand(3, 5) * 0.98 + 0.01, torch.rand(3, 5))
         loss_case(f"bcel_pos_{red}", "BCEWithLogitsLoss", {"reduction": red, "weight": None, "pos_weight": tensor(w)},
                   lambda red=red, w=w: nn.BCEWithLogitsLoss(reduction=red, pos_weight=w), r(2, 3, 4) * 4, (torch.rand(2, 3, 4) > 0.5).double())
+    for red in ["none", "sum", "mean"]:
+        w = torch.rand(5) + 0.3
+        cfg = {"reduction": red, "weight": tensor(w), "ignore_index": 1, "label_smoothing": 0.3, "target_type": "class_indices"}
+        loss_case(f"ce_kdim_smooth_ignore_{red}", "CrossEntropyLoss", cfg,
+                  lambda red=red, w=w: nn.CrossEntropyLoss(weight=w, ignore_index=1, reduction=red, label_smoothing=0.3),
+                  r(3, 5, 2) * 2, torch.tensor([[0, 1], [4, 2], [1, 3]]))
+        cfg = {"reduction": red, "weight": tensor(w), "ignore_index": -100, "label_smoothing": 0.1, "target_type": "probabilities"}
+        loss_case(f"ce_prob_kdim_{red}", "CrossEntropyLoss", cfg,
+                  lambda red=red, w=w: nn.CrossEntropyLoss(weight=w, reduction=red, label_smoothing=0.1),
+                  r(2, 5, 3), F.softmax(r(2, 5, 3), 1))
+    loss_case("ce_unbatched", "CrossEntropyLoss", {"reduction": "mean", "weight": None, "ignore_index": -100, "label_smoothing": 0.0,
+              "target_type": "class_indices"}, lambda: nn.CrossEntropyLoss(), r(4), torch.tensor(2))
+    for T, alpha in [(1.0, 0.0), (3.0, 1.0), (2.5, 0.3)]:
+        formula = ("loss = alpha * CE(student_logits, target) + (1 - alpha) * T^2 * KL, KL = (1/N) * sum_{n,c} p_t[n,c] * "
+                   "(log p_t[n,c] - log_softmax(student_logits/T)[n,c]), p_t = softmax(teacher_logits/T, dim=1)")
+
+        def distill(m, i, T=T, alpha=alpha):
+            s_, t_ = i["student_logits"], i["teacher_logits"]
+            ce = F.cross_entropy(s_, i["target"])
+            pt = F.softmax(t_.detach() / T, dim=1)
+            kl = (pt * (torch.log(pt) - F.log_softmax(s_ / T, dim=1))).sum() / s_.shape[0]
+            return {"loss": alpha * ce + (1 - alpha) * T * T * kl, "ce": ce, "kl": kl}
+        record(c, f"distill_T{T}_a{alpha}", "HintonDistillation", {"T": T, "alpha": alpha, "formula": formula}, True,
+               lambda: None, {"student_logits": r(6, 4) * 2, "teacher_logits": r(6, 4) * 2, "target": torch.randint(0, 4, (6,))},
+               distill, ["student_logits"], no_grad_outputs=("ce", "kl"))
     return c
 
 
