@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Bench;
 
 namespace Descent.Cli;
 
@@ -9,6 +10,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
+        bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }
 }
