@@ -18,6 +18,14 @@ public static class DatasetExtensions
                 $"Labels: needs int64 class-id targets of shape [], this dataset has {dataset.TargetDType.TorchName()} targets {dataset.TargetShape}.");
         if (dataset is TensorDataset td)
             return td.Targets.ToArray<long>();
+        if (dataset is Subset sub)
+        {
+            // Map the parent's labels rather than gathering every feature of the subset.
+            var parent = sub.Parent.Labels();
+            var mapped = new long[sub.Count];
+            for (int i = 0; i < mapped.Length; i++) mapped[i] = parent[sub.Indices[i]];
+            return mapped;
+        }
         var (_, targets) = dataset.ToTensors();
         return targets.ToArray<long>();
     }

@@ -133,8 +133,7 @@ public static class FashionMnist
         }
         if (images.Dims[1] != 28 || images.Dims[2] != 28)
             throw new InvalidDataException($"{imagesPath}: Fashion-MNIST images are 28×28, this file has {images.Dims[1]}×{images.Dims[2]}.");
-        using (StepScope.Suspend())
-            return MnistFormat.Load(images, imagesPath, labels, labelsPath, imageOptions, NumClasses);
+        return MnistFormat.Load(images, imagesPath, labels, labelsPath, imageOptions, NumClasses);
     }
 
     /// <summary>

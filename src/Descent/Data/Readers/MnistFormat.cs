@@ -55,6 +55,8 @@ public static class MnistFormat
         int n = images.Dims[0], rows = images.Dims[1], cols = images.Dims[2];
         if (labels.Dims[0] != n)
             throw new InvalidDataException($"{labelsName}: {labels.Dims[0]} labels for the {n} images of {imagesName}.");
+        // A dataset outlives every training step: never take its memory from an active step scope.
+        using var suspend = StepScope.Suspend();
         var targets = Tensor.Zeros(new Shape(n), DType.Int64);
         var t = targets.Span<long>();
         for (int i = 0; i < n; i++)

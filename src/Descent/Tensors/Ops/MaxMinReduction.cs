@@ -67,7 +67,7 @@ public sealed partial class Tensor
         string op = name ?? (isMax ? "max" : "min");
         RequireFloat(op);
         int d = Shape.NormalizeDim(dim, Rank, op);
-        var (outer, size, inner) = Split(d);
+        var (outer, size, inner) = ReductionLayout(d);
         if (size == 0)
             throw new ArgumentException($"{op}(): cannot reduce dim {dim} of size 0 in shape {Shape}.");
         var reduce = new bool[Rank];
@@ -101,7 +101,7 @@ public sealed partial class Tensor
         for (int d = x.Rank - 1; d >= 0; d--)
         {
             if (!reduce[d]) continue;
-            var (outer, size, inner) = o.Split(d);
+            var (outer, size, inner) = o.ReductionLayout(d);
             if (size == 0) throw new ArgumentException($"{op}(): cannot reduce dim {d} of size 0 in shape {x.Shape}.");
             var dims = o.Shape.ToArray();
             dims[d] = 1;
@@ -115,7 +115,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Sizes before, along and after <paramref name="d"/> (a 0-d tensor is one element).</summary>
-    internal (int Outer, int Size, int Inner) Split(int d)
+    internal (int Outer, int Size, int Inner) ReductionLayout(int d)
     {
         if (Rank == 0) return (1, 1, 1);
         int outer = 1, inner = 1;
@@ -132,7 +132,7 @@ public sealed partial class Tensor
         protected internal override void Backward(Tensor g, GradSink sink)
         {
             var full = Zeros(x.Shape, g.DType);
-            var (outer, size, inner) = x.Split(dim);
+            var (outer, size, inner) = x.ReductionLayout(dim);
             var idx = indices.Span<long>();
             for (int o = 0; o < outer; o++)
                 for (int i = 0; i < inner; i++)
