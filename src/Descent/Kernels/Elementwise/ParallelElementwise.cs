@@ -8,7 +8,7 @@ namespace Descent.Kernels;
 public static class ParallelElementwise
 {
     /// <summary>Element count from which work is split across threads.</summary>
-    public const int Threshold = 1 << 16;
+    public const int Threshold = 1 << 18;
 
     /// <summary>Elements per work item (a multiple of every vector width).</summary>
     public const int ChunkSize = 1 << 14;

@@ -1,8 +1,9 @@
 using Descent.Kernels;
 
-namespace Descent.Tests.Kernels;
+namespace Descent.Tests.Kernels.Indexing;
 
 [Trait("Category", "Kernels")]
+[Collection("KernelConfig")]
 public class IndexingKernelsTests
 {
     private static double[] Values(int n, int seed)

@@ -1,8 +1,9 @@
 using Descent.Kernels;
 
-namespace Descent.Tests.Kernels;
+namespace Descent.Tests.Kernels.MatMul;
 
 [Trait("Category", "Kernels")]
+[Collection("KernelConfig")]
 public class BatchedGemmTests
 {
     private static double[] Values(int n, int seed)

@@ -1,9 +1,10 @@
 using Descent.Kernels;
 using Descent.Tensors;
 
-namespace Descent.Tests.Kernels;
+namespace Descent.Tests.Kernels.Transpose;
 
 [Trait("Category", "Kernels")]
+[Collection("KernelConfig")]
 public class PermuteKernelsTests
 {
     /// <summary>Reference: for every output multi-index, read the source element it names.</summary>
