@@ -161,29 +161,4 @@ public class GpSamplerTests
         Assert.Throws<InvalidOperationException>(() => trial.SuggestFloat("x", 0, 1));
     }
 
-    [Fact]
-    public void SamplingAt200TrialsWith5ParamsIsFast()
-    {
-        var sampler = new GpSampler(7);
-        var study = Study.Create(new StudyOptions { Sampler = sampler, Pruner = new NopPruner() });
-        var rng = new TuningRandom(1);
-        // 195 known trials, then time the sampler on the next five (warm kernel cache after the first).
-        for (int i = 0; i < 195; i++)
-        {
-            var p = Enumerable.Range(0, 5).ToDictionary(k => "x" + k, _ => (object?)rng.NextDouble(-5, 5));
-            study.EnqueueTrial(p);
-        }
-        static double Objective(Trial t) => Enumerable.Range(0, 5).Sum(k => Math.Pow(t.SuggestFloat("x" + k, -5, 5) - 1, 2));
-        study.Optimize(Objective, nTrials: 196);
-        var ticks = new List<double>();
-        for (int i = 0; i < 4; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            study.Optimize(Objective, nTrials: 1);
-            ticks.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        ticks.Sort();
-        // Target: well under 100 ms on a free core; the bound leaves room for a loaded CI machine.
-        Assert.True(ticks[0] < 400, $"ms per trial at ~200 trials: {string.Join(", ", ticks.Select(t => t.ToString("F1")))}");
-    }
 }
