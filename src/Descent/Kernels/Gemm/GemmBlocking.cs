@@ -41,12 +41,13 @@ internal static class GemmBlocking
     public static bool DirectB(bool transB, int taskRows) => !transB && taskRows <= DirectBRows;
 
     /// <summary>
-    /// Whether a task copies its A blocks (see <see cref="GemmPackA{T}"/>): only for a transposed A whose
-    /// stored rows are at least a page apart, where each k step of the micro-kernel would touch a new page
-    /// (2048×2048 with transA: +8%); for untransposed A the copy measured 2–3% slower at every size tried.
+    /// Whether a task packs its A blocks (see <see cref="GemmPackA{T}"/>): only for a transposed A whose
+    /// stored rows are a multiple of 512 bytes apart (they then crowd into at most 8 of the 64 L1 sets) and
+    /// enough columns per task to repay the copy. Otherwise packing cost 2–5% (e.g. 784×256×256 with transA),
+    /// and an untransposed A is always read in place: its 6 rows stream sequentially.
     /// </summary>
     public static bool PackA<T>(bool transA, nint lda, int taskColumns) where T : unmanaged =>
-        transA && lda * Unsafe.SizeOf<T>() >= 4096 && taskColumns >= 256;
+        transA && lda * Unsafe.SizeOf<T>() % 512 == 0 && taskColumns >= 256;
 
     /// <summary>
     /// Below this many flops (2·m·n·k) a call stays on the calling thread: waking a worker costs more.

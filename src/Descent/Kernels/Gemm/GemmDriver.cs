@@ -69,7 +69,7 @@ internal static unsafe class GemmDriver<T, TK>
         int mcMax = GemmBlocking.Mc;
         bool packA = GemmBlocking.PackA<T>(g.TransA, g.Lda, j1 - j0);
         bool directB = GemmBlocking.DirectB(g.TransB, i1 - i0);
-        T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock)) : null;
+        T* aCopy = packA ? GemmBuffers<T>.PackA(GemmPackA<T>.Size(mcMax, kcBlock, TK.Mr)) : null;
         int tileElements = 0;
         for (int v = 1; v <= TK.MaxVectors; v++)
             tileElements = Math.Max(tileElements, TK.RowsFor(v, true) * v * lanes);
@@ -94,10 +94,12 @@ internal static unsafe class GemmDriver<T, TK>
                 {
                     int mc = Math.Min(mcMax, i1 - ic);
                     T* aBlock = g.AAt(ic, pc);
+                    nint panelStride = GemmPackA<T>.PanelStride(kc, TK.Mr);
                     if (packA)
                     {
-                        csa = GemmPackA<T>.PackTransposed(TK.Level, mc, kc, aBlock, g.Lda, aCopy);
+                        GemmPackA<T>.Pack(TK.Level, TK.Mr, mc, kc, aBlock, g.Lda, aCopy);
                         aBlock = aCopy;
+                        csa = TK.Mr;
                     }
                     for (int jr = 0; jr < nc; jr += nr)
                     {
@@ -106,11 +108,12 @@ internal static unsafe class GemmDriver<T, TK>
                         T* panel = jr < inPlace ? g.BAt(pc, jc + jr) : packed + (nint)jr * kc;
                         nint ldbp = jr < inPlace ? g.Ldb : vectors * lanes;
                         T* cBlock = g.C + ic * ldc + jc + jr;
-                        int tileRows = TK.RowsFor(vectors, rsa == 1);
+                        // Packed A comes in MR-row panels, so tiles are one panel high.
+                        int tileRows = packA ? TK.Mr : TK.RowsFor(vectors, rsa == 1);
                         for (int ir = 0; ir < mc; ir += tileRows)
                         {
                             int rows = Math.Min(tileRows, mc - ir);
-                            T* a = aBlock + ir * rsa;
+                            T* a = packA ? aBlock + ir / TK.Mr * panelStride : aBlock + ir * rsa;
                             T* c = cBlock + ir * ldc;
                             if (w == vectors * lanes || TK.MaskedTail)
                             {
