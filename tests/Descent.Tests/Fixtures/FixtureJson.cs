@@ -53,6 +53,14 @@ public static class FixtureJson
     public static Tensor[] ToTensors(JsonElement array, DType floatType = DType.Float64) =>
         [.. array.EnumerateArray().Select(e => ToTensor(e, floatType))];
 
+    /// <summary>A JSON object of tensor objects (e.g. a module case's "params" or "inputs") as name → tensor.</summary>
+    public static Dictionary<string, Tensor> ToTensorDictionary(JsonElement obj, DType floatType = DType.Float64)
+    {
+        var d = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject()) d[p.Name] = ToTensor(p.Value, floatType);
+        return d;
+    }
+
     /// <summary>A JSON value as a plain .NET value (numbers as double, arrays of numbers as double[]).</summary>
     public static object? ToValue(JsonElement e) => e.ValueKind switch
     {
