@@ -5,34 +5,18 @@ using Descent.Tensors;
 namespace Descent.Tests.Fixtures;
 
 /// <summary>
-/// Reads the PyTorch golden module fixtures (layers.json, activations.json, losses.json; schema in
-/// tests/fixtures/README.md). The folder is <c>DESCENT_FIXTURES</c> when set, else the copy of tests/fixtures
-/// next to the test assembly.
+/// The PyTorch golden module fixtures (layers.json, activations.json, losses.json; schema in
+/// tests/fixtures/README.md), located and parsed through <see cref="FixtureFiles"/> and <see cref="FixtureJson"/>.
 /// </summary>
 public static class ModuleFixtures
 {
     private static readonly ConcurrentDictionary<string, IReadOnlyList<ModuleCase>> Cache = new();
 
-    /// <summary>The fixture folder.</summary>
-    public static string Folder
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("DESCENT_FIXTURES");
-            var dir = string.IsNullOrWhiteSpace(env) ? Path.Combine(AppContext.BaseDirectory, "fixtures") : env;
-            if (!Directory.Exists(dir))
-                throw new DirectoryNotFoundException($"Fixture folder '{dir}' does not exist (set DESCENT_FIXTURES or build the test project).");
-            return dir;
-        }
-    }
-
     /// <summary>All cases of <paramref name="file"/> (e.g. "layers.json"), parsed once.</summary>
     public static IReadOnlyList<ModuleCase> Cases(string file) => Cache.GetOrAdd(file, f =>
     {
-        var path = Path.Combine(Folder, f);
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var list = new List<ModuleCase>();
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        foreach (var c in FixtureFiles.Root(f).GetProperty("cases").EnumerateArray())
             list.Add(ModuleCase.Parse(c.Clone()));
         return list;
     });
@@ -41,50 +25,8 @@ public static class ModuleFixtures
     public static ModuleCase Case(string file, string name) =>
         Cases(file).FirstOrDefault(c => c.Name == name) ?? throw new KeyNotFoundException($"{file} has no case '{name}'.");
 
-    /// <summary>Parses a fixture tensor <c>{"dtype", "shape", "data"}</c>; float data is converted to <paramref name="floatType"/>.</summary>
-    public static Tensor ParseTensor(JsonElement e, DType floatType)
-    {
-        var dtype = e.GetProperty("dtype").GetString();
-        var shape = e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
-        var data = e.GetProperty("data");
-        int n = data.GetArrayLength();
-        Tensor t;
-        switch (dtype)
-        {
-            case "float64":
-            case "float32":
-            {
-                var values = new double[n];
-                int i = 0;
-                foreach (var v in data.EnumerateArray()) values[i++] = v.GetDouble();
-                t = Tensor.FromSpan<double>(values, shape).To(floatType);
-                break;
-            }
-            case "int64":
-            {
-                var values = new long[n];
-                int i = 0;
-                foreach (var v in data.EnumerateArray()) values[i++] = v.GetInt64();
-                t = Tensor.FromSpan<long>(values, shape);
-                break;
-            }
-            case "bool":
-            {
-                var values = new bool[n];
-                int i = 0;
-                foreach (var v in data.EnumerateArray()) values[i++] = v.GetBoolean();
-                t = Tensor.FromSpan<bool>(values, shape);
-                break;
-            }
-            default:
-                throw new InvalidDataException($"Unknown fixture tensor dtype '{dtype}'.");
-        }
-        return t;
-    }
-
-    /// <summary>True when <paramref name="e"/> is a fixture tensor object.</summary>
-    public static bool IsTensor(JsonElement e) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("dtype", out _) && e.TryGetProperty("data", out _);
+    /// <summary>A fixture tensor; float data in <paramref name="floatType"/>, int64 and bool in their own dtype.</summary>
+    public static Tensor ParseTensor(JsonElement e, DType floatType) => FixtureJson.ToTensor(e, floatType);
 }
 
 /// <summary>One module/activation/loss case: construction, inputs, and every expected value.</summary>

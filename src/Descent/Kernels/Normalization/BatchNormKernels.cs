@@ -7,7 +7,7 @@ namespace Descent.Kernels.Normalization;
 /// dims): statistics per channel c over N·S elements. Each contiguous run of S elements is reduced with SIMD
 /// and the runs are accumulated in double (PyTorch's CPU kernel also accumulates float statistics in double).
 /// The transform is y = x·α + β with α = invStd·w, β = b − mean·α, as PyTorch computes it. Channels run in
-/// parallel when the block is large.
+/// parallel when the block is large; [N, C] inputs (S = 1) take the row-wise path of <see cref="BatchNormRowKernels"/>.
 /// </summary>
 public static class BatchNormKernels
 {
@@ -18,6 +18,11 @@ public static class BatchNormKernels
     public static void Statistics<T>(T[] x, int xOffset, int n, int c, int s, double[] mean, int meanOffset, double[] variance, int varOffset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (s == 1 && n > 0)
+        {
+            BatchNormRowKernels.Statistics(x, xOffset, n, c, mean, meanOffset, variance, varOffset);
+            return;
+        }
         var body = new StatsBody<T> { X = x, XOff = xOffset, N = n, C = c, S = s, Mean = mean, MeanOff = meanOffset, Var = variance, VarOff = varOffset };
         Run(c, (long)n * c * s, body);
     }
@@ -27,6 +32,11 @@ public static class BatchNormKernels
         double[] mean, int meanOffset, double[] invStd, int invOffset, T[] weight, int wOffset, T[] bias, int bOffset)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (s == 1)
+        {
+            BatchNormRowKernels.Normalize(x, xOffset, y, yOffset, n, c, mean, meanOffset, invStd, invOffset, weight, wOffset, bias, bOffset);
+            return;
+        }
         var body = new NormalizeBody<T>
         {
             X = x, XOff = xOffset, Y = y, YOff = yOffset, N = n, C = c, S = s, Mean = mean, MeanOff = meanOffset,
@@ -45,6 +55,12 @@ public static class BatchNormKernels
         T[] dWeight, int dwOffset, T[] dBias, int dbOffset, bool batchStats)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (s == 1 && n > 0)
+        {
+            BatchNormRowKernels.Backward(x, xOffset, dy, dyOffset, dx, dxOffset, n, c, mean, meanOffset, invStd, invOffset,
+                weight, wOffset, dWeight, dwOffset, dBias, dbOffset, batchStats);
+            return;
+        }
         var body = new BackwardBody<T>
         {
             X = x, XOff = xOffset, Dy = dy, DyOff = dyOffset, Dx = dx, DxOff = dxOffset, N = n, C = c, S = s,

@@ -180,4 +180,63 @@ internal static class RowMath
             Unsafe.Add(ref or, i) = r;
         }
     }
+
+    /// <summary>acc[j] += (x[j] − shift[j])².</summary>
+    public static void AccumulateSquaredDeviation<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> shift, Span<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Length, i = 0;
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T sr = ref MemoryMarshal.GetReference(shift);
+        ref T ar = ref MemoryMarshal.GetReference(acc);
+        if (KernelConfig.UseVector512 && n >= Vector512<T>.Count)
+        {
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var d = Vector512.LoadUnsafe(ref xr, (nuint)i) - Vector512.LoadUnsafe(ref sr, (nuint)i);
+                (Vector512.LoadUnsafe(ref ar, (nuint)i) + d * d).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        else if (KernelConfig.UseVector256 && n >= Vector256<T>.Count)
+        {
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var d = Vector256.LoadUnsafe(ref xr, (nuint)i) - Vector256.LoadUnsafe(ref sr, (nuint)i);
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) + d * d).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            T d = Unsafe.Add(ref xr, i) - Unsafe.Add(ref sr, i);
+            Unsafe.Add(ref ar, i) += d * d;
+        }
+    }
+
+    /// <summary>acc[j] += g[j]·(x[j] − shift[j]).</summary>
+    public static void AccumulateProductOfDeviation<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> shift, Span<T> acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Length, i = 0;
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T sr = ref MemoryMarshal.GetReference(shift);
+        ref T ar = ref MemoryMarshal.GetReference(acc);
+        if (KernelConfig.UseVector512 && n >= Vector512<T>.Count)
+        {
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var d = Vector512.LoadUnsafe(ref xr, (nuint)i) - Vector512.LoadUnsafe(ref sr, (nuint)i);
+                (Vector512.LoadUnsafe(ref ar, (nuint)i) + Vector512.LoadUnsafe(ref gr, (nuint)i) * d).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        else if (KernelConfig.UseVector256 && n >= Vector256<T>.Count)
+        {
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var d = Vector256.LoadUnsafe(ref xr, (nuint)i) - Vector256.LoadUnsafe(ref sr, (nuint)i);
+                (Vector256.LoadUnsafe(ref ar, (nuint)i) + Vector256.LoadUnsafe(ref gr, (nuint)i) * d).StoreUnsafe(ref ar, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref ar, i) += Unsafe.Add(ref gr, i) * (Unsafe.Add(ref xr, i) - Unsafe.Add(ref sr, i));
+    }
 }

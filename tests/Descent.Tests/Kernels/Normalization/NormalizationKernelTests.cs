@@ -31,6 +31,8 @@ public class NormalizationKernelTests
     [InlineData(2, 3, 17)]
     [InlineData(4, 1, 33)]
     [InlineData(5, 4, 130)]
+    [InlineData(40, 37, 1)]
+    [InlineData(70, 130, 1)]
     public void BatchNormMatchesTheDefinition(int n, int c, int s)
     {
         var rng = new Random(n * 1000 + c * 10 + s);
