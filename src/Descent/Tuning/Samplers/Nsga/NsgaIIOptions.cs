@@ -1,0 +1,47 @@
+namespace Descent.Tuning;
+
+/// <summary>How <see cref="NsgaIISampler"/> recombines the numeric parameters of two parents.</summary>
+public enum NsgaCrossover
+{
+    /// <summary>Each parameter comes from either parent with <see cref="NsgaIIOptions.SwappingProb"/> (Optuna's default <c>UniformCrossover</c>).</summary>
+    Uniform,
+
+    /// <summary>Simulated binary crossover (Deb &amp; Agrawal 1995) on the unit-cube encoding, bounded form of Deb's NSGA-II code; categoricals still cross uniformly.</summary>
+    Sbx,
+}
+
+/// <summary>
+/// Settings of <see cref="NsgaIISampler"/>, defaulting to Optuna's <c>NSGAIISampler</c>: population 50,
+/// crossover probability 0.9, uniform crossover swapping each parameter with probability 0.5, mutation
+/// probability 1/(number of parameters), no constraints.
+/// </summary>
+public sealed record NsgaIIOptions
+{
+    /// <summary>Trials per generation (and size of the elite parent population).</summary>
+    public int PopulationSize { get; init; } = 50;
+
+    /// <summary>Probability that a parameter of the child is resampled at random; null: 1 / max(1, parameters).</summary>
+    public double? MutationProb { get; init; }
+
+    /// <summary>Probability that a child is produced by crossover rather than copied from one parent.</summary>
+    public double CrossoverProb { get; init; } = 0.9;
+
+    /// <summary>Probability that uniform crossover takes a parameter from the second parent.</summary>
+    public double SwappingProb { get; init; } = 0.5;
+
+    /// <summary>Crossover operator for numeric parameters.</summary>
+    public NsgaCrossover Crossover { get; init; } = NsgaCrossover.Uniform;
+
+    /// <summary>Distribution index η of SBX (larger keeps children closer to their parents); Deb et al. 2002 use 20.</summary>
+    public double SbxEta { get; init; } = 20;
+
+    /// <summary>
+    /// Constraint values of a finished trial (feasible when every value is ≤ 0), evaluated in
+    /// <see cref="ISampler.AfterTrial"/> and stored as the trial system attribute <c>constraints</c>; selection
+    /// then uses Deb's constrained domination. Null: unconstrained.
+    /// </summary>
+    public Func<FrozenTrial, double[]>? ConstraintsFunc { get; init; }
+
+    /// <summary>Seed; null draws one from the OS.</summary>
+    public long? Seed { get; init; }
+}
