@@ -45,9 +45,9 @@ public abstract partial class RdbStorage
 
         var (headers, loaded) = Read((c, tx) =>
         {
-            RequireStudy(c, tx, studyId, false);
             var hs = ReadHeaders(c, tx, $"SELECT {HeaderColumns} FROM trials WHERE study_id = @s AND trial_id > @from ORDER BY trial_id",
                 cmd => { Add(cmd, "@s", studyId); Add(cmd, "@from", from); });
+            if (hs.Count == 0) RequireStudy(c, tx, studyId, false); // no new trials, or no such study
             // Load finished trials not cached yet (whatever was asked, so the watermark can pass them) and the
             // unfinished ones that were asked for; everything else comes from the cache.
             var need = new List<Header>(hs.Count);
@@ -101,22 +101,23 @@ public abstract partial class RdbStorage
     public int GetTrialCount(long studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         int mask = Mask(states);
-        RequireStudy(c, tx, studyId, false);
-        if (mask == 0) return 0;
-        string sql = "SELECT COUNT(*) FROM trials WHERE study_id = @s" + (states is null ? "" : " AND " + StateCondition(mask));
-        return Convert.ToInt32(Scalar(c, tx, sql, ("@s", studyId)), System.Globalization.CultureInfo.InvariantCulture);
+        int count = mask == 0 ? 0 : Convert.ToInt32(Scalar(c, tx,
+            "SELECT COUNT(*) FROM trials WHERE study_id = @s" + (states is null ? "" : " AND " + StateCondition(mask)), ("@s", studyId)),
+            System.Globalization.CultureInfo.InvariantCulture);
+        if (count == 0) RequireStudy(c, tx, studyId, false);
+        return count;
     });
 
     /// <inheritdoc />
     public long GetTrialIdFromNumber(long studyId, int number) => Read((c, tx) =>
     {
+        if (Scalar(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n", ("@s", studyId), ("@n", number)) is { } v)
+            return Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
         RequireStudy(c, tx, studyId, false);
-        return Scalar(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s AND number = @n", ("@s", studyId), ("@n", number)) is { } v
-            ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new KeyNotFoundException($"study {studyId} has no trial #{number}");
+        throw new KeyNotFoundException($"study {studyId} has no trial #{number}");
     });
 
-    private List<Header> ReadHeaders(DbConnection c, DbTransaction tx, string sql, Action<DbCommand> bind)
+    private List<Header> ReadHeaders(DbConnection c, DbTransaction? tx, string sql, Action<DbCommand> bind)
     {
         using var cmd = Command(c, tx, sql);
         bind(cmd);
@@ -138,7 +139,7 @@ public abstract partial class RdbStorage
     /// Builds the trials of <paramref name="headers"/> from their child rows, fetched in one batch of five queries
     /// filtered by <paramref name="filter"/> over the joined <c>trials t</c> (which must select exactly those trials).
     /// </summary>
-    private List<FrozenTrial> LoadTrials(DbConnection c, DbTransaction tx, List<Header> headers, string filter, Action<DbCommand> bind)
+    private static List<FrozenTrial> LoadTrials(DbConnection c, DbTransaction? tx, List<Header> headers, string filter, Action<DbCommand> bind)
     {
         var parts = new Dictionary<long, Parts>(headers.Count);
         foreach (var h in headers) parts[h.Id] = new Parts();

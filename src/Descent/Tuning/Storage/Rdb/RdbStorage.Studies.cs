@@ -40,6 +40,8 @@ public abstract partial class RdbStorage
             if (Execute(c, tx, "DELETE FROM studies WHERE study_id = @s", ("@s", studyId)) == 0) throw NoStudy(studyId);
         });
         _caches.TryRemove(studyId, out _);
+        foreach (var key in _studyParams.Keys)
+            if (key.StudyId == studyId) _studyParams.TryRemove(key, out _);
     }
 
     /// <inheritdoc />
@@ -54,8 +56,9 @@ public abstract partial class RdbStorage
     /// <inheritdoc />
     public IReadOnlyList<StudyDirection> GetStudyDirections(long studyId) => Read((c, tx) =>
     {
-        RequireStudy(c, tx, studyId, false);
-        return Directions(c, tx, studyId);
+        var directions = Directions(c, tx, studyId);
+        if (directions.Length == 0) throw NoStudy(studyId); // every study has at least one direction
+        return directions;
     });
 
     /// <inheritdoc />
@@ -98,16 +101,18 @@ public abstract partial class RdbStorage
 
     private IReadOnlyDictionary<string, object?> GetStudyAttrs(string table, long studyId) => Read((c, tx) =>
     {
-        RequireStudy(c, tx, studyId, false);
         var attrs = new Dictionary<string, object?>(StringComparer.Ordinal);
-        using var cmd = Command(c, tx, $"SELECT attr_key, value_json FROM {table} WHERE study_id = @s");
-        Add(cmd, "@s", studyId);
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) attrs[r.GetString(0)] = AttrJson.Read(r.GetString(1));
+        using (var cmd = Command(c, tx, $"SELECT attr_key, value_json FROM {table} WHERE study_id = @s"))
+        {
+            Add(cmd, "@s", studyId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) attrs[r.GetString(0)] = AttrJson.Read(r.GetString(1));
+        }
+        if (attrs.Count == 0) RequireStudy(c, tx, studyId, false);
         return (IReadOnlyDictionary<string, object?>)new ReadOnlyDictionary<string, object?>(attrs);
     });
 
-    private static StudyDirection[] Directions(DbConnection c, DbTransaction tx, long studyId)
+    private static StudyDirection[] Directions(DbConnection c, DbTransaction? tx, long studyId)
     {
         var result = new List<StudyDirection>();
         using var cmd = Command(c, tx, "SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective");
@@ -118,7 +123,7 @@ public abstract partial class RdbStorage
     }
 
     /// <summary>Throws <see cref="KeyNotFoundException"/> for an unknown study; with <paramref name="lockRow"/>, row-locks it for this write transaction.</summary>
-    private void RequireStudy(DbConnection c, DbTransaction tx, long studyId, bool lockRow)
+    private void RequireStudy(DbConnection c, DbTransaction? tx, long studyId, bool lockRow)
     {
         if (Scalar(c, tx, "SELECT study_id FROM studies WHERE study_id = @s" + (lockRow ? LockClause : ""), ("@s", studyId)) is null)
             throw NoStudy(studyId);

@@ -63,7 +63,6 @@ public abstract partial class RdbStorage
         {
             var (studyId, _) = LockUnfinished(c, tx, trialId);
             CheckAndSetDistribution(c, tx, studyId, name, distribution);
-            Execute(c, tx, "DELETE FROM trial_params WHERE trial_id = @t AND param_name = @p", ("@t", trialId), ("@p", name));
             InsertParam(c, tx, trialId, name, internalValue, distribution);
         });
     }
@@ -79,23 +78,24 @@ public abstract partial class RdbStorage
             // waits for the first to commit and then sees a state other than the one it expected.
             var (_, _, current) = LockTrial(c, tx, trialId);
             if (current != expected) return false;
-            var now = Clock.GetUtcNow();
             bool finished = state.IsFinished();
-            using (var cmd = Command(c, tx, "UPDATE trials SET state = @st"
-                + (state == TrialState.Running ? ", datetime_start = @now" : "")
-                + (finished ? ", datetime_complete = @now" : "") + " WHERE trial_id = @t"))
-            {
-                Add(cmd, "@st", StateName(state));
-                Add(cmd, "@t", trialId);
-                if (state == TrialState.Running || finished) AddTime(cmd, "@now", now);
-                cmd.ExecuteNonQuery();
-            }
+            var sql = new System.Text.StringBuilder("UPDATE trials SET state = @st");
+            if (state == TrialState.Running) sql.Append(", datetime_start = @now");
+            if (finished) sql.Append(", datetime_complete = @now");
+            sql.Append(" WHERE trial_id = @t");
             if (finished)
             {
-                Execute(c, tx, "DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
-                if (values is not null) InsertValues(c, tx, trialId, values);
-                Execute(c, tx, "DELETE FROM trial_heartbeats WHERE trial_id = @t", ("@t", trialId));
+                // One batch: the values, and no heartbeat left behind (a finished trial is never stale).
+                sql.Append("; DELETE FROM trial_values WHERE trial_id = @t; DELETE FROM trial_heartbeats WHERE trial_id = @t");
+                for (int i = 0; i < (values?.Count ?? 0); i++)
+                    sql.Append(CultureInfo.InvariantCulture, $"; INSERT INTO trial_values (trial_id, objective, value) VALUES (@t, {i}, @v{i})");
             }
+            using var cmd = Command(c, tx, sql.ToString());
+            Add(cmd, "@st", StateName(state));
+            Add(cmd, "@t", trialId);
+            if (state == TrialState.Running || finished) AddTime(cmd, "@now", Clock.GetUtcNow());
+            for (int i = 0; i < (finished ? values?.Count ?? 0 : 0); i++) AddDouble(cmd, "@v" + i.ToString(CultureInfo.InvariantCulture), values![i]);
+            cmd.ExecuteNonQuery();
             return true;
         });
     }
@@ -151,17 +151,19 @@ public abstract partial class RdbStorage
     /// <inheritdoc />
     public IReadOnlyList<long> GetStaleTrialIds(long studyId, TimeSpan gracePeriod) => Read((c, tx) =>
     {
-        RequireStudy(c, tx, studyId, false);
-        using var cmd = Command(c, tx, "");
-        string stale = StaleCondition(cmd, "h.heartbeat", gracePeriod);
-        cmd.CommandText = $"""
-            SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
-            WHERE t.study_id = @s AND t.state = 'RUNNING' AND {stale} ORDER BY t.trial_id
-            """;
-        Add(cmd, "@s", studyId);
         var ids = new List<long>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) ids.Add(ReadLong(r, 0));
+        using (var cmd = Command(c, tx, ""))
+        {
+            string stale = StaleCondition(cmd, "h.heartbeat", gracePeriod);
+            cmd.CommandText = $"""
+                SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
+                WHERE t.study_id = @s AND t.state = 'RUNNING' AND {stale} ORDER BY t.trial_id
+                """;
+            Add(cmd, "@s", studyId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) ids.Add(ReadLong(r, 0));
+        }
+        if (ids.Count == 0) RequireStudy(c, tx, studyId, false);
         return (IReadOnlyList<long>)ids;
     });
 
@@ -187,14 +189,18 @@ public abstract partial class RdbStorage
     /// Records the study's first distribution for <paramref name="name"/> (insert-if-absent) and checks the given one
     /// against what is stored. Re-reading after the insert makes the check see a concurrent worker's first use too.
     /// </summary>
-    private static void CheckAndSetDistribution(DbConnection c, DbTransaction tx, long studyId, string name, Distribution distribution)
+    private void CheckAndSetDistribution(DbConnection c, DbTransaction tx, long studyId, string name, Distribution distribution)
     {
+        // A study's recorded distributions never change (rows are only ever inserted), so a compatible one seen
+        // before settles the check without a round trip.
+        if (_studyParams.TryGetValue((studyId, name), out var known) && Distribution.AreCompatible(known, distribution)) return;
         Execute(c, tx, """
             INSERT INTO study_params (study_id, param_name, distribution_json) VALUES (@s, @p, @d)
             ON CONFLICT (study_id, param_name) DO NOTHING
             """, ("@s", studyId), ("@p", name), ("@d", DistributionJson.Write(distribution)));
         var stored = DistributionJson.Read((string)Scalar(c, tx,
             "SELECT distribution_json FROM study_params WHERE study_id = @s AND param_name = @p", ("@s", studyId), ("@p", name))!);
+        _studyParams.TryAdd((studyId, name), stored);
         if (!Distribution.AreCompatible(stored, distribution))
             throw new ArgumentException(
                 $"{name}: the study already uses {stored}; a parameter keeps its kind (and categorical choices) across trials, got {distribution}");
@@ -202,7 +208,10 @@ public abstract partial class RdbStorage
 
     private static void InsertParam(DbConnection c, DbTransaction tx, long trialId, string name, double value, Distribution distribution)
     {
-        using var cmd = Command(c, tx, "INSERT INTO trial_params (trial_id, param_name, internal_value, distribution_json) VALUES (@t, @p, @v, @d)");
+        using var cmd = Command(c, tx, """
+            INSERT INTO trial_params (trial_id, param_name, internal_value, distribution_json) VALUES (@t, @p, @v, @d)
+            ON CONFLICT (trial_id, param_name) DO UPDATE SET internal_value = excluded.internal_value, distribution_json = excluded.distribution_json
+            """);
         Add(cmd, "@t", trialId);
         Add(cmd, "@p", name);
         AddDouble(cmd, "@v", value);

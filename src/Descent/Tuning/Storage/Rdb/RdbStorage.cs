@@ -18,6 +18,7 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
     public const int SchemaVersion = 1;
 
     private readonly ConcurrentDictionary<long, TrialCache> _caches = new();
+    private readonly ConcurrentDictionary<(long StudyId, string Name), Distribution> _studyParams = new();
 
     private protected RdbStorage(TimeProvider? clock)
     {
@@ -40,8 +41,11 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
     /// <summary>Starts a write transaction (SQLite: <c>BEGIN IMMEDIATE</c>, taking the database write lock at once).</summary>
     private protected abstract DbTransaction BeginWrite(DbConnection connection);
 
-    /// <summary>Starts a read transaction that sees one consistent snapshot.</summary>
-    private protected abstract DbTransaction BeginRead(DbConnection connection);
+    /// <summary>
+    /// Starts a read transaction, or returns null to run each read statement on its own. Either is correct:
+    /// readers take the trial rows first, and a trial seen finished had all its other rows committed before.
+    /// </summary>
+    private protected abstract DbTransaction? BeginRead(DbConnection connection);
 
     /// <summary>The clause appended to a <c>SELECT</c> that row-locks what a write transaction is about to change ("" when the whole database is locked).</summary>
     private protected abstract string LockClause { get; }
@@ -167,12 +171,12 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
 
     private void Write(Action<DbConnection, DbTransaction> body) => Write<bool>((c, t) => { body(c, t); return true; });
 
-    private T Read<T>(Func<DbConnection, DbTransaction, T> body)
+    private T Read<T>(Func<DbConnection, DbTransaction?, T> body)
     {
         using var conn = OpenConnection();
         using var tx = BeginRead(conn);
         var result = body(conn, tx);
-        tx.Commit();
+        tx?.Commit();
         return result;
     }
 
@@ -193,7 +197,7 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
     }
 
     /// <summary>Binds a double; NaN is stored as NULL (SQLite cannot store NaN; both back ends read NULL back as NaN).</summary>
-    private static void AddDouble(DbCommand command, string name, double value)
+    private protected static void AddDouble(DbCommand command, string name, double value)
     {
         var p = command.CreateParameter();
         p.ParameterName = name;
@@ -208,7 +212,7 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
     private static long ReadLong(DbDataReader reader, int ordinal) =>
         Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
-    private static object? Scalar(DbConnection connection, DbTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    private static object? Scalar(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         using var cmd = Command(connection, tx, sql);
         foreach (var (name, value) in parameters) Add(cmd, name, value);

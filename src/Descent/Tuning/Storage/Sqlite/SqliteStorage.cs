@@ -107,7 +107,7 @@ public sealed class SqliteStorage : RdbStorage
     private protected override DbTransaction BeginWrite(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(deferred: false); // BEGIN IMMEDIATE
 
-    private protected override DbTransaction BeginRead(DbConnection connection) =>
+    private protected override DbTransaction? BeginRead(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(deferred: true); // BEGIN (DEFERRED): a WAL read snapshot
 
     private protected override string LockClause => ""; // BEGIN IMMEDIATE already holds the database write lock
