@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Descent.Kernels;
 
 /// <summary>
-/// Cache-blocking parameters and the split of C over threads. The k blocking depends only on k and the
-/// element type — never on the thread count or SIMD level — so every C element is accumulated in the same
-/// order however the work is divided (results do not depend on <see cref="ParallelFor.Threads"/>).
+/// Cache-blocking parameters and the split of C over threads. The k blocking depends only on k — never on
+/// the thread count or the split — so every C element is accumulated in the same order however the work is
+/// divided (results do not depend on <see cref="ParallelFor.Threads"/>).
 /// </summary>
 internal static class GemmBlocking
 {
@@ -19,8 +19,8 @@ internal static class GemmBlocking
     public const int KcMax = 256;
 
     /// <summary>
-    /// Rows of C per A block (MC): a multiple of every tile height (24, 12, 6 and 4). 96 rows × KC of A is
-    /// 96 KiB of floats, half of it in L1 at a time across the jr loop; 48 and 192 measured within noise.
+    /// Rows of C per A block (MC): a multiple of every tile height (24, 12, 6 and 4). 96 rows × KC of A
+    /// (96 KiB of floats) stay in L2 while the jr loop sweeps the B panels; 48 and 192 measured within noise.
     /// </summary>
     public const int Mc = 96;
 
