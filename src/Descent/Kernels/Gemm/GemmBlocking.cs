@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Descent.Kernels;
 
 /// <summary>
-/// Cache-blocking parameters and the split of C over threads. The k blocking depends only on k and the
-/// element type — never on the thread count or SIMD level — so every C element is accumulated in the same
-/// order however the work is divided (results do not depend on <see cref="ParallelFor.Threads"/>).
+/// Cache-blocking parameters and the split of C over threads. The k blocking depends only on k — never on
+/// the thread count or the split — so every C element is accumulated in the same order however the work is
+/// divided (results do not depend on <see cref="ParallelFor.Threads"/>).
 /// </summary>
 internal static class GemmBlocking
 {
@@ -19,8 +19,8 @@ internal static class GemmBlocking
     public const int KcMax = 256;
 
     /// <summary>
-    /// Rows of C per A block (MC): a multiple of every tile height (24, 12, 6 and 4). 96 rows × KC of A is
-    /// 96 KiB of floats, half of it in L1 at a time across the jr loop; 48 and 192 measured within noise.
+    /// Rows of C per A block (MC): a multiple of every tile height (24, 12, 6 and 4). 96 rows × KC of A
+    /// (96 KiB of floats) stay in L2 while the jr loop sweeps the B panels; 48 and 192 measured within noise.
     /// </summary>
     public const int Mc = 96;
 
@@ -66,19 +66,19 @@ internal static class GemmBlocking
     }
 
     /// <summary>
-    /// Splits C into <c>tm × tn</c> tasks. When B can be read in place by row tasks (untransposed, few rows
-    /// per task), rows are split: then no operand is packed at all and the tasks write disjoint rows of C
-    /// (a column split of a 256×128×64 product ran slower on two threads than on one: the tasks share the
-    /// boundary cache line of every C row, and with k = 64 the tile stores are a large part of the work).
-    /// Otherwise columns are split first, so each task packs only its own slice of B (A is read in place and
-    /// shared); rows are split only when C is too narrow (e.g. n = 10).
+    /// Splits C into <c>tm × tn</c> tasks. An untransposed B is split by rows: the tasks write disjoint rows
+    /// of C, and B is either read in place (few rows per task) or packed by each task, a plain copy that is
+    /// small next to the task's arithmetic. A column split makes the two tasks share the boundary cache line
+    /// of every C row; with a short k the tile stores are a large part of the work, and a 256×128×64 product
+    /// ran slower on two threads than on one that way. A transposed B is split by columns, so each task packs
+    /// (transposes) only its own slice; rows are split only when C is too narrow (e.g. n = 10).
     /// </summary>
     public static (int Tm, int Tn) Partition(int m, int n, int k, bool transB, int threads, int mr, int lanes)
     {
         if (threads <= 1 || 2.0 * m * n * k < MinParallelFlops)
             return (1, 1);
         int rowUnits = (m + mr - 1) / mr;
-        if (!transB && m >= threads * RowSplitMinRows && (m + threads - 1) / threads <= DirectBRows)
+        if (!transB && m >= threads * RowSplitMinRows)
             return (threads, 1);
         int colUnits = (n + lanes - 1) / lanes;
         int tn = Math.Clamp(colUnits / 2, 1, threads);

@@ -16,7 +16,8 @@ namespace Descent.Kernels;
 /// A is not packed: the 6-row micro-kernel broadcasts op(A) elements straight from the caller's matrix
 /// with a row and a column stride (the BLIS "sup" idea), which removes A packing (a transpose for
 /// row-major A) entirely; each A row is read sequentially and stays in L1/L2 across the jr loop. Only a
-/// transposed A with rows a page or more apart is copied (<see cref="GemmPackA{T}"/>). Likewise B is read
+/// transposed A whose rows are a multiple of 512 bytes apart is packed into MR-row panels
+/// (<see cref="GemmPackA{T}"/>, <see cref="GemmBlocking.PackA{T}"/>). Likewise B is read
 /// in place when a task has few rows (<see cref="GemmBlocking.DirectB"/>); otherwise, and always when
 /// transposed, it is packed into NR-column panels (<see cref="GemmPackB{T}"/>).
 /// </summary>
@@ -46,8 +47,7 @@ internal static unsafe class GemmDriver<T, TK>
             // Column boundaries on whole vectors from column 0, so every task keeps full-width panels. If C
             // itself is not 64-byte aligned, the boundary cache line of each row is written by two threads;
             // splitting on C's cache lines instead leaves ragged panels that cost more (measured 30% on a
-            // 64×256×784 product), and short-k products with many rows, where the shared lines would hurt
-            // most, are split by rows anyway.
+            // 64×256×784 product). Column splits are rare anyway: only for a transposed B or few rows.
             int i0 = GemmBlocking.SplitPoint(g.M, tm, TK.Mr, pi);
             int i1 = GemmBlocking.SplitPoint(g.M, tm, TK.Mr, pi + 1);
             int j0 = GemmBlocking.SplitPoint(g.N, tn, TK.Lanes, pj);
