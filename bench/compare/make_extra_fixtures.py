@@ -123,6 +123,9 @@ def layers():
     conv = [
         ("conv2d_asym", dict(in_channels=2, out_channels=3, kernel_size=[2, 3], stride=[2, 1], padding=[1, 2], dilation=[2, 1], groups=1, bias=True), (2, 2, 6, 5)),
         ("conv2d_groups_bias", dict(in_channels=4, out_channels=4, kernel_size=[3, 3], stride=[1, 1], padding=[1, 1], dilation=[1, 1], groups=2, bias=True), (1, 4, 4, 4)),
+        ("conv2d_same_even_dilated", dict(in_channels=2, out_channels=2, kernel_size=[2, 3], stride=1, padding="same", dilation=[1, 2], groups=1, bias=True), (1, 2, 5, 6)),
+        ("conv2d_same_odd", dict(in_channels=2, out_channels=3, kernel_size=[4, 3], stride=1, padding="same", dilation=[1, 1], groups=1, bias=True), (2, 2, 5, 4)),
+        ("conv2d_valid", dict(in_channels=2, out_channels=3, kernel_size=[2, 2], stride=1, padding="valid", dilation=[1, 1], groups=1, bias=False), (1, 2, 4, 4)),
         ("conv2d_1x1_unbatched", dict(in_channels=3, out_channels=2, kernel_size=[1, 1], stride=[1, 1], padding=[0, 0], dilation=[1, 1], groups=1, bias=False), (3, 3, 4)),
     ]
     for name, cfg, shape in conv:

@@ -12,8 +12,11 @@ public static class FixtureModules
     {
         "Linear" => FixtureSubject.Single(new Linear(cfg.Int("in_features"), cfg.Int("out_features"), cfg.Bool("bias", true), dtype)),
         "LSTM" => Lstm(cfg, dtype),
-        "Conv2d" => FixtureSubject.Single(new Conv2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"),
-            Size(cfg, "stride", 1), Padding(cfg), Size(cfg, "dilation", 1), cfg.Int("groups", 1), cfg.Bool("bias", true), dtype)),
+        "Conv2d" => FixtureSubject.Single(cfg.Raw("padding") is { ValueKind: System.Text.Json.JsonValueKind.String } mode
+            ? new Conv2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"), ZerosMode(cfg, mode.GetString()!),
+                Size(cfg, "stride", 1), Size(cfg, "dilation", 1), cfg.Int("groups", 1), cfg.Bool("bias", true), dtype)
+            : new Conv2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"),
+                Size(cfg, "stride", 1), Padding(cfg), Size(cfg, "dilation", 1), cfg.Int("groups", 1), cfg.Bool("bias", true), dtype)),
         "ConvTranspose2d" => FixtureSubject.Single(new ConvTranspose2d(cfg.Int("in_channels"), cfg.Int("out_channels"), Size(cfg, "kernel_size"),
             Size(cfg, "stride", 1), Padding(cfg), Size(cfg, "output_padding", 0), cfg.Int("groups", 1), cfg.Bool("bias", true),
             Size(cfg, "dilation", 1), dtype)),
@@ -94,6 +97,13 @@ public static class FixtureModules
         return Size(cfg, "padding", 0);
     }
 
+    private static string ZerosMode(FixtureConfig cfg, string padding)
+    {
+        var mode = cfg.String("padding_mode", "zeros");
+        if (mode != "zeros") throw new InvalidDataException($"padding_mode '{mode}' is not supported.");
+        return padding;
+    }
+
     private static FixtureSubject MaxPool(FixtureConfig cfg)
     {
         var m = new MaxPool2d(Size(cfg, "kernel_size"), StrideOrKernel(cfg), Size(cfg, "padding", 0), Size(cfg, "dilation", 1), cfg.Bool("ceil_mode", false));
@@ -110,6 +120,7 @@ public static class FixtureModules
         foreach (var unsupported in new[] { "max_norm", "scale_grad_by_freq", "sparse" })
             if (cfg.Raw(unsupported) is { } v && v.ValueKind is not (System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Null))
                 throw new InvalidDataException($"Embedding: option {unsupported} is not supported.");
+        _ = cfg.Raw("norm_type"); // only meaningful with max_norm, which is rejected above
         var m = new Embedding(cfg.Int("num_embeddings"), cfg.Int("embedding_dim"), cfg.IntOrNull("padding_idx"), dtype);
         return new(m, x => new() { ["output"] = m.Call(x["indices"]) });
     }

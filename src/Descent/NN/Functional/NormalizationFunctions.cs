@@ -22,9 +22,10 @@ public static partial class Functional
             throw new ArgumentException($"batch_norm: expected an input of at least 2 dims [N, C, ...], got {x.Shape}.");
         int n = x.Shape[0], c = x.Shape[1], s = x.Numel / Math.Max(1, n * c);
         if (n * c == 0) s = 0;
-        foreach (var (t, name) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
-            if (t is not null && (t.Numel != c || t.DType != x.DType))
-                throw new ArgumentException($"batch_norm: {name} {t.DType.TorchName()} {t.Shape} does not match {c} channels of {x.DType.TorchName()} input {x.Shape}.");
+        CheckChannels(runningMean, "running_mean", c, x);
+        CheckChannels(runningVar, "running_var", c, x);
+        CheckChannels(weight, "weight", c, x);
+        CheckChannels(bias, "bias", c, x);
         if ((runningMean is null) != (runningVar is null))
             throw new ArgumentException("batch_norm: running_mean and running_var must be given together.");
         bool batchStats = training || runningMean is null;
@@ -101,14 +102,12 @@ public static partial class Functional
         int width = 1;
         foreach (int d in normalizedShape) width *= d;
         int rows = width == 0 ? 0 : x.Numel / width;
-        foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
-            if (t is not null && (t.Numel != width || t.DType != x.DType))
-                throw new ArgumentException($"layer_norm: {name} {t.DType.TorchName()} {t.Shape} does not match normalized_shape {Shape.Format(normalizedShape)} of {x.DType.TorchName()} input.");
+        CheckAffine(weight, "weight", width, normalizedShape, x);
+        CheckAffine(bias, "bias", width, normalizedShape, x);
         var mean = Tensor.Empty(new Shape(rows), DType.Float64);
         var invStd = Tensor.Empty(new Shape(rows), DType.Float64);
         var (ma, _) = mean.Raw<double>();
         var (ia, statsOff) = invStd.Raw<double>();
-        if (mean.Offset != statsOff) throw new InvalidOperationException("layer_norm: statistics buffers must share offsets.");
         var y = Tensor.Empty(x.Shape, x.DType);
         if (x.DType == DType.Float32)
         {
@@ -130,6 +129,18 @@ public static partial class Functional
         if (Tensor.NeedsGrad(inputs))
             y.GradFn = new LayerNormNode(inputs, x, weight, bias, mean, invStd, rows, width);
         return y;
+    }
+
+    private static void CheckChannels(Tensor? t, string name, int channels, Tensor x)
+    {
+        if (t is not null && (t.Numel != channels || t.DType != x.DType))
+            throw new ArgumentException($"batch_norm: {name} {t.DType.TorchName()} {t.Shape} does not match {channels} channels of {x.DType.TorchName()} input {x.Shape}.");
+    }
+
+    private static void CheckAffine(Tensor? t, string name, int width, int[] normalizedShape, Tensor x)
+    {
+        if (t is not null && (t.Numel != width || t.DType != x.DType))
+            throw new ArgumentException($"layer_norm: {name} {t.DType.TorchName()} {t.Shape} does not match normalized_shape {Shape.Format(normalizedShape)} of {x.DType.TorchName()} input.");
     }
 
     private static (T[] Array, int Offset) RawOrEmpty<T>(Tensor? t) where T : unmanaged => t is null ? ([], 0) : t.Raw<T>();

@@ -25,6 +25,21 @@ public sealed class Conv2d : Module
         ConvLayout.ResetParameters(Weight, Bias, generator);
     }
 
+    /// <summary>
+    /// Creates the layer with PyTorch's string padding: "valid" (none) or "same" (output size = input size; stride 1;
+    /// when the total padding dilation·(k − 1) is odd the extra row/column goes to the bottom/right, as in PyTorch).
+    /// </summary>
+    public Conv2d(int inChannels, int outChannels, Size2 kernelSize, string padding, Size2? stride = null,
+        Size2? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+        : this(inChannels, outChannels, kernelSize, stride, SamePadding(padding, kernelSize, stride, dilation, out var extra),
+            dilation, groups, bias, dtype, generator)
+    {
+        PaddingMode = padding;
+        _extraPadding = extra;
+    }
+
+    private readonly Size2 _extraPadding;
+
     /// <summary>Input channels.</summary>
     public int InChannels { get; }
 
@@ -37,8 +52,11 @@ public sealed class Conv2d : Module
     /// <summary>Stride (height, width).</summary>
     public Size2 Stride { get; }
 
-    /// <summary>Zero padding on each side (height, width).</summary>
+    /// <summary>Zero padding on each side (height, width); for "same" the top/left amount.</summary>
     public Size2 Padding { get; }
+
+    /// <summary>"same" or "valid" when the layer was created with string padding, else null.</summary>
+    public string? PaddingMode { get; }
 
     /// <summary>Kernel dilation (height, width).</summary>
     public Size2 Dilation { get; }
@@ -53,11 +71,31 @@ public sealed class Conv2d : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    public override Tensor Forward(Tensor input)
+    {
+        if (_extraPadding.H > 0 || _extraPadding.W > 0)
+            input = ConvLayout.PadBottomRight(input, _extraPadding);
+        return Tensor.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+    }
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
-        ConvLayout.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null);
+        ConvLayout.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null, PaddingMode);
+
+    private static Size2 SamePadding(string padding, Size2 kernel, Size2? stride, Size2? dilation, out Size2 extra)
+    {
+        ArgumentNullException.ThrowIfNull(padding);
+        extra = new Size2(0, 0);
+        if (padding == "valid") return 0;
+        if (padding != "same")
+            throw new ArgumentException($"Conv2d: padding '{padding}' is not one of 'same', 'valid' (or give sizes).", nameof(padding));
+        if (stride is { } st && (st.H != 1 || st.W != 1))
+            throw new ArgumentException($"Conv2d: padding='same' is not supported for strided convolutions (stride {st}).", nameof(padding));
+        var d = dilation ?? 1;
+        int th = d.H * (kernel.H - 1), tw = d.W * (kernel.W - 1);
+        extra = new Size2(th % 2, tw % 2);
+        return new Size2(th / 2, tw / 2);
+    }
 }
 
 /// <summary>
@@ -148,12 +186,31 @@ internal static class ConvLayout
         Init.Uniform(bias, -bound, bound, generator);
     }
 
+    /// <summary>Appends <paramref name="extra"/> zero rows (bottom) and columns (right) to an NCHW or CHW input.</summary>
+    public static Tensor PadBottomRight(Tensor input, Size2 extra)
+    {
+        if (extra.H > 0)
+        {
+            var dims = input.Shape.ToArray();
+            dims[^2] = extra.H;
+            input = Tensor.Cat([input, Tensor.Zeros(new Shape(dims), input.DType)], input.Rank - 2);
+        }
+        if (extra.W > 0)
+        {
+            var dims = input.Shape.ToArray();
+            dims[^1] = extra.W;
+            input = Tensor.Cat([input, Tensor.Zeros(new Shape(dims), input.DType)], input.Rank - 1);
+        }
+        return input;
+    }
+
     /// <summary>PyTorch's _ConvNd.extra_repr.</summary>
     public static string Repr(int inChannels, int outChannels, Size2 kernel, Size2 stride, Size2 padding, Size2 dilation,
-        Size2? outputPadding, int groups, bool bias)
+        Size2? outputPadding, int groups, bool bias, string? paddingMode = null)
     {
         var s = $"{inChannels}, {outChannels}, kernel_size={kernel}, stride={stride}";
-        if (padding != new Size2(0, 0)) s += $", padding={padding}";
+        if (paddingMode is not null) s += $", padding='{paddingMode}'"; // quoted, so the repr stays a Python literal
+        else if (padding != new Size2(0, 0)) s += $", padding={padding}";
         if (dilation != new Size2(1, 1)) s += $", dilation={dilation}";
         if (outputPadding is { } op && op != new Size2(0, 0)) s += $", output_padding={op}";
         if (groups != 1) s += $", groups={groups}";
