@@ -46,8 +46,12 @@ public abstract class RdbStorageTests : IDisposable
     public void Dispose()
     {
         foreach (var s in _opened) (s as IDisposable)?.Dispose();
+        DeleteDatabases();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Removes what <see cref="NewUrl"/> created, after every storage is closed.</summary>
+    protected virtual void DeleteDatabases() { }
 
     [Fact]
     public void StoragesOnOneDatabaseSeeEachOthersWrites()

@@ -32,6 +32,8 @@ public sealed class SqliteRdbStorageTests : RdbStorageTests
 
     protected override string NewUrl() => "sqlite:///" + Path.Combine(_dir.Path, $"study{_files++}.db");
 
+    protected override void DeleteDatabases() => _dir.Dispose();
+
     [Fact]
     public void UrlsFollowSqlAlchemy()
     {
