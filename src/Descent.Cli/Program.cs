@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Trace;
 
 namespace Descent.Cli;
 
@@ -31,6 +32,7 @@ public static class Program
         var root = new RootCommand("Descent: train neural networks and optimize them, in pure .NET.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
         return root;
     }
 }

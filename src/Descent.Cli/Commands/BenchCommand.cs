@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Bench;
 
 namespace Descent.Cli;
 
@@ -9,6 +10,10 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
+        bench.Subcommands.Add(PassThroughCommand.Create("gemm",
+            "GFLOP/s of the GEMM kernel: --m M --n N --k K [--threads T] [--dtype f32|f64] [--trans-a] [--trans-b] [--json] [--shapes MxNxK,...]",
+            Bench.GemmBench.Run));
+        bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }
 }

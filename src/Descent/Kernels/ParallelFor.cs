@@ -6,16 +6,27 @@ namespace Descent.Kernels;
 /// Only one parallel region runs at a time: a nested or concurrent call runs inline on its own thread,
 /// which keeps results deterministic and avoids oversubscribing a 2-core machine.
 /// </summary>
+/// <remarks>
+/// The caller waits only for items that were actually started, never for a worker that has not shown up:
+/// on a loaded machine a descheduled worker would otherwise stall every region for a scheduler time slice
+/// (measured: 5 ms per region instead of 5 µs with ~30 runnable threads on 2 cores), although the caller
+/// had already run all the items itself. Items are claimed with a compare-and-swap on a word that holds
+/// both the region's generation and the next index, so a worker that wakes late can neither claim an
+/// item of a finished region nor run a newer region's index with an older region's body.
+/// </remarks>
 public static class ParallelFor
 {
     private static readonly object Gate = new();
     private static readonly List<Thread> Workers = [];
     private static int _busy;            // 1 while a region owns the workers
-    private static long[] _assigned = [];  // per worker: bumped (under Gate) when it is given a region
+    private static int _generation;      // id of the latest region; workers watch it
+    private static long _state;          // (generation << 32) | next unclaimed index of the current region
     private static IRunner? _runner;
     private static int _count;
-    private static int _next;
-    private static int _pending;         // workers that have not finished the current region
+    private static int _completed;       // items of the current region finished (or skipped after a failure)
+    private static int _failed;          // 1 once an item of the current region threw
+    private static int _wanted;          // workers allowed to join the current region
+    private static int _sleepers;        // workers blocked in Monitor.Wait
     private static Exception? _failure;
     private static int _threads = DefaultThreads();
 
@@ -52,21 +63,26 @@ public static class ParallelFor
         {
             EnsureWorkers(threads - 1);
             runner.Body = body;
-            _count = count;
-            _next = 0;
-            _failure = null;
-            _pending = threads - 1;
             _runner = runner;
-            lock (Gate)
+            _count = count;
+            _completed = 0;
+            _failed = 0;
+            _failure = null;
+            _wanted = threads - 1;
+            int generation = _generation + 1;
+            // Publish the region: the state word first, then the generation workers watch. Both are full
+            // fences, so a worker that sees the new generation also sees the fields above.
+            Interlocked.Exchange(ref _state, (long)generation << 32);
+            Interlocked.Exchange(ref _generation, generation);
+            if (Volatile.Read(ref _sleepers) > 0)
             {
-                for (int w = 0; w < threads - 1; w++)
-                    Volatile.Write(ref _assigned[w], _assigned[w] + 1);
-                Monitor.PulseAll(Gate);
+                lock (Gate)
+                    Monitor.PulseAll(Gate);
             }
 
-            Drain(runner);
+            Drain(generation);
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0)
+            while (Volatile.Read(ref _completed) < count)
                 spin.SpinOnce(sleep1Threshold: -1);
         }
         finally
@@ -90,19 +106,37 @@ public static class ParallelFor
             local.Invoke(i);
     }
 
-    private static void Drain(IRunner runner)
+    // Claims and runs items of region `generation` until none is left or a newer region replaced it.
+    private static void Drain(int generation)
     {
-        int count = _count;
-        try
+        while (true)
         {
-            int i;
-            while ((i = Interlocked.Increment(ref _next) - 1) < count)
-                runner.Execute(i);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _failure, e, null);
-            Volatile.Write(ref _next, count);   // stop handing out work
+            long state = Volatile.Read(ref _state);
+            if ((int)(state >> 32) != generation)
+                return;
+            // Read after seeing this generation's state; only used if the claim below succeeds, which proves
+            // the region was still running, so these still belong to it.
+            var runner = _runner;
+            int count = _count;
+            int index = (int)state;
+            if (index >= count)
+                return;
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+                continue;
+            try
+            {
+                if (Volatile.Read(ref _failed) == 0)
+                    runner!.Execute(index);
+            }
+            catch (Exception e)
+            {
+                if (Interlocked.Exchange(ref _failed, 1) == 0)
+                    _failure = e;
+            }
+            finally
+            {
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 
@@ -112,12 +146,11 @@ public static class ParallelFor
             return;
         lock (Gate)
         {
-            if (_assigned.Length < needed)
-                Array.Resize(ref _assigned, needed);
             while (Workers.Count < needed)
             {
                 int id = Workers.Count;
-                var t = new Thread(() => WorkerLoop(id))
+                int seen = _generation;   // the region about to be published is newer, so the worker joins it
+                var t = new Thread(() => WorkerLoop(id, seen))
                 {
                     IsBackground = true,
                     Name = $"descent-worker-{id}",
@@ -128,31 +161,33 @@ public static class ParallelFor
         }
     }
 
-    private static void WorkerLoop(int id)
+    private static void WorkerLoop(int id, int seen)
     {
-        long seen = 0;
         while (true)
         {
             // Spin briefly first: training issues back-to-back kernels, and a futex wake costs more than
             // a short spin. Then block until the next region.
-            long gen = Volatile.Read(ref _assigned[id]);
-            for (int s = 0; s < 2000 && gen == seen; s++)
+            int generation = Volatile.Read(ref _generation);
+            for (int s = 0; s < 2000 && generation == seen; s++)
             {
                 Thread.SpinWait(20);
-                gen = Volatile.Read(ref _assigned[id]);
+                generation = Volatile.Read(ref _generation);
             }
-            if (gen == seen)
+            if (generation == seen)
             {
                 lock (Gate)
                 {
-                    while (_assigned[id] == seen)
+                    // Announce before re-checking (a full fence, paired with the publisher's): either the
+                    // publisher sees a sleeper and pulses, or this thread sees the new generation.
+                    Interlocked.Increment(ref _sleepers);
+                    while ((generation = Volatile.Read(ref _generation)) == seen)
                         Monitor.Wait(Gate);
-                    gen = _assigned[id];
+                    Interlocked.Decrement(ref _sleepers);
                 }
             }
-            seen = gen;
-            Drain(_runner!);
-            Interlocked.Decrement(ref _pending);
+            seen = generation;
+            if (id < Volatile.Read(ref _wanted))
+                Drain(generation);
         }
     }
 

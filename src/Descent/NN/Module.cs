@@ -57,6 +57,7 @@ public abstract class Module
     protected Tensor RegisterParameter(string name, Tensor value)
     {
         CheckName(name);
+        value = LongLived(value);
         if (!value.IsLeaf) value = value.Detach();
         value.RequiresGrad = true;
         value.Name = name;
@@ -68,6 +69,7 @@ public abstract class Module
     protected Tensor RegisterBuffer(string name, Tensor value, bool persistent = true)
     {
         CheckName(name);
+        value = LongLived(value);
         value.Name = name;
         _buffers.Add(new Slot(name, value, persistent));
         return value;
@@ -88,6 +90,7 @@ public abstract class Module
     /// </summary>
     protected Tensor ReplaceTensor(string name, Tensor value)
     {
+        value = LongLived(value);
         for (int i = 0; i < _parameters.Count; i++)
         {
             if (_parameters[i].Name != name) continue;
@@ -222,6 +225,16 @@ public abstract class Module
         foreach (var (name, child) in _children)
             sb.Append("  (").Append(name).Append("): ").AppendLine(child.ToString().Replace("\n", "\n  ", StringComparison.Ordinal));
         return sb.Append(')').ToString();
+    }
+
+    /// <summary>Module state outlives any step scope: a tensor from the pool is copied into ordinary memory.</summary>
+    private static Tensor LongLived(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.Storage.IsPooled) return value;
+        using var persistent = StepScope.Suspend();
+        using var noGrad = GradMode.Disable();
+        return value.Detach().Clone();
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;

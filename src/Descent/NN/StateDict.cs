@@ -1,3 +1,4 @@
+using Descent.Serialization;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -40,6 +41,18 @@ public sealed class StateDict : IEnumerable<KeyValuePair<string, Tensor>>
             foreach (var k in _order) copy.Add(k, _map[k].Detach().Clone());
         return copy;
     }
+
+    /// <summary>A state dict holding the tensors of a loaded checkpoint, in file order.</summary>
+    public static StateDict FromNamedTensors(NamedTensors tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var dict = new StateDict();
+        foreach (var (k, v) in tensors) dict.Add(k, v);
+        return dict;
+    }
+
+    /// <summary>Converts loaded checkpoint contents (e.g. <c>Checkpoint.Load(path)</c>) into a state dict.</summary>
+    public static implicit operator StateDict(NamedTensors tensors) => FromNamedTensors(tensors);
 
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator()

@@ -93,8 +93,10 @@ public sealed partial class Study
 
     private FrozenTrial RunTrial(Trial trial, Func<Trial, double[]> objective, IReadOnlyCollection<Type>? catchTypes)
     {
+        // A beat that fails (trial finished meanwhile, a database hiccup) is simply retried at the next interval:
+        // an exception escaping a timer callback would kill the worker process, which is what heartbeats guard against.
         using var beat = _heartbeat is null ? null : new Timer(
-            static s => { var (st, id) = ((IStudyStorage, long))s!; try { st.RecordHeartbeat(id); } catch (InvalidOperationException) { } catch (KeyNotFoundException) { } },
+            static s => { var (st, id) = ((IStudyStorage, long))s!; try { st.RecordHeartbeat(id); } catch (Exception) { } },
             (Storage, trial.TrialId), _heartbeat.Interval, _heartbeat.Interval);
 
         double[]? values = null;

@@ -1,0 +1,223 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Descent.Optim.Trace;
+
+namespace Descent.Cli.Trace;
+
+/// <summary>
+/// <c>descent trace</c>: prints what an optimizer does step by step on a small function (the textbooks' worked tables:
+/// gradient, internal state such as v or m, v, m̂, v̂, and θ), optionally drawing the trajectories over the contours as
+/// SVG. The tracing, the expression parser and the drawing live in <c>Descent.Optim.Trace</c>; this file only parses
+/// options and formats.
+/// </summary>
+public static class TraceCommand
+{
+    private const string Usage =
+        "usage: descent trace --optimizer NAME[,NAME...] --function EXPR|rosenbrock|beale|himmelblau|saddle\n" +
+        "                     [--x0 A[,B]] [--lr 0.1] [--steps 10] [--momentum 0.9] [--beta1 0.9] [--beta2 0.999]\n" +
+        "                     [--alpha 0.99] [--eps E] [--weight-decay W] [--svg out.svg] [--range xmin,xmax,ymin,ymax]\n" +
+        "                     [--precision 6] [--json]\n" +
+        "  optimizers: gd, momentum-ema, sgd-momentum, nesterov, adagrad, rmsprop, adam, adamw (repeat or comma-separate\n" +
+        "  to compare). EXPR uses x (and y), + - * / ^, sin cos exp log sqrt abs tanh …, pi, e; e.g. \"x^2\" or\n" +
+        "  \"(1-x)^2 + 100*(y-x^2)^2\". --x0 defaults to a standard start for the named functions.";
+
+    private static readonly string[] Valued =
+        ["--optimizer", "--function", "--x0", "--lr", "--steps", "--momentum", "--beta1", "--beta2", "--alpha", "--eps",
+         "--weight-decay", "--svg", "--range", "--precision"];
+
+    /// <summary>The <c>trace</c> command: hands its raw arguments to <see cref="Run"/>.</summary>
+    public static Command Create()
+    {
+        var cmd = new Command("trace", "Show an optimizer's steps on a function (gradient, state, θ) as a table, JSON or SVG.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        // This command's own -h/--help prints the hand-written usage (the options are parsed by Run, not declared).
+        cmd.Options.Add(new HelpOption { Action = new UsageAction(Usage) });
+        cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
+        return cmd;
+    }
+
+    /// <summary>Runs the command; returns the exit code (0 ok, 1 user error).</summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command writing to <paramref name="output"/> and <paramref name="errors"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
+        try
+        {
+            return Execute(args, output, errors);
+        }
+        catch (ExpressionParseException e)
+        {
+            errors.WriteLine($"descent trace: --function: {e.Message}");
+            return 1;
+        }
+        catch (UserErrorException e)
+        {
+            errors.WriteLine(e.Message);
+            errors.WriteLine(Usage);
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"descent trace: {e.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+
+    private static int Execute(string[] args, TextWriter output, TextWriter errors)
+    {
+        var a = new ArgReader("descent trace", args, Valued, ["--json"]);
+        if (a.Flag("--help"))
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+        var methods = a.All("--optimizer");
+        if (methods.Count == 0) throw new UserErrorException("descent trace: --optimizer is required.");
+        foreach (var m in methods)
+            if (!OptimizerTrace.Methods.Contains(m))
+                throw new UserErrorException($"descent trace: unknown optimizer '{m}' (known: {string.Join(", ", OptimizerTrace.Methods)}).");
+        string functionText = a.Text("--function") ?? throw new UserErrorException("descent trace: --function is required.");
+        var named = TestFunctions.Find(functionText);
+        var function = Expression.Parse(named?.Formula ?? functionText);
+        if (function.Dimension > 2)
+            throw new UserErrorException($"descent trace: --function has {function.Dimension} variables ({string.Join(", ", function.Variables)}); use one or two.");
+        double[] x0 = a.Numbers("--x0") ?? named?.Start
+            ?? throw new UserErrorException("descent trace: --x0 is required for a custom --function.");
+        if (x0.Length != function.Dimension)
+            throw new UserErrorException($"descent trace: --x0 has {x0.Length} value(s) but the function has {function.Dimension} variable(s) ({string.Join(", ", function.Variables)}).");
+        int precision = a.Count("--precision") ?? 6;
+        if (precision > 17) throw new UserErrorException("descent trace: --precision must be at most 17.");
+
+        var settings = new TraceSettings
+        {
+            Lr = a.Number("--lr") ?? 0.1,
+            Steps = a.Count("--steps", min: 0) ?? 10,
+            Momentum = a.Number("--momentum") ?? a.Number("--beta1"),
+            Beta1 = a.Number("--beta1"),
+            Beta2 = a.Number("--beta2"),
+            Alpha = a.Number("--alpha"),
+            Eps = a.Number("--eps"),
+            WeightDecay = a.Number("--weight-decay"),
+        };
+        var traces = methods.Select(m => OptimizerTrace.Run(m, function, x0, settings)).ToList();
+
+        if (a.Flag("--json")) WriteJson(output, traces, settings);
+        else foreach (var t in traces) WriteTable(output, t, settings, precision);
+
+        if (a.Text("--svg") is { } path)
+        {
+            PlotRange? range = null;
+            if (a.Numbers("--range") is { } r)
+            {
+                if (r.Length != 4) throw new UserErrorException("descent trace: --range needs xmin,xmax,ymin,ymax.");
+                range = new PlotRange(r[0], r[1], r[2], r[3]);
+            }
+            else if (named is not null)
+            {
+                range = named.Range;
+            }
+            File.WriteAllText(path, TraceSvg.Render(traces, range, named?.Minima));
+            errors.WriteLine($"descent trace: wrote {path}");
+        }
+        return 0;
+    }
+
+    private static void WriteTable(TextWriter output, TraceResult t, TraceSettings s, int precision)
+    {
+        var f = t.Function;
+        string vars = string.Join(", ", f.Variables);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{t.Method} on f({vars}) = {f.Text}, from ({string.Join(", ", t.Start.Select(v => v.ToString("G", CultureInfo.InvariantCulture)))}), lr = {s.Lr:G}"));
+        output.WriteLine($"  {t.Update}");
+        var headers = new List<string> { "t" };
+        foreach (var c in t.Columns)
+        {
+            int width = c.Key == "loss" ? 1 : f.Dimension;
+            for (int i = 0; i < width; i++)
+                headers.Add(width == 1 ? c.Label : $"{c.Label}[{f.Variables[i]}]");
+        }
+        var rows = t.Rows.Select(r =>
+        {
+            var cells = new List<string> { r.Step.ToString(CultureInfo.InvariantCulture) };
+            foreach (var values in r.Values)
+                cells.AddRange(values.Select(v => v.ToString("G" + precision, CultureInfo.InvariantCulture)));
+            return cells;
+        }).ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        for (int i = 0; i < headers.Count; i++) sb.Append(headers[i].PadLeft(widths[i] + (i == 0 ? 0 : 2)));
+        output.WriteLine(sb.ToString());
+        foreach (var row in rows)
+        {
+            sb.Clear();
+            for (int i = 0; i < row.Count; i++) sb.Append(row[i].PadLeft(widths[i] + (i == 0 ? 0 : 2)));
+            output.WriteLine(sb.ToString());
+        }
+        if (t.Diverged) output.WriteLine("  diverged: θ or f(θ) is no longer finite; stopped.");
+        output.WriteLine();
+    }
+
+    private static void WriteJson(TextWriter output, List<TraceResult> traces, TraceSettings s)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var t in traces)
+            {
+                w.WriteStartObject();
+                w.WriteString("optimizer", t.Method);
+                w.WriteString("function", t.Function.Text);
+                w.WriteStartArray("variables");
+                foreach (var v in t.Function.Variables) w.WriteStringValue(v);
+                w.WriteEndArray();
+                w.WriteString("update", t.Update);
+                w.WriteNumber("lr", s.Lr);
+                w.WriteStartArray("x0");
+                foreach (var v in t.Start) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteStartArray("rows");
+                foreach (var r in t.Rows)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("t", r.Step);
+                    for (int c = 0; c < t.Columns.Count; c++)
+                    {
+                        w.WriteStartArray(t.Columns[c].Key);
+                        foreach (var v in r.Values[c])
+                        {
+                            if (double.IsFinite(v)) w.WriteNumberValue(v);
+                            else w.WriteStringValue(v.ToString(CultureInfo.InvariantCulture));
+                        }
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("diverged", t.Diverged);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>Prints a fixed usage text (the <c>--help</c> of commands whose options are parsed by hand).</summary>
+    internal sealed class UsageAction(string usage) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        /// <inheritdoc/>
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(usage);
+            return 0;
+        }
+    }
+}

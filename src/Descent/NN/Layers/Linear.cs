@@ -1,0 +1,46 @@
+using Descent.Tensors;
+
+namespace Descent.NN;
+
+/// <summary>
+/// Fully connected layer y = x·Wᵀ + b (PyTorch's <c>nn.Linear</c>): "weight" [out, in] initialised
+/// kaiming_uniform(a = √5), i.e. U(±1/√in), and "bias" [out] from U(±1/√in). One fused autograd node.
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>Creates the layer; random initialisation draws from <paramref name="generator"/> (default <see cref="Generator.Default"/>).</summary>
+    public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+    {
+        if (inFeatures < 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "Linear: in_features must be non-negative.");
+        if (outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Linear: out_features must be non-negative.");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = RegisterParameter("weight", Tensor.Zeros(new Shape(outFeatures, inFeatures), dtype));
+        Init.KaimingUniform(Weight, Math.Sqrt(5), generator: generator);
+        if (bias)
+        {
+            Bias = RegisterParameter("bias", Tensor.Zeros(new Shape(outFeatures), dtype));
+            double bound = inFeatures > 0 ? 1 / Math.Sqrt(inFeatures) : 0;
+            Init.Uniform(Bias, -bound, bound, generator);
+        }
+    }
+
+    /// <summary>Input size.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Output size.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>Weight [out_features, in_features].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>Bias [out_features], or null.</summary>
+    public Tensor? Bias { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() =>
+        $"in_features={Repr.Int(InFeatures)}, out_features={Repr.Int(OutFeatures)}, bias={Repr.Bool(Bias is not null)}";
+}

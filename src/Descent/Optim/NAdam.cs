@@ -1,0 +1,163 @@
+using Descent.Kernels.Optim;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Hyperparameters of <see cref="NAdam"/> (PyTorch defaults).</summary>
+public sealed record NAdamOptions : OptimizerOptions
+{
+    private double _beta1;
+    private double _beta2;
+    private double _eps;
+    private double _momentumDecay;
+
+    /// <summary>Creates NAdam options.</summary>
+    public NAdamOptions(double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+        double weightDecay = 0, double momentumDecay = 4e-3, bool maximize = false) : base(lr, weightDecay)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        MomentumDecay = momentumDecay;
+        Maximize = maximize;
+    }
+
+    /// <inheritdoc/>
+    public override string OptimizerName => "NAdam";
+
+    /// <summary>β₁ in [0, 1): base of the momentum schedule μₜ.</summary>
+    public double Beta1
+    {
+        get => _beta1;
+        set => _beta1 = OptionChecks.HalfOpenUnit(OptimizerName, "beta1", value);
+    }
+
+    /// <summary>β₂ in [0, 1): decay of the second moment.</summary>
+    public double Beta2
+    {
+        get => _beta2;
+        set => _beta2 = OptionChecks.HalfOpenUnit(OptimizerName, "beta2", value);
+    }
+
+    /// <summary>ε &gt; 0 added to the denominator.</summary>
+    public double Eps
+    {
+        get => _eps;
+        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
+    }
+
+    /// <summary>ψ ≥ 0 in μₜ = β₁(1 − ½·0.96^(tψ)).</summary>
+    public double MomentumDecay
+    {
+        get => _momentumDecay;
+        set => _momentumDecay = OptionChecks.NonNegative(OptimizerName, "momentum_decay", value);
+    }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    /// <inheritdoc/>
+    public override bool HasMomentum => true;
+
+    /// <summary>β₁ (written by momentum-cycling schedules).</summary>
+    public override double Momentum
+    {
+        get => Beta1;
+        set => Beta1 = value;
+    }
+
+    /// <inheritdoc/>
+    protected override void Write(IDictionary<string, object> into)
+    {
+        into["lr"] = Lr;
+        into["betas"] = new[] { Beta1, Beta2 };
+        into["eps"] = Eps;
+        into["weight_decay"] = WeightDecay;
+        into["momentum_decay"] = MomentumDecay;
+        into["maximize"] = Maximize;
+    }
+
+    /// <inheritdoc/>
+    protected override bool TrySet(string name, object? value)
+    {
+        switch (name)
+        {
+            case "betas": (Beta1, Beta2) = Pair(name, value); return true;
+            case "eps": Eps = Number(name, value); return true;
+            case "momentum_decay": MomentumDecay = Number(name, value); return true;
+            case "maximize": Maximize = Flag(name, value); return true;
+            default: return base.TrySet(name, value);
+        }
+    }
+}
+
+/// <summary>State of one parameter under <see cref="NAdam"/>.</summary>
+public sealed class NAdamState : ParamState
+{
+    /// <summary>Product μ₁·…·μₜ of the momentum schedule so far (<c>mu_product</c>, starts at 1).</summary>
+    public double MuProduct { get; internal set; } = 1;
+
+    /// <summary>First moment (<c>exp_avg</c>).</summary>
+    public Tensor ExpAvg { get; internal set; } = null!;
+
+    /// <summary>Second moment (<c>exp_avg_sq</c>).</summary>
+    public Tensor ExpAvgSq { get; internal set; } = null!;
+
+    internal override void Save(IDictionary<string, object?> into)
+    {
+        into["step"] = (double)Step;
+        into["mu_product"] = MuProduct;
+        into["exp_avg"] = Copy(ExpAvg);
+        into["exp_avg_sq"] = Copy(ExpAvgSq);
+    }
+
+    internal override void Load(StateReader reader)
+    {
+        Step = reader.StepCount();
+        MuProduct = reader.Number("mu_product");
+        ExpAvg = reader.Tensor("exp_avg");
+        ExpAvgSq = reader.Tensor("exp_avg_sq");
+    }
+}
+
+/// <summary>
+/// NAdam, Adam with Nesterov momentum (Dozat 2016), with PyTorch ≥ 2.0 semantics: μₜ = β₁(1 − ½·0.96^(tψ)), the
+/// running product Πμ is multiplied by μₜ once per step (PyTorch 1.13 counted it twice; see docs/optimizers.md).
+/// </summary>
+public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
+{
+    /// <summary>Creates NAdam over <paramref name="parameters"/> (default options when null).</summary>
+    public NAdam(IEnumerable<Tensor> parameters, NAdamOptions? options = null) : base(parameters, options ?? new NAdamOptions())
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "NAdam";
+
+    /// <inheritdoc/>
+    protected override NAdamState CreateState(Tensor param, NAdamOptions options) =>
+        new() { ExpAvg = ZerosLike(param), ExpAvgSq = ZerosLike(param) };
+
+    /// <inheritdoc/>
+    protected override NAdamState CreateEmptyState(Tensor param) => new();
+
+    /// <inheritdoc/>
+    protected override void Update(Tensor param, Tensor grad, NAdamState state, NAdamOptions o)
+    {
+        state.Step++;
+        long t = state.Step;
+        double bc2 = 1 - Math.Pow(o.Beta2, t);
+        double mu = o.Beta1 * (1 - 0.5 * Math.Pow(0.96, t * o.MomentumDecay));
+        double muNext = o.Beta1 * (1 - 0.5 * Math.Pow(0.96, (t + 1) * o.MomentumDecay));
+        state.MuProduct *= mu;
+        double muProductNext = state.MuProduct * muNext;
+        var c = new NAdamCoefficients(o.Beta1, o.Beta2, o.Eps, bc2,
+            GradCoefficient: -o.Lr * (1 - mu) / (1 - state.MuProduct),
+            ExpAvgCoefficient: -o.Lr * muNext / (1 - muProductNext),
+            o.WeightDecay, o.Maximize);
+        if (param.DType == DType.Float32)
+            NAdamKernel.Step(param.Span<float>(), grad.Span<float>(), state.ExpAvg.Span<float>(), state.ExpAvgSq.Span<float>(), c);
+        else
+            NAdamKernel.Step(param.Span<double>(), grad.Span<double>(), state.ExpAvg.Span<double>(), state.ExpAvgSq.Span<double>(), c);
+    }
+}

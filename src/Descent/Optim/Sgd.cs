@@ -1,0 +1,164 @@
+using Descent.Kernels.Optim;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>How SGD accumulates momentum.</summary>
+public enum MomentumStyle
+{
+    /// <summary>
+    /// PyTorch's heavy ball: buf ← μ·buf + (1−dampening)·g, with buf ← g on the first step.
+    /// </summary>
+    HeavyBall,
+
+    /// <summary>
+    /// The textbook exponential moving average: v ← β·v + (1−β)·g from v₀ = 0, θ ← θ − α·v. Equivalent to
+    /// dampening = momentum except on the first step (PyTorch starts from buf = g, not (1−β)·g).
+    /// </summary>
+    Ema,
+}
+
+/// <summary>Hyperparameters of <see cref="Sgd"/> (PyTorch defaults; lr defaults to 1e-3 as in PyTorch ≥ 2.2).</summary>
+public sealed record SgdOptions : OptimizerOptions
+{
+    private double _momentum;
+    private double _dampening;
+
+    /// <summary>Creates SGD options.</summary>
+    public SgdOptions(double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0,
+        bool nesterov = false, bool maximize = false, MomentumStyle momentumStyle = MomentumStyle.HeavyBall)
+        : base(lr, weightDecay)
+    {
+        Momentum = momentum;
+        Dampening = dampening;
+        Nesterov = nesterov;
+        Maximize = maximize;
+        MomentumStyle = momentumStyle;
+    }
+
+    /// <inheritdoc/>
+    public override string OptimizerName => "SGD";
+
+    /// <inheritdoc/>
+    public override bool HasMomentum => true;
+
+    /// <summary>Momentum factor μ in [0, 1); 0 is plain (stochastic) gradient descent.</summary>
+    public override double Momentum
+    {
+        get => _momentum;
+        set => _momentum = OptionChecks.HalfOpenUnit(OptimizerName, "momentum", value);
+    }
+
+    /// <summary>Dampening τ in [0, 1]: the gradient enters the buffer as (1−τ)·g (heavy-ball style only).</summary>
+    public double Dampening
+    {
+        get => _dampening;
+        set => _dampening = OptionChecks.ClosedUnit(OptimizerName, "dampening", value);
+    }
+
+    /// <summary>Nesterov momentum: the update uses g + μ·buf (needs momentum &gt; 0 and no dampening).</summary>
+    public bool Nesterov { get; set; }
+
+    /// <summary>Maximize the objective instead of minimizing it.</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>Heavy-ball (PyTorch) or textbook EMA momentum.</summary>
+    public MomentumStyle MomentumStyle { get; set; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        if (Nesterov && (Momentum <= 0 || Dampening != 0))
+            throw new ArgumentException($"SGD: Nesterov momentum requires a momentum > 0 and zero dampening (momentum = {Momentum}, dampening = {Dampening}).");
+        if (MomentumStyle == MomentumStyle.Ema && (Dampening != 0 || Nesterov))
+            throw new ArgumentException("SGD: EMA momentum (v = βv + (1−β)g) already weights the gradient by 1−β; it cannot be combined with dampening or Nesterov.");
+    }
+
+    /// <inheritdoc/>
+    protected override void Write(IDictionary<string, object> into)
+    {
+        into["lr"] = Lr;
+        into["momentum"] = Momentum;
+        into["dampening"] = Dampening;
+        into["weight_decay"] = WeightDecay;
+        into["nesterov"] = Nesterov;
+        into["maximize"] = Maximize;
+        into["momentum_style"] = MomentumStyle == MomentumStyle.Ema ? "ema" : "heavy_ball";
+    }
+
+    /// <inheritdoc/>
+    protected override bool TrySet(string name, object? value)
+    {
+        switch (name)
+        {
+            case "momentum": Momentum = Number(name, value); return true;
+            case "dampening": Dampening = Number(name, value); return true;
+            case "nesterov": Nesterov = Flag(name, value); return true;
+            case "maximize": Maximize = Flag(name, value); return true;
+            case "momentum_style":
+                MomentumStyle = OptionValues.ToText(OptimizerName, name, value) switch
+                {
+                    "heavy_ball" => MomentumStyle.HeavyBall,
+                    "ema" => MomentumStyle.Ema,
+                    var other => throw new ArgumentException($"SGD: momentum_style must be \"heavy_ball\" or \"ema\", got \"{other}\".", nameof(value)),
+                };
+                return true;
+            default: return base.TrySet(name, value);
+        }
+    }
+}
+
+/// <summary>State of one parameter under <see cref="Sgd"/>: the momentum buffer (null until momentum is used).</summary>
+public sealed class SgdState : ParamState
+{
+    /// <summary>The momentum buffer (PyTorch's <c>momentum_buffer</c>), or null.</summary>
+    public Tensor? MomentumBuffer { get; internal set; }
+
+    internal override void Save(IDictionary<string, object?> into) => into["momentum_buffer"] = Copy(MomentumBuffer);
+
+    internal override void Load(StateReader reader) => MomentumBuffer = reader.TensorOrNull("momentum_buffer");
+}
+
+/// <summary>
+/// Stochastic gradient descent with optional (heavy-ball, Nesterov or textbook EMA) momentum, coupled weight decay and
+/// maximize, following PyTorch's <c>torch.optim.SGD</c>.
+/// </summary>
+public sealed class Sgd : Optimizer<SgdOptions, SgdState>
+{
+    /// <summary>Creates SGD over <paramref name="parameters"/> (default options when null).</summary>
+    public Sgd(IEnumerable<Tensor> parameters, SgdOptions? options = null) : base(parameters, options ?? new SgdOptions())
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "SGD";
+
+    /// <inheritdoc/>
+    protected override SgdState CreateState(Tensor param, SgdOptions options) => new();
+
+    /// <inheritdoc/>
+    protected override SgdState CreateEmptyState(Tensor param) => new();
+
+    /// <inheritdoc/>
+    protected override void Update(Tensor param, Tensor grad, SgdState state, SgdOptions o)
+    {
+        bool init = false;
+        double dampening = o.Dampening;
+        if (o.Momentum != 0)
+        {
+            if (state.MomentumBuffer is null)
+            {
+                state.MomentumBuffer = ZerosLike(param);
+                // PyTorch starts the heavy ball from buf = g; the EMA starts from v = 0.
+                init = o.MomentumStyle == MomentumStyle.HeavyBall;
+            }
+            if (o.MomentumStyle == MomentumStyle.Ema) dampening = o.Momentum;
+        }
+        var c = new SgdCoefficients(o.Lr, o.Momentum, dampening, o.WeightDecay, o.Nesterov, o.Maximize, init);
+        if (param.DType == DType.Float32)
+            SgdKernel.Step(param.Span<float>(), grad.Span<float>(), SpanOf<float>(state.MomentumBuffer), c);
+        else
+            SgdKernel.Step(param.Span<double>(), grad.Span<double>(), SpanOf<double>(state.MomentumBuffer), c);
+        state.Step++;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using Descent.Data;
+using Descent.NN;
+using Descent.Optim;
+using Descent.Tensors;
+using Descent.Tensors.Autograd;
+using Descent.Training.Metrics;
+
+namespace Descent.Training;
+
+/// <summary>
+/// Fits a model with a loss and an optimizer over a <see cref="DataLoader"/>, evaluates and predicts. Each batch
+/// runs inside a <see cref="StepScope"/>, so steady-state steps recycle every intermediate buffer.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly List<ICallback> _callbacks = [];
+
+    /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
+    public Trainer(Module model, Loss loss, Optimizer optimizer, TrainerOptions? options = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Options = options ?? new TrainerOptions();
+        if (Options.DataParallel < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.DataParallel, "Trainer: DataParallel must be at least 1.");
+    }
+
+    /// <summary>The model.</summary>
+    public Module Model { get; }
+
+    /// <summary>The loss function.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>Callbacks, run in order.</summary>
+    public IList<ICallback> Callbacks => _callbacks;
+
+    /// <summary>Adds callbacks and returns the trainer.</summary>
+    public Trainer With(params ICallback[] callbacks)
+    {
+        _callbacks.AddRange(callbacks);
+        return this;
+    }
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> epochs (counting from 0), validating after each. With
+    /// <paramref name="resume"/> (from a checkpoint) training continues at that epoch and batch with the restored
+    /// history; the loader continues its recorded order.
+    /// </summary>
+    public History Fit(DataLoader train, DataLoader? validation = null, int epochs = 1, TrainingResume? resume = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be at least 1.");
+        var ctx = new TrainingContext(this, train, validation, epochs);
+        int startEpoch = resume?.Epoch ?? 0, startBatch = resume?.BatchIndex ?? 0;
+        if (resume is not null)
+        {
+            ctx.History = resume.History;
+            ctx.GlobalStep = resume.GlobalStep;
+        }
+        var trainMetrics = Options.Metrics.Select(f => f()).ToArray();
+        var partial = resume?.PartialEpoch;
+
+        foreach (var cb in _callbacks) cb.OnTrainBegin(ctx);
+        for (int epoch = startEpoch; epoch < epochs && !ctx.StopTraining; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            ctx.Epoch = epoch;
+            ctx.EpochLogs.Clear();
+            ctx.BatchesInEpoch = train.BatchCount(epoch);
+            Model.Train();
+            foreach (var m in trainMetrics) m.Reset();
+            double lossSum = 0;
+            long seen = 0;
+            if (epoch == startEpoch && partial is not null)
+            {
+                // Resumed mid-epoch: the running loss of the batches already done comes from the checkpoint.
+                lossSum = partial.LossSum;
+                seen = partial.Samples;
+            }
+            foreach (var cb in _callbacks) cb.OnEpochBegin(ctx);
+
+            int batchIndex = epoch == startEpoch ? startBatch : 0;
+            foreach (var (x, y) in train.Epoch(epoch, batchIndex))
+            {
+                ctx.BatchIndex = batchIndex++;
+                using (StepScope.Begin())
+                {
+                    RunStep(ctx, x, y, trainMetrics);
+                }
+                lossSum += ctx.BatchLoss * ctx.BatchSize;
+                seen += ctx.BatchSize;
+                ctx.PartialLossSum = lossSum;
+                ctx.PartialSamples = seen;
+                foreach (var cb in _callbacks) cb.OnBatchEnd(ctx);
+                ctx.GlobalStep++;
+                if (ctx.StopTraining) break;
+            }
+
+            ctx.EpochLogs["loss"] = seen == 0 ? double.NaN : lossSum / seen;
+            foreach (var m in trainMetrics) ctx.EpochLogs[m.Name] = m.Compute();
+            if (validation is not null)
+            {
+                var eval = Evaluate(validation);
+                foreach (var (k, v) in eval.Metrics) ctx.EpochLogs["val_" + k] = v;
+            }
+            ctx.EpochLogs["lr"] = ctx.LearningRate;
+            ctx.EpochLogs["seconds"] = clock.Elapsed.TotalSeconds;
+            foreach (var cb in _callbacks) cb.OnEpochEnd(ctx);
+            ctx.History.Add(ctx.EpochLogs);
+        }
+        foreach (var cb in _callbacks) cb.OnTrainEnd(ctx);
+        LastContext = ctx;
+        return ctx.History;
+    }
+
+    /// <summary>The context of the last <see cref="Fit"/> (stop reason, final step count).</summary>
+    public TrainingContext? LastContext { get; private set; }
+
+    private void RunStep(TrainingContext ctx, Tensor x, Tensor y, IMetric[] metrics)
+    {
+        ctx.Input = x;
+        ctx.Target = y;
+        ctx.BatchSize = x.Rank == 0 ? 1 : x.Shape[0];
+        ctx.SkipStep = false;
+        foreach (var cb in _callbacks) cb.OnBatchBegin(ctx);
+
+        var output = Model.Call(x);
+        var loss = Loss.Call(output, y);
+        ctx.Output = output;
+        ctx.LossTensor = loss;
+        foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
+
+        Optimizer.ZeroGrad();
+        ctx.LossTensor.Backward();
+        foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
+        if (!ctx.SkipStep) Optimizer.Step();
+
+        ctx.BatchLoss = loss.Item();
+        using (GradMode.Disable())
+            foreach (var m in metrics) m.Update(output, y);
+        ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
+    }
+
+    /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
+    public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var metrics = Options.Metrics.Select(f => f()).ToArray();
+        bool wasTraining = Model.Training;
+        Model.Eval();
+        double lossSum = 0;
+        long seen = 0;
+        try
+        {
+            using var noGrad = GradMode.Disable();
+            foreach (var (x, y) in data.Epoch(0))
+            {
+                using var scope = StepScope.Begin();
+                var output = Model.Call(x);
+                int b = x.Rank == 0 ? 1 : x.Shape[0];
+                lossSum += Loss.Call(output, y).Item() * b;
+                seen += b;
+                foreach (var m in metrics) m.Update(output, y);
+                confusion?.Update(output, y);
+            }
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+        var result = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = seen == 0 ? double.NaN : lossSum / seen };
+        foreach (var m in metrics) result[m.Name] = m.Compute();
+        return new EvaluationResult(result, seen);
+    }
+
+    /// <summary>Model outputs for every batch of <paramref name="data"/>, concatenated along dim 0 (evaluation mode).</summary>
+    public Tensor Predict(DataLoader data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        bool wasTraining = Model.Training;
+        Model.Eval();
+        var rows = new List<double>();
+        int[]? rowShape = null;
+        DType dtype = DType.Float32;
+        try
+        {
+            using var noGrad = GradMode.Disable();
+            foreach (var (x, _) in data.Epoch(0))
+            {
+                using var scope = StepScope.Begin();
+                var output = Model.Call(x);
+                rowShape ??= output.Shape.ToArray()[1..];
+                dtype = output.DType;
+                rows.AddRange(output.ToDoubleArray());
+            }
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+        rowShape ??= [];
+        int perRow = rowShape.Aggregate(1, (a, b) => a * b);
+        int n = perRow == 0 ? 0 : rows.Count / perRow;
+        return Tensor.FromArray(rows.ToArray(), [n, .. rowShape]).To(dtype);
+    }
+}
+
+/// <summary>Loss and metrics of an evaluation pass.</summary>
+public sealed record EvaluationResult(IReadOnlyDictionary<string, double> Metrics, long Samples)
+{
+    /// <summary>The mean loss.</summary>
+    public double Loss => Metrics["loss"];
+}
+
+/// <summary>Where a resumed <see cref="Trainer.Fit"/> starts: epoch, batch, step count and the history so far.</summary>
+public sealed record TrainingResume(int Epoch, int BatchIndex, long GlobalStep, History History)
+{
+    /// <summary>Running loss of the batches of <see cref="Epoch"/> already done, when resuming mid-epoch.</summary>
+    public PartialEpoch? PartialEpoch { get; init; }
+}
+
+/// <summary>Sum of batch losses × batch sizes and the sample count of a partly done epoch.</summary>
+public sealed record PartialEpoch(double LossSum, long Samples);
