@@ -37,7 +37,7 @@ public class NsgaIISamplerTests
     [Fact]
     public void ImprovesHypervolumeOverRandomOnZdt1AndKeepsTheParetoFront()
     {
-        const int Trials = 240, Population = 20;
+        const int Trials = 200, Population = 20;
         var nsga = new double[3];
         var sbx = new double[3];
         var random = new double[3];

@@ -202,23 +202,25 @@ internal sealed class GpAcquisition
         }
         else
         {
-            var grid = _space.GridUnits(k);
-            IEnumerable<int> indices;
-            if (grid.Length <= ExhaustiveLimit)
+            long count = _space.GridCounts[k];
+            IEnumerable<long> indices;
+            if (count <= ExhaustiveLimit)
             {
-                indices = Enumerable.Range(0, grid.Length);
+                indices = Enumerable.Range(0, (int)count).Select(i => (long)i);
             }
             else
             {
                 // Large grids: the neighbours of the current value plus an even sweep of the range.
-                int current = NearestIndex(grid, x[c0]);
-                indices = Enumerable.Range(current - 2, 5).Concat(Enumerable.Range(0, ExhaustiveLimit).Select(i => (int)Math.Round(i * (grid.Length - 1) / (ExhaustiveLimit - 1.0))))
-                    .Where(i => i >= 0 && i < grid.Length).Distinct();
+                long current = _space.GridIndex(k, x[c0]);
+                indices = Enumerable.Range(-2, 5).Select(d => current + d)
+                    .Concat(Enumerable.Range(0, ExhaustiveLimit).Select(i => (long)Math.Round(i * (count - 1) / (ExhaustiveLimit - 1.0))))
+                    .Where(i => i >= 0 && i < count).Distinct();
             }
-            foreach (int i in indices)
+            foreach (long i in indices)
             {
-                if (grid[i] == x[c0]) continue;
-                trial[c0] = grid[i];
+                double u = _space.GridUnit(k, i);
+                if (u == x[c0]) continue;
+                trial[c0] = u;
                 double f = Evaluate(trial);
                 if (f > bestF) { bestF = f; bestX = (double[])trial.Clone(); }
             }
@@ -227,12 +229,5 @@ internal sealed class GpAcquisition
         bestX.CopyTo(x, 0);
         fx = bestF;
         return true;
-    }
-
-    private static int NearestIndex(double[] grid, double u)
-    {
-        int best = 0;
-        for (int i = 1; i < grid.Length; i++) if (Math.Abs(grid[i] - u) < Math.Abs(grid[best] - u)) best = i;
-        return best;
     }
 }

@@ -161,22 +161,21 @@ internal sealed class UnitSpaceTransform
     /// <summary>The unit coordinate of the grid value nearest to <paramref name="u"/> (identity for continuous floats).</summary>
     public double Snap(int p, double u) => GridCounts[p] == 0 ? Math.Clamp(u, 0, 1) : ToUnit(p, FromUnit(p, u));
 
-    /// <summary>The unit coordinates of every grid value of discrete numeric parameter <paramref name="p"/>, ascending.</summary>
-    public double[] GridUnits(int p)
+    /// <summary>The unit coordinate of grid value <paramref name="k"/> (0-based) of discrete numeric parameter <paramref name="p"/>.</summary>
+    public double GridUnit(int p, long k) => Distributions[p] switch
     {
-        var result = new double[GridCounts[p]];
-        for (long k = 0; k < result.Length; k++)
-        {
-            double v = Distributions[p] switch
-            {
-                FloatDistribution f => Math.Min(f.High, f.Low + k * f.Step!.Value),
-                IntDistribution n => n.Low + k * (double)n.Step,
-                _ => throw new InvalidOperationException($"{Names[p]}: not a numeric parameter"),
-            };
-            result[k] = ToUnit(p, v);
-        }
-        return result;
-    }
+        FloatDistribution f => ToUnit(p, Math.Min(f.High, f.Low + k * f.Step!.Value)),
+        IntDistribution n => ToUnit(p, n.Low + k * (double)n.Step),
+        _ => throw new InvalidOperationException($"{Names[p]}: not a numeric parameter"),
+    };
+
+    /// <summary>The grid index (0-based) of the value nearest to unit coordinate <paramref name="u"/> of discrete numeric parameter <paramref name="p"/>.</summary>
+    public long GridIndex(int p, double u) => Distributions[p] switch
+    {
+        FloatDistribution f => (long)Math.Round((FromUnit(p, u) - f.Low) / f.Step!.Value),
+        IntDistribution n => (long)Math.Round((FromUnit(p, u) - n.Low) / n.Step),
+        _ => throw new InvalidOperationException($"{Names[p]}: not a numeric parameter"),
+    };
 
     /// <summary>Decodes <paramref name="features"/> into internal values by name (categoricals: the largest one-hot column).</summary>
     public Dictionary<string, double> Decode(ReadOnlySpan<double> features)
