@@ -18,10 +18,15 @@ public static class RunReportWriter
     /// <summary>Renders the report of <paramref name="runDir"/> into <c>report.html</c> in it; returns that path.</summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="InvalidDataException">Not a run directory, or a malformed file (named with its line).</exception>
-    public static string Write(string runDir)
+    public static string Write(string runDir) => Write(runDir, null);
+
+    /// <summary>Renders the report of <paramref name="runDir"/> into <paramref name="output"/> (default: <c>report.html</c> in the run directory); returns that path.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="InvalidDataException">Not a run directory, or a malformed file (named with its line).</exception>
+    public static string Write(string runDir, string? output)
     {
         var model = BuildModel(runDir);
-        var path = Path.Combine(runDir, ReportFile);
+        var path = output ?? Path.Combine(runDir, ReportFile);
         var bytes = Encoding.UTF8.GetBytes(RunReport.Render(model));
         AtomicFile.WriteAllBytes(path, bytes);
         return path;
