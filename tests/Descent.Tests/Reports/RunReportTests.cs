@@ -68,13 +68,16 @@ public class RunReportTests
         var small = RunReport.Render(ReportFixtures.Run(steps: 2_000));
         var large = RunReport.Render(ReportFixtures.Run(steps: 100_000));
         var loss = ReportFixtures.Svgs(large).Single(s => (string?)s.Attribute("aria-label") == "Loss per step");
-        int points = PathData(loss, "loss").Count(c => c is 'M' or 'L');
-        int bound = 2 * (RunReport.StepChartWidth - 80);
-        Assert.InRange(points, bound / 2, bound);
+        int bound = RunReport.StepChartWidth - 80;
+        Assert.InRange(PathData(loss, "loss (min/max)").Count(c => c is 'M' or 'L'), bound, 2 * bound);
+        Assert.InRange(PathData(loss, "loss (mean)").Count(c => c is 'M' or 'L'), bound / 2, bound);
+        // The monotone learning-rate schedule is one line, still downsampled.
+        var lr = ReportFixtures.Svgs(large).Single(s => (string?)s.Attribute("aria-label") == "Learning rate per step");
+        Assert.InRange(PathData(lr, "lr").Count(c => c is 'M' or 'L'), bound, 2 * bound);
         // 50× the steps, about the same page: the size is set by the pixels, not the run length.
         Assert.True(large.Length < 250_000, $"100k-step report is {large.Length} bytes");
         Assert.True(large.Length < small.Length * 1.5, $"{large.Length} vs {small.Length} bytes");
-        Assert.Contains("100000 steps, drawn as the minimum and maximum of each pixel column.", large);
+        Assert.Contains("100000 steps, drawn per pixel column as the minimum–maximum band and the mean.", large);
     }
 
     [Fact]
@@ -83,7 +86,7 @@ public class RunReportTests
         var m = ReportFixtures.Run();
         var html = RunReport.Render(new RunReportModel { Name = "only-epochs", Epochs = m.Epochs });
         Assert.Equal(["Training curves"], ReportFixtures.Headings(html));
-        // Without per-step data the learning rate per epoch is shown (log axis).
+        // Without per-step data the learning rate per epoch is shown.
         Assert.Contains("Learning rate per epoch", ReportFixtures.ChartTitles(html));
         Assert.Equal(["Overview"], ReportFixtures.Headings(RunReport.Render(new RunReportModel { Overview = [("status", "running")] })));
     }
@@ -127,6 +130,20 @@ public class DownsampleTests
         var (_, y) = Downsample.MinMax(xs, ys, 10);
         Assert.Equal(1, y.Count(double.IsNaN));
         Assert.Equal(18, y.Count(double.IsFinite)); // the other 9 buckets keep their min and max
+    }
+
+    [Fact]
+    public void MeansAverageEachBucket()
+    {
+        // 0..999 in 10 buckets of 100: means 49.5, 149.5, …; one NaN sample is skipped, not propagated.
+        var xs = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
+        var ys = xs.Select(v => v == 150 ? double.NaN : v).ToArray();
+        var (x, y) = Downsample.Means(xs, ys, 10);
+        Assert.Equal(10, x.Length);
+        Assert.Equal(49.5, x[0], 9);
+        Assert.Equal(49.5, y[0], 9);
+        Assert.Equal((Enumerable.Range(100, 100).Sum() - 150) / 99.0, y[1], 9);
+        Assert.Equal(949.5, y[9], 9);
     }
 
     [Fact]

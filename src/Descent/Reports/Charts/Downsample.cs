@@ -4,7 +4,8 @@ namespace Descent.Reports.Charts;
 /// Reduces a long series to at most about two points per pixel column before it is drawn, so a 100k-step run
 /// still gives a small SVG. Min/max per bucket (the "M4"-style envelope of Jugel et al., "M4: A Visualization-
 /// Oriented Time Series Data Aggregation", VLDB 2014, without the first/last points): every peak and dip stays
-/// visible at the chart's resolution, unlike plain striding.
+/// visible at the chart's resolution, unlike plain striding. <see cref="Means"/> gives the trend line drawn over
+/// the envelope of a noisy series.
 /// </summary>
 public static class Downsample
 {
@@ -18,31 +19,11 @@ public static class Downsample
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
         int n = Math.Min(x.Count, y.Count);
-        if (n <= 2 * buckets)
-        {
-            var xs = new double[n];
-            var ys = new double[n];
-            for (int i = 0; i < n; i++) { xs[i] = x[i]; ys[i] = y[i]; }
-            return (xs, ys);
-        }
-        bool sorted = true;
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
-        for (int i = 0; i < n; i++)
-        {
-            double v = x[i];
-            if (!double.IsFinite(v) || (i > 0 && v < x[i - 1])) { sorted = false; break; }
-            xMin = Math.Min(xMin, v);
-            xMax = Math.Max(xMax, v);
-        }
-        bool byX = sorted && xMax > xMin;
+        if (n <= 2 * buckets) return Copy(x, y, n);
         var outX = new List<double>(2 * buckets + 2);
         var outY = new List<double>(2 * buckets + 2);
-        int start = 0;
-        while (start < n)
+        foreach (var (start, end) in Ranges(x, n, buckets))
         {
-            int b = Bucket(start);
-            int end = start + 1;
-            while (end < n && Bucket(end) == b) end++;
             int iMin = -1, iMax = -1;
             for (int i = start; i < end; i++)
             {
@@ -55,24 +36,84 @@ public static class Downsample
             {
                 outX.Add(x[start]);
                 outY.Add(double.NaN);
+                continue;
             }
-            else
+            int first = Math.Min(iMin, iMax), second = Math.Max(iMin, iMax);
+            outX.Add(x[first]);
+            outY.Add(y[first]);
+            if (second != first)
             {
-                int first = Math.Min(iMin, iMax), second = Math.Max(iMin, iMax);
-                outX.Add(x[first]);
-                outY.Add(y[first]);
-                if (second != first)
-                {
-                    outX.Add(x[second]);
-                    outY.Add(y[second]);
-                }
+                outX.Add(x[second]);
+                outY.Add(y[second]);
             }
-            start = end;
         }
         return (outX.ToArray(), outY.ToArray());
+    }
+
+    /// <summary>
+    /// The mean x and mean finite y of each of <paramref name="buckets"/> buckets (same buckets as
+    /// <see cref="MinMax"/>; NaN where a bucket has no finite y). Series with at most
+    /// <paramref name="buckets"/> points are returned unchanged.
+    /// </summary>
+    public static (double[] X, double[] Y) Means(IReadOnlyList<double> x, IReadOnlyList<double> y, int buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        int n = Math.Min(x.Count, y.Count);
+        if (n <= buckets) return Copy(x, y, n);
+        var outX = new List<double>(buckets + 1);
+        var outY = new List<double>(buckets + 1);
+        foreach (var (start, end) in Ranges(x, n, buckets))
+        {
+            double sx = 0, sy = 0;
+            int count = 0;
+            for (int i = start; i < end; i++)
+            {
+                sx += x[i];
+                if (!double.IsFinite(y[i])) continue;
+                sy += y[i];
+                count++;
+            }
+            outX.Add(sx / (end - start));
+            outY.Add(count > 0 ? sy / count : double.NaN);
+        }
+        return (outX.ToArray(), outY.ToArray());
+    }
+
+    /// <summary>Index ranges [start, end) of the non-empty buckets, in order.</summary>
+    private static List<(int Start, int End)> Ranges(IReadOnlyList<double> x, int n, int buckets)
+    {
+        bool sorted = true;
+        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            double v = x[i];
+            if (!double.IsFinite(v) || (i > 0 && v < x[i - 1])) { sorted = false; break; }
+            xMin = Math.Min(xMin, v);
+            xMax = Math.Max(xMax, v);
+        }
+        bool byX = sorted && xMax > xMin;
+        var ranges = new List<(int, int)>(buckets);
+        int start = 0;
+        while (start < n)
+        {
+            int b = Bucket(start);
+            int end = start + 1;
+            while (end < n && Bucket(end) == b) end++;
+            ranges.Add((start, end));
+            start = end;
+        }
+        return ranges;
 
         int Bucket(int i) => byX
             ? Math.Min(buckets - 1, (int)((x[i] - xMin) / (xMax - xMin) * buckets))
             : (int)((long)i * buckets / n);
+    }
+
+    private static (double[] X, double[] Y) Copy(IReadOnlyList<double> x, IReadOnlyList<double> y, int n)
+    {
+        var xs = new double[n];
+        var ys = new double[n];
+        for (int i = 0; i < n; i++) { xs[i] = x[i]; ys[i] = y[i]; }
+        return (xs, ys);
     }
 }

@@ -40,7 +40,7 @@ public static class RunReport
                 doc.Heading("Per step").FigureRow([.. charts]);
                 if (steps.Steps.Count > 2 * StepBuckets)
                     doc.Paragraph(string.Create(CultureInfo.InvariantCulture,
-                        $"{steps.Steps.Count} steps, drawn as the minimum and maximum of each pixel column."));
+                        $"{steps.Steps.Count} steps, drawn per pixel column as the minimum–maximum band and the mean."));
             }
         }
         if (model.Confusion is { } cm) ConfusionSection(doc, cm);
@@ -79,29 +79,72 @@ public static class RunReport
             }
             charts.Add(XYChart.Render(series, new ChartOptions
             {
-                Title = TitleOf(b) + " per epoch", XLabel = "epoch", YLabel = b, Width = 480, Height = 300, LogY = b == "lr",
+                Title = TitleOf(b) + " per epoch", XLabel = "epoch", YLabel = b, Width = 480, Height = 300, LogY = b == "lr" && SpansDecades(cols.SelectMany(c => c.Values).ToList()),
             }));
         }
         return charts;
     }
 
+    /// <summary>
+    /// Loss, learning rate and gradient norm per step. A series longer than the chart is wide is drawn as its
+    /// min/max envelope per pixel column (light) with the column means on top (dark), so spikes stay visible
+    /// and the trend stays readable.
+    /// </summary>
     private static List<string> StepCharts(StepSeries s)
     {
         var charts = new List<string>();
-        Add(s.Loss, "loss", "Loss per step", false);
-        Add(s.LearningRate, "lr", "Learning rate per step", false);
-        Add(s.GradNorm, "grad norm", "Gradient norm per step", true);
+        Add(s.Loss, "loss", "Loss per step");
+        Add(s.LearningRate, "lr", "Learning rate per step");
+        Add(s.GradNorm, "grad norm", "Gradient norm per step");
         return charts;
 
-        void Add(IReadOnlyList<double> values, string name, string title, bool logY)
+        void Add(IReadOnlyList<double> values, string name, string title)
         {
             if (!HasFinite(values)) return;
-            var (x, y) = Downsample.MinMax(s.Steps, values, StepBuckets);
-            charts.Add(XYChart.Render([new Series(name, x, y)], new ChartOptions
+            var series = new List<Series>();
+            if (Math.Min(s.Steps.Count, values.Count) > 2 * StepBuckets && !IsSmooth(values))
             {
-                Title = title, XLabel = "step", YLabel = name, Width = StepChartWidth, Height = 300, LogY = logY,
+                var (ex, ey) = Downsample.MinMax(s.Steps, values, StepBuckets);
+                var (mx, my) = Downsample.Means(s.Steps, values, StepBuckets);
+                series.Add(new Series($"{name} (min/max)", ex, ey) { Color = "#9ecae1" });
+                series.Add(new Series($"{name} (mean)", mx, my) { Color = "#08519c" });
+            }
+            else
+            {
+                var (x, y) = Downsample.MinMax(s.Steps, values, StepBuckets);
+                series.Add(new Series(name, x, y));
+            }
+            charts.Add(XYChart.Render(series, new ChartOptions
+            {
+                Title = title, XLabel = "step", YLabel = name, Width = StepChartWidth, Height = 300, LogY = SpansDecades(values),
             }));
         }
+    }
+
+    // A monotone series (a learning-rate schedule) has no noise to summarise: its envelope is the line itself.
+    private static bool IsSmooth(IReadOnlyList<double> v)
+    {
+        int up = 0, down = 0;
+        for (int i = 1; i < v.Count; i++)
+        {
+            if (v[i] > v[i - 1]) up++;
+            else if (v[i] < v[i - 1]) down++;
+        }
+        return up == 0 || down == 0;
+    }
+
+    // Log scale when positive values span more than two decades (gradient norms with early spikes, lr warm-up).
+    private static bool SpansDecades(IReadOnlyList<double> v)
+    {
+        double lo = double.PositiveInfinity, hi = 0;
+        foreach (var x in v)
+        {
+            if (!double.IsFinite(x)) continue;
+            if (x <= 0) return false;
+            lo = Math.Min(lo, x);
+            hi = Math.Max(hi, x);
+        }
+        return hi > 0 && hi / lo > 100;
     }
 
     private static void ConfusionSection(HtmlDocument doc, ConfusionMatrix cm)
