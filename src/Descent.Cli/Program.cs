@@ -7,21 +7,24 @@ namespace Descent.Cli;
 public static class Program
 {
     /// <summary>Runs the tool; exit code 0 on success, 1 on user error, 2 on internal error.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the tool writing to <paramref name="output"/> and <paramref name="error"/> (tests capture them); same exit codes as <see cref="Main"/>.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error });
         }
         catch (Exception e) when (CliErrors.IsUserError(e))
         {
-            Console.Error.WriteLine($"descent: {CliErrors.OneLine(e)}");
+            error.WriteLine($"descent: {CliErrors.OneLine(e)}");
             return 1;
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"descent: internal error: {e}");
+            error.WriteLine($"descent: internal error: {e}");
             return 2;
         }
     }
@@ -33,6 +36,8 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root;
     }
 }
