@@ -8,7 +8,7 @@ namespace Descent.Cli.Studies;
 
 /// <summary>
 /// A study's trials as a flat table (Optuna's <c>trials_dataframe</c> columns: number, state, value or
-/// values_i, datetime_start, datetime_complete, duration, params_*, user_attrs_*) and as JSON, for
+/// values_i, datetime_start, datetime_complete, duration, params_*, user_attrs_*; names sorted) and as JSON, for
 /// <c>descent study show|export</c>.
 /// </summary>
 public static class TrialTable
@@ -17,8 +17,8 @@ public static class TrialTable
     public static (List<string> Header, List<List<string>> Rows) Build(Study study, IReadOnlyList<FrozenTrial> trials)
     {
         var objectives = StudyReportWriter.ObjectiveNames(study);
-        var paramNames = Distinct(trials.SelectMany(t => t.Distributions.Keys));
-        var attrNames = Distinct(trials.SelectMany(t => t.UserAttrs.Keys));
+        var paramNames = Distinct(trials.SelectMany(t => t.Distributions.Keys)).Order(StringComparer.Ordinal).ToList();
+        var attrNames = Distinct(trials.SelectMany(t => t.UserAttrs.Keys)).Order(StringComparer.Ordinal).ToList();
         var header = new List<string> { "number", "state" };
         header.AddRange(objectives);
         header.AddRange(["datetime_start", "datetime_complete", "duration"]);

@@ -69,6 +69,7 @@ public static class XYChart
         {
             var d = new StringBuilder();
             bool pen = false;
+            int segments = 0;
             for (int i = 0; i < n; i++)
             {
                 if (!Valid(s.X[i], x) || !Valid(s.Y[i], y)) { pen = false; continue; }
@@ -76,9 +77,11 @@ public static class XYChart
                 if (!pen) d.Append('M').Append(Svg.N(px)).Append(',').Append(Svg.N(py));
                 else if (s.Step) d.Append('H').Append(Svg.N(px)).Append('V').Append(Svg.N(py));
                 else d.Append('L').Append(Svg.N(px)).Append(',').Append(Svg.N(py));
+                if (pen) segments++;
                 pen = true;
             }
-            if (d.Length > 0)
+            // A path of lone points draws nothing (and has an empty box): leave it out; markers show such points.
+            if (segments > 0)
                 sb.Append($"<path class=\"series\" data-name=\"{Svg.Escape(s.Name)}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"/>");
         }
         if (s.Markers)
