@@ -118,6 +118,18 @@ public static class ExperimentBuilder
             if (classMetric != data.IsClassification)
                 throw new ConfigException($"metrics: {m} is a {(classMetric ? "classification" : "regression")} metric, but the task is {(data.IsClassification ? "classification" : "regression")}.");
         }
+        // Monitors must name something the epoch logs will hold: fail now, not after the first epoch.
+        var known = new List<string> { "loss", "lr" };
+        known.AddRange(metrics);
+        if (config.Data.Validation > 0) known.AddRange(known.Where(k => k != "lr").Select(k => "val_" + k).ToList());
+        void Check(string what, string monitor)
+        {
+            if (!known.Contains(monitor))
+                throw new ConfigException($"{what}: cannot monitor '{monitor}': the epoch logs hold {string.Join(", ", known)}.");
+        }
+        if (config.Callbacks.EarlyStopping is { } es) Check("callbacks.early_stopping.monitor", es.Monitor);
+        Check("callbacks.checkpoint.monitor", config.Callbacks.Checkpoint.Monitor);
+        if (config.Schedule is { Name: "ReduceLROnPlateau" } s) Check("schedule.monitor", s.Monitor);
         return config with { Loss = loss, Metrics = metrics };
     }
 

@@ -35,9 +35,10 @@ public static class ExperimentRunner
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var run = RunDirectory.Create(runDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         using var threads = ThreadScope(config.Threads);
         var experiment = ExperimentBuilder.Build(config);
+        var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
         return Execute(experiment, run, null, [], extraCallbacks, cancellationToken);
     }

@@ -55,17 +55,20 @@ public sealed class RunDirectory
     /// Creates a new run directory <c>&lt;runsDirectory&gt;/&lt;name&gt;</c>, or <c>&lt;name&gt;-2</c>, <c>-3</c>, …
     /// when that exists already.
     /// </summary>
-    public static RunDirectory CreateUnique(string runsDirectory, string name)
+    public static RunDirectory CreateUnique(string runsDirectory, string name) => Create(UniquePath(runsDirectory, name));
+
+    /// <summary>
+    /// The first of <c>&lt;runsDirectory&gt;/&lt;name&gt;</c>, <c>&lt;name&gt;-2</c>, <c>-3</c>, … that does not exist
+    /// (not created, so a run that fails while loading leaves nothing behind).
+    /// </summary>
+    public static string UniquePath(string runsDirectory, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(runsDirectory);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        Directory.CreateDirectory(runsDirectory);
         for (int i = 1; ; i++)
         {
-            var path = System.IO.Path.Combine(runsDirectory, i == 1 ? name : $"{name}-{i}");
-            if (Directory.Exists(path) || File.Exists(path)) continue;
-            var info = Directory.CreateDirectory(path);
-            return new RunDirectory(info.FullName);
+            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsDirectory, i == 1 ? name : $"{name}-{i}"));
+            if (!Directory.Exists(path) && !File.Exists(path)) return path;
         }
     }
 
