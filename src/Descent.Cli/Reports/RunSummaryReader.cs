@@ -22,7 +22,7 @@ public static class RunSummaryReader
         var overview = new List<(string, string)>();
         string? name = OptString(src, root, "name");
         if (name is not null) overview.Add(("name", name));
-        foreach (var key in new[] { "status", "stop_reason" })
+        foreach (var key in new[] { "status", "stop_reason", "monitor" })
             if (OptString(src, root, key) is { } s) overview.Add((key.Replace('_', ' '), s));
         foreach (var key in new[] { "epochs", "best_epoch", "seed", "parameters" })
             if (OptInteger(src, root, key) is long v) overview.Add((key.Replace('_', ' '), key == "parameters" ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture)));
@@ -107,7 +107,8 @@ public static class RunSummaryReader
                 counts[r, c] = n;
             }
         var names = new List<string>();
-        if (root.TryGetProperty("class_names", out var cn) && cn.ValueKind != JsonValueKind.Null)
+        // An empty list means "no names" (regression writers leave it empty): fall back to class ids.
+        if (root.TryGetProperty("class_names", out var cn) && cn.ValueKind != JsonValueKind.Null && !(cn.ValueKind == JsonValueKind.Array && cn.GetArrayLength() == 0))
         {
             if (cn.ValueKind != JsonValueKind.Array) throw src.Error(["class_names"], $"must be an array of strings, got {Kind(cn)}");
             int k = 0;

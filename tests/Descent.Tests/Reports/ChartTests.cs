@@ -35,6 +35,17 @@ public class ChartTests
     }
 
     [Fact]
+    public void IntegerXLabelsOnlyWholeNumbers()
+    {
+        XElement Axes(bool integer) => Parse(XYChart.Render([new Series("s", [1, 2], [0.5, 0.25])], new ChartOptions { IntegerX = integer }))
+            .Root!.Elements(Ns + "g").Single(g => (string?)g.Attribute("class") == "axes");
+        // Nice ticks over [1, 2] step by 0.2; epochs only get 1 and 2.
+        static List<string> XLabels(XElement axes) => axes.Elements(Ns + "text").Where(t => (string?)t.Attribute("text-anchor") == "middle").Select(t => t.Value).ToList();
+        Assert.Contains("1.4", XLabels(Axes(false)));
+        Assert.Equal(["1", "2"], XLabels(Axes(true)));
+    }
+
+    [Fact]
     public void EmptyChartSaysNoData()
     {
         var svg = XYChart.Render([], new ChartOptions { Title = "nothing" });

@@ -23,4 +23,7 @@ public sealed record ChartOptions
 
     /// <summary>Log10 x axis (falls back to linear when values are not all positive).</summary>
     public bool LogX { get; init; }
+
+    /// <summary>The x values are counts (epochs, steps, trial numbers): only whole-number ticks are labelled.</summary>
+    public bool IntegerX { get; init; }
 }

@@ -51,6 +51,7 @@ public static class XYChart
         {
             double px = x.MapTick(t);
             if (px < Left - 0.5 || px > o.Width - Right + 0.5) continue;
+            if (o.IntegerX && !x.Log && Math.Abs(t - Math.Round(t)) > 1e-9) continue;
             sb.Append($"<line x1=\"{Svg.N(px)}\" x2=\"{Svg.N(px)}\" y1=\"{Svg.N(o.Height - Bottom)}\" y2=\"{Svg.N(o.Height - Bottom + 4)}\" stroke=\"#333\"/>");
             sb.Append($"<text x=\"{Svg.N(px)}\" y=\"{Svg.N(o.Height - Bottom + 16)}\" text-anchor=\"middle\">{Svg.Escape(x.TickLabel(t))}</text>");
         }

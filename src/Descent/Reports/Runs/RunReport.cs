@@ -79,7 +79,7 @@ public static class RunReport
             }
             charts.Add(XYChart.Render(series, new ChartOptions
             {
-                Title = TitleOf(b) + " per epoch", XLabel = "epoch", YLabel = b, Width = 480, Height = 300, LogY = b == "lr" && SpansDecades(cols.SelectMany(c => c.Values).ToList()),
+                Title = TitleOf(b) + " per epoch", XLabel = "epoch", IntegerX = true, YLabel = b, Width = 480, Height = 300, LogY = b == "lr" && SpansDecades(cols.SelectMany(c => c.Values).ToList()),
             }));
         }
         return charts;
@@ -116,7 +116,7 @@ public static class RunReport
             }
             charts.Add(XYChart.Render(series, new ChartOptions
             {
-                Title = title, XLabel = "step", YLabel = name, Width = StepChartWidth, Height = 300, LogY = SpansDecades(values),
+                Title = title, XLabel = "step", IntegerX = true, YLabel = name, Width = StepChartWidth, Height = 300, LogY = SpansDecades(values),
             }));
         }
     }

@@ -36,7 +36,7 @@ public static class StudyCharts
         }
         return XYChart.Render(series, new ChartOptions
         {
-            Title = $"Optimization history: {o.Name}", XLabel = "trial", YLabel = o.Name, Width = 640, Height = 320,
+            Title = $"Optimization history: {o.Name}", XLabel = "trial", IntegerX = true, YLabel = o.Name, Width = 640, Height = 320,
         });
     }
 
@@ -60,7 +60,7 @@ public static class StudyCharts
             if (trials.Any(t => t.State == state)) series.Add(new Series(name, [], []) { Color = color });
         if (trials.Any(t => t.State is not StudyTrial.Complete and not StudyTrial.Pruned)) series.Add(new Series("other", [], []) { Color = OtherColor });
         string name0 = m.Objectives[0].Name;
-        return XYChart.Render(series, new ChartOptions { Title = "Intermediate values", XLabel = "step", YLabel = name0, Width = 640, Height = 320 });
+        return XYChart.Render(series, new ChartOptions { Title = "Intermediate values", XLabel = "step", IntegerX = true, YLabel = name0, Width = 640, Height = 320 });
     }
 
     /// <summary>Parallel coordinates of the parameters and the first objective over complete trials; null without any.</summary>
@@ -101,7 +101,7 @@ public static class StudyCharts
             {
                 Title = $"Slice: {p.Name}",
                 XLabel = p.Choices is { } c ? "choice: " + string.Join(", ", c.Select((s, i) => $"{i}={s}")) : p.Name,
-                YLabel = obj, Width = 400, Height = 280, LogX = p.Log,
+                YLabel = obj, Width = 400, Height = 280, LogX = p.Log, IntegerX = p.Choices is not null,
             }));
         }
         return charts;
