@@ -66,18 +66,43 @@ public static class StudyCommand
     {
         var header = new List<string> { "study", "directions", "trials", "complete", "pruned", "failed", "running", "best" };
         var rows = new List<IReadOnlyList<string>>();
-        foreach (var s in storage.GetAllStudies().OrderBy(s => s.StudyName, StringComparer.Ordinal))
+        using var ms = new MemoryStream();
+        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
-            var study = Study.Load(s.StudyName, storage);
-            var trials = study.Trials;
-            int Count(TrialState st) => trials.Count(t => t.State == st);
-            string best = study.IsMultiObjective
-                ? $"{study.BestTrials.Count} on the Pareto front"
-                : Count(TrialState.Complete) > 0 ? StudyReportWriter.ValueText(study.BestValue) + $" (trial {study.BestTrial.Number})" : "";
-            rows.Add([s.StudyName, string.Join(",", s.Directions.Select(d => d.ToString().ToLowerInvariant())),
-                I(trials.Count), I(Count(TrialState.Complete)), I(Count(TrialState.Pruned)), I(Count(TrialState.Failed)), I(Count(TrialState.Running)), best]);
+            j.WriteStartArray();
+            foreach (var s in storage.GetAllStudies().OrderBy(s => s.StudyName, StringComparer.Ordinal))
+            {
+                var study = Study.Load(s.StudyName, storage);
+                var trials = study.Trials;
+                int Count(TrialState st) => trials.Count(t => t.State == st);
+                var directions = s.Directions.Select(d => d.ToString().ToLowerInvariant()).ToList();
+                FrozenTrial? best = !study.IsMultiObjective && Count(TrialState.Complete) > 0 ? study.BestTrial : null;
+                int front = study.IsMultiObjective ? study.BestTrials.Count : 0;
+                rows.Add([s.StudyName, string.Join(",", directions), I(trials.Count), I(Count(TrialState.Complete)), I(Count(TrialState.Pruned)),
+                    I(Count(TrialState.Failed)), I(Count(TrialState.Running)),
+                    best is not null ? $"{StudyReportWriter.ValueText(best.Values![0])} (trial {best.Number})"
+                    : study.IsMultiObjective ? $"{front} on the Pareto front" : ""]);
+
+                j.WriteStartObject();
+                j.WriteString("study", s.StudyName);
+                j.WriteStartArray("directions");
+                foreach (var d in directions) j.WriteStringValue(d);
+                j.WriteEndArray();
+                j.WriteNumber("trials", trials.Count);
+                foreach (var st in new[] { TrialState.Complete, TrialState.Pruned, TrialState.Failed, TrialState.Running, TrialState.Waiting })
+                    j.WriteNumber(st.ToString().ToLowerInvariant(), Count(st));
+                if (best is not null)
+                {
+                    j.WriteNumber("best_value", best.Values![0]);
+                    j.WriteNumber("best_trial", best.Number);
+                }
+                if (study.IsMultiObjective) j.WriteNumber("pareto_front_size", front);
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
         }
-        Emit(output, format, header, rows);
+        if (format == "json") output.Write(Encoding.UTF8.GetString(ms.ToArray()) + "\n");
+        else Emit(output, format, header, rows);
     }
 
     private static void Show(IStudyStorage storage, string? name, string format, TextWriter output)

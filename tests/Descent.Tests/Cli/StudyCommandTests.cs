@@ -74,7 +74,11 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Equal(0, code);
         var doc = JsonDocument.Parse(output).RootElement;
         Assert.Equal("demo", doc[0].GetProperty("study").GetString());
-        Assert.Equal("5", doc[0].GetProperty("complete").GetString());
+        Assert.Equal(5, doc[0].GetProperty("complete").GetInt32());
+        Assert.Equal(value, doc[0].GetProperty("best_value").GetDouble());
+        Assert.Equal(best, doc[0].GetProperty("best_trial").GetInt32());
+        Assert.Equal(["minimize", "maximize"], doc[1].GetProperty("directions").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(5, doc[1].GetProperty("pareto_front_size").GetInt32());
     }
 
     [Fact]
