@@ -54,7 +54,7 @@ public sealed class StudyRunnerTests : IDisposable
             var lr = (double)t.Params["lr"]!;
             Assert.Contains($"lr: {lr.ToString("R", CultureInfo.InvariantCulture)}", File.ReadAllText(Path.Combine(runner.TrialDirectory(t.Number), "config.yaml")));
         }
-        Assert.Equal("val_loss", study.SystemAttrs[StudyRunner.MetricNamesAttr]);
+        Assert.Equal(["val_loss"], Assert.IsAssignableFrom<IReadOnlyList<object?>>(study.SystemAttrs[StudyRunner.MetricNamesAttr]));
     }
 
     [Fact]

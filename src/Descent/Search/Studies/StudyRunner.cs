@@ -54,7 +54,7 @@ public sealed class StudyRunner
             LoadIfExists = loadIfExists,
             Heartbeat = heartbeat,
         });
-        study.SetSystemAttr(MetricNamesAttr, string.Join(",", spec.Metrics));
+        study.SetSystemAttr(MetricNamesAttr, spec.Metrics.Cast<object?>().ToList());
         return study;
     }
 
