@@ -25,15 +25,25 @@ public static class StudyReportWriter
         try
         {
             var study = StudyOpener.Load(storage, studyName);
-            string path = output ?? DefaultFileName(study.Name);
-            var html = StudyReport.Render(BuildModel(study));
-            AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(html));
-            return path;
+            return Write(study, output ?? DefaultFileName(study.Name));
         }
         finally
         {
             StudyOpener.Close(storage);
         }
+    }
+
+    /// <summary>
+    /// Renders an open <paramref name="study"/> (any storage, in-memory included: what <c>descent tune</c> has at
+    /// the end of a run) into <paramref name="output"/> atomically; returns <paramref name="output"/>.
+    /// </summary>
+    public static string Write(Study study, string output)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        var html = StudyReport.Render(BuildModel(study));
+        AtomicFile.WriteAllBytes(output, Encoding.UTF8.GetBytes(html));
+        return output;
     }
 
     /// <summary>The default report file name for a study: <c>study-&lt;name&gt;.html</c> with unsafe characters replaced.</summary>

@@ -162,6 +162,21 @@ public sealed class StudyCommandTests : IDisposable
         Assert.Contains("Pareto front", ReportFixtures.Headings(File.ReadAllText(mo)));
     }
 
+    [Fact]
+    public void InMemoryStudiesCanBeReportedFromTheOpenStudy()
+    {
+        var study = Study.Create(new StudyOptions { StudyName = "mem", Sampler = new RandomSampler(seed: 1) });
+        for (int i = 0; i < 3; i++)
+        {
+            var t = study.Ask();
+            study.Tell(t, t.SuggestFloat("x", -1, 1) * 2);
+        }
+        var file = Descent.Cli.Reports.StudyReportWriter.Write(study, Path.Combine(_dir.Path, "mem.html"));
+        var html = File.ReadAllText(file);
+        Assert.Contains("<title>Study mem</title>", html);
+        Assert.Contains("Slice: x", ReportFixtures.ChartTitles(html));
+    }
+
     [Theory]
     [InlineData("study list --storage foo://bar", "unknown storage URL")]
     [InlineData("study show --storage {url} --study nope", "no study named \"nope\"; studies: demo, two-objectives")]
