@@ -16,10 +16,12 @@ import json
 import math
 import statistics
 import time
+import warnings
 
 import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 UNAVAILABLE = {
     "gp": "Optuna 3.1 has no GP sampler (GPSampler arrived in 3.6; skopt/BoTorch integrations not installed)",
@@ -27,8 +29,10 @@ UNAVAILABLE = {
 
 
 def make_sampler(name, seed):
-    if name == "tpe":
+    if name in ("tpe", "tpe-univariate"):  # Optuna's default TPE is univariate
         return optuna.samplers.TPESampler(seed=seed)
+    if name == "tpe-multivariate":
+        return optuna.samplers.TPESampler(seed=seed, multivariate=True)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if name == "cmaes":

@@ -15,8 +15,8 @@ namespace Descent.Cli.Bench;
 public static class TuneBench
 {
     private const string Usage =
-        "usage: descent bench tune --sampler tpe|random|gp|cmaes|qmc[,...] [--trials N] [--params D] [--seed S]\n" +
-        "                          [--window W] [--json]\n" +
+        "usage: descent bench tune --sampler tpe|tpe-univariate|tpe-multivariate|random|gp|cmaes|qmc[,...] [--trials N]\n" +
+        "                          [--params D] [--seed S] [--window W] [--json]\n" +
         "       descent bench tune --quality --objective branin|hartmann6|rosenbrock10|sphere[,...]\n" +
         "                          --sampler tpe|random|...[,...] [--trials N] [--seeds K] [--params D] [--json]\n" +
         "  Overhead (default): one in-memory study of N trials (default 1000) on the sum of squares of D floats in [-5, 5]\n" +

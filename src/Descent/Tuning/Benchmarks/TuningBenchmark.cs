@@ -30,13 +30,15 @@ public sealed record OverheadTimings(double[] TrialMs, double[] SamplerMs)
 public static class TuningBenchmark
 {
     /// <summary>The sampler names accepted by <see cref="CreateSampler"/>.</summary>
-    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "random", "gp", "cmaes", "qmc"];
+    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "tpe-univariate", "tpe-multivariate", "random", "gp", "cmaes", "qmc"];
 
-    /// <summary>A sampler by name with its default settings and <paramref name="seed"/>.</summary>
+    /// <summary>A sampler by name with its default settings and <paramref name="seed"/> (<c>tpe-univariate</c> and <c>tpe-multivariate</c>: TPE with that one setting forced).</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static ISampler CreateSampler(string name, long seed) => name switch
     {
         "tpe" => new TpeSampler(seed),
+        "tpe-univariate" => new TpeSampler(new TpeOptions { Seed = seed, Multivariate = false }),
+        "tpe-multivariate" => new TpeSampler(new TpeOptions { Seed = seed, Multivariate = true }),
         "random" => new RandomSampler(seed),
         "gp" => new GpSampler(seed),
         "cmaes" => new CmaEsSampler(seed),
