@@ -43,6 +43,7 @@ public static class Program
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 }
