@@ -5,7 +5,8 @@ public static class CliErrors
 {
     /// <summary>True for errors caused by the user's input or files.</summary>
     public static bool IsUserError(Exception e) => e is ArgumentException or FormatException or FileNotFoundException
-        or DirectoryNotFoundException or InvalidDataException or UserErrorException or UnauthorizedAccessException;
+        or DirectoryNotFoundException or InvalidDataException or UserErrorException or UnauthorizedAccessException
+        or Descent.Tuning.StorageException; // unreachable database, wrong schema version: the user's setup, not a bug
 
     /// <summary>The message on one line.</summary>
     public static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");

@@ -67,7 +67,8 @@ public static class TuneCommand
             runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, progress.OnTrialEnd, ct);
             progress.Finish();
             PrintResult(study, before, runner, storageUrl, output);
-            var report = StudyReportWriter.Write(storageUrl, name, Path.Combine(runsDir, name, "report.html"));
+            // From the study object, not the URL: a memory:// storage is empty when reopened.
+            var report = StudyReportWriter.Write(study, Path.Combine(runsDir, name, "report.html"));
             output.WriteLine($"report: {report}");
             return study.GetTrials(TrialState.Complete).Count > 0 ? 0 : 1;
         }

@@ -45,6 +45,17 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("lr", output);
     }
 
+    [Fact]
+    public void AnInMemoryStudyStillGetsItsReport()
+    {
+        var file = Path.Combine(_dir, "study.yaml");
+        File.WriteAllText(file, StudyRunnerTests.Yaml("study: {sampler: random, trials: 1}", epochs: 1));
+        var runs = Path.Combine(_dir, "runs");
+        var (code, output, error) = Run("tune", file, "--runs-dir", runs, "--storage", "memory://");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(runs, "blobs", "report.html")));
+    }
+
     [Theory]
     [InlineData("--trials", "0", "--trials must be at least 1")]
     [InlineData("--jobs", "0", "--jobs must be at least 1")]
