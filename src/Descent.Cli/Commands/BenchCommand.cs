@@ -14,6 +14,7 @@ public static class BenchCommand
             "GFLOP/s of the GEMM kernel: --m M --n N --k K [--threads T] [--dtype f32|f64] [--trans-a] [--trans-b] [--json] [--shapes MxNxK,...]",
             Bench.GemmBench.Run));
         bench.Subcommands.Add(OptimBench.Create());
+        bench.Subcommands.Add(TrainBench.Create());
         return bench;
     }
 }
