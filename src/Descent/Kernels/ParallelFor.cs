@@ -150,7 +150,12 @@ public static class ParallelFor
             {
                 int id = Workers.Count;
                 int seen = _generation;   // the region about to be published is newer, so the worker joins it
-                var t = new Thread(() => WorkerLoop(id, seen))
+                var scheduling = ThreadScheduling.CurrentRealTime();
+                var t = new Thread(() =>
+                {
+                    ThreadScheduling.Apply(scheduling);
+                    WorkerLoop(id, seen);
+                })
                 {
                     IsBackground = true,
                     Name = $"descent-worker-{id}",
@@ -167,10 +172,13 @@ public static class ParallelFor
         {
             // Spin briefly first: training issues back-to-back kernels, and a futex wake costs more than
             // a short spin. Then block until the next region.
+            // The spin yields now and then: under SCHED_FIFO (benchmarks run with chrt) a thread that never blocks
+            // keeps its core from every other thread of its priority, such as the runtime's tiered-JIT worker.
             int generation = Volatile.Read(ref _generation);
             for (int s = 0; s < 2000 && generation == seen; s++)
             {
                 Thread.SpinWait(20);
+                if ((s & 63) == 63) Thread.Yield();
                 generation = Volatile.Read(ref _generation);
             }
             if (generation == seen)
