@@ -7,21 +7,26 @@ namespace Descent.Cli;
 public static class Program
 {
     /// <summary>Runs the tool; exit code 0 on success, 1 on user error, 2 on internal error.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the tool writing results to <paramref name="output"/> and progress and errors to <paramref name="errors"/>.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter errors)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(errors);
         var root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = errors });
         }
         catch (Exception e) when (CliErrors.IsUserError(e))
         {
-            Console.Error.WriteLine($"descent: {CliErrors.OneLine(e)}");
+            errors.WriteLine($"descent: {CliErrors.OneLine(e)}");
             return 1;
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"descent: internal error: {e}");
+            errors.WriteLine($"descent: internal error: {e}");
             return 2;
         }
     }
@@ -31,8 +36,14 @@ public static class Program
     {
         var root = new RootCommand("Descent: train neural networks and optimize them, in pure .NET.");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TrainCommand.CreateResume());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 }

@@ -1,60 +1,121 @@
 using System.CommandLine;
-using System.Globalization;
-using Descent.Tensors;
-using Descent.Tensors.Autograd;
+using Descent.Training;
+using Descent.Training.Callbacks;
+using Descent.Training.Experiments;
+using Descent.Training.Runs;
 
 namespace Descent.Cli;
 
-/// <summary><c>descent train</c>: trains a model. Until the trainer lands it runs a small autograd demo.</summary>
+/// <summary>
+/// <c>descent train [experiment.yaml]</c> and <c>descent resume RUN</c>: run an experiment into <c>runs/&lt;name&gt;/</c>
+/// (config.yaml, metrics.csv, steps.csv, summary.json, checkpoints/) with a progress display on stderr and the
+/// test metrics on stdout. The experiment schema is in docs/experiments.md.
+/// </summary>
 public static class TrainCommand
 {
-    /// <summary>Builds the command.</summary>
+    /// <summary>Builds <c>train</c>.</summary>
     public static Command Create()
     {
-        var epochs = new Option<int>("--epochs") { Description = "Gradient-descent steps of the demo.", DefaultValueFactory = _ => 200 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate of the demo.", DefaultValueFactory = _ => 0.1 };
-        var cmd = new Command("train", "Train a model (currently: linear regression y = 2x + 2 recovered by autograd + gradient descent).")
+        var file = new Argument<string?>("experiment")
         {
-            epochs, lr,
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "Experiment YAML file (default: an MLP on the embedded Fashion-MNIST subset).",
         };
-        cmd.SetAction(r => RunDemo(r.GetValue(epochs), r.GetValue(lr)));
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override a value, e.g. --set optimizer.lr=0.003 --set model.hidden=[128] (repeatable).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var name = new Option<string?>("--name") { Description = "Run name (default: the experiment's name); -2, -3, … is appended when taken." };
+        var runsDir = new Option<string>("--runs-dir") { Description = "Folder of run directories.", DefaultValueFactory = _ => "runs" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the full Fashion-MNIST IDX files." };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the number of epochs." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output (results are still printed)." };
+        var cmd = new Command("train", "Train a model from an experiment file (or the built-in default) into runs/<name>/.")
+        {
+            file, set, name, runsDir, dataDir, epochs, quiet,
+        };
+        cmd.SetAction(r =>
+        {
+            var overrides = r.GetValue(set) ?? [];
+            var path = r.GetValue(file);
+            var config = path is null
+                ? ExperimentConfig.Parse(ExperimentConfig.DefaultYaml, "(default experiment)", overrides)
+                : ExperimentConfig.Load(path, overrides);
+            config = CheckpointModel.WithDataDir(config, r.GetValue(dataDir));
+            if (r.GetValue(epochs) is int e)
+            {
+                if (e < 1) throw new UserErrorException($"--epochs must be at least 1, got {e}.");
+                config = config with { Epochs = e };
+            }
+            if (r.GetValue(name) is { } n)
+            {
+                if (n.Length == 0 || n.IndexOfAny(['/', '\\']) >= 0 || n is "." or "..")
+                    throw new UserErrorException($"--name '{n}' cannot name a run directory.");
+                config = config with { Name = n };
+            }
+            var runPath = RunDirectory.UniquePath(r.GetValue(runsDir)!, config.Name);
+            var (output, errors) = Writers(r);
+            errors.WriteLine($"descent: training '{config.Name}' for {config.Epochs} epoch(s) into {runPath}");
+            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Run(config, runPath, callbacks, token));
+        });
         return cmd;
     }
 
-    private static int RunDemo(int epochs, double lr)
+    /// <summary>Builds <c>resume</c>.</summary>
+    public static Command CreateResume()
     {
-        if (epochs < 1) throw new UserErrorException($"--epochs must be at least 1, got {epochs}.");
-        if (!(lr > 0)) throw new UserErrorException($"--lr must be positive, got {lr}.");
-        var gen = new Generator(0);
-        const int n = 64;
-        var xs = new double[n];
-        var ys = new double[n];
-        for (int i = 0; i < n; i++)
+        var runArg = new Argument<string>("run") { Description = "Run directory (runs/<name>)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output (results are still printed)." };
+        var cmd = new Command("resume", "Continue a run from checkpoints/last.ckpt to its configured epochs (exactly as if never interrupted).")
         {
-            xs[i] = gen.NextDouble() * 2 - 1;
-            ys[i] = 2 * xs[i] + 2 + 0.05 * gen.NextNormal();
-        }
-        var x = Tensor.FromArray(xs, n);
-        var y = Tensor.FromArray(ys, n);
-        var w = Tensor.Zeros(new Shape(1), DType.Float64).RequiresGradInPlace();
-        var b = Tensor.Zeros(new Shape(1), DType.Float64).RequiresGradInPlace();
-        for (int epoch = 1; epoch <= epochs; epoch++)
+            runArg, quiet,
+        };
+        cmd.SetAction(r =>
         {
-            using var step = StepScope.Begin();
-            var err = x * w + b - y;
-            var loss = (err * err).Sum() / n;
-            w.Grad?.ZeroInPlace();
-            b.Grad?.ZeroInPlace();
-            loss.Backward();
-            using (GradMode.Disable())
-            {
-                w.AddInPlace(w.Grad!, -lr);
-                b.AddInPlace(b.Grad!, -lr);
-            }
-            if (epoch == 1 || epoch % 50 == 0 || epoch == epochs)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch,4}  loss {loss.Item():F6}  w {w.Item():F4}  b {b.Item():F4}"));
+            var (output, errors) = Writers(r);
+            var path = r.GetValue(runArg)!;
+            errors.WriteLine($"descent: resuming {Path.GetFullPath(path)}");
+            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Resume(path, callbacks, token));
+        });
+        return cmd;
+    }
+
+    /// <summary>The result and progress writers of an invocation.</summary>
+    internal static (TextWriter Output, TextWriter Errors) Writers(ParseResult r) =>
+        (r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
+
+    private static int Execute(TextWriter output, TextWriter errors, bool quiet, Func<ICallback[], CancellationToken, ExperimentResult> run)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // First Ctrl+C: finish the current batch, checkpoint and summarize; a second one kills the process.
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var progress = quiet ? null : new ProgressCallback(ReferenceEquals(errors, Console.Error) ? null : errors);
+        try
+        {
+            var result = run(progress is null ? [] : [progress], cancel.Token);
+            PrintResult(output, result);
+            return 0;
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recovered y = {w.Item():F3}x + {b.Item():F3} (true: 2x + 2)"));
-        return 0;
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintResult(TextWriter output, ExperimentResult result)
+    {
+        var s = result.Summary;
+        output.WriteLine($"run: {result.Run.Path}");
+        output.WriteLine($"status: {s.Status} after {s.Epochs} epoch(s){(s.StopReason is { } why ? $" ({why})" : "")}");
+        if (s.BestEpoch is int best) output.WriteLine($"best epoch: {best} by {s.Monitor}");
+        foreach (var (k, v) in s.Test)
+            output.WriteLine(FormattableString.Invariant($"test {k}: {v:F4}"));
     }
 }

@@ -37,6 +37,16 @@ public sealed class EarlyStopping : ICallback
     /// <summary>Epochs since the last improvement.</summary>
     public int Wait => _wait;
 
+    /// <summary>
+    /// The best epoch's weights kept for <see cref="RestoreBestWeights"/> (null before any); saved in and restored from
+    /// checkpoints so a resumed run restores the same weights.
+    /// </summary>
+    public StateDict? BestWeights
+    {
+        get => _bestWeights;
+        set => _bestWeights = value;
+    }
+
     void ICallback.OnEpochEnd(TrainingContext context)
     {
         double value = Monitor.Read(context.EpochLogs);
