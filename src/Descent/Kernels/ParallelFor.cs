@@ -23,6 +23,7 @@ public static class ParallelFor
     private static long _state;          // (generation << 32) | next unclaimed index of the current region
     private static IRunner? _runner;
     private static int _count;
+    private static int _grain;           // items claimed at once in the current region
     private static int _completed;       // items of the current region finished (or skipped after a failure)
     private static int _failed;          // 1 once an item of the current region threw
     private static int _wanted;          // workers allowed to join the current region
@@ -65,6 +66,10 @@ public static class ParallelFor
             runner.Body = body;
             _runner = runner;
             _count = count;
+            // Several items per claim: each claim and completion is an atomic on a line both cores write, which
+            // cost more than the item itself for per-plane pooling or small activation chunks (hundreds of
+            // sub-microsecond items). Four claims per thread keep the dynamic balance.
+            _grain = Math.Max(1, count / (threads * 4));
             _completed = 0;
             _failed = 0;
             _failure = null;
@@ -81,9 +86,19 @@ public static class ParallelFor
             }
 
             Drain(generation);
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _completed) < count)
-                spin.SpinOnce(sleep1Threshold: -1);
+            if (CallerIsRealTime())
+            {
+                // Under a real-time policy a yield hands the core to any other process of the same priority (another
+                // chrt benchmark) until it blocks, which can be seconds; the items still running are short: spin.
+                while (Volatile.Read(ref _completed) < count)
+                    Thread.SpinWait(4);
+            }
+            else
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _completed) < count)
+                    spin.SpinOnce(sleep1Threshold: -1);
+            }
         }
         finally
         {
@@ -121,12 +136,13 @@ public static class ParallelFor
             int index = (int)state;
             if (index >= count)
                 return;
-            if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+            int take = Math.Min(_grain, count - index);
+            if (Interlocked.CompareExchange(ref _state, state + take, state) != state)
                 continue;
             try
             {
                 if (Volatile.Read(ref _failed) == 0)
-                    runner!.Execute(index);
+                    runner!.Execute(index, index + take);
             }
             catch (Exception e)
             {
@@ -135,7 +151,7 @@ public static class ParallelFor
             }
             finally
             {
-                Interlocked.Increment(ref _completed);
+                Interlocked.Add(ref _completed, take);
             }
         }
     }
@@ -150,7 +166,12 @@ public static class ParallelFor
             {
                 int id = Workers.Count;
                 int seen = _generation;   // the region about to be published is newer, so the worker joins it
-                var t = new Thread(() => WorkerLoop(id, seen))
+                var scheduling = ThreadScheduling.CurrentRealTime();
+                var t = new Thread(() =>
+                {
+                    ThreadScheduling.Apply(scheduling);
+                    WorkerLoop(id, seen);
+                })
                 {
                     IsBackground = true,
                     Name = $"descent-worker-{id}",
@@ -167,10 +188,13 @@ public static class ParallelFor
         {
             // Spin briefly first: training issues back-to-back kernels, and a futex wake costs more than
             // a short spin. Then block until the next region.
+            // The spin yields now and then: under SCHED_FIFO (benchmarks run with chrt) a thread that never blocks
+            // keeps its core from every other thread of its priority, such as the runtime's tiered-JIT worker.
             int generation = Volatile.Read(ref _generation);
             for (int s = 0; s < 2000 && generation == seen; s++)
             {
                 Thread.SpinWait(20);
+                if ((s & 63) == 63) Thread.Yield();
                 generation = Volatile.Read(ref _generation);
             }
             if (generation == seen)
@@ -191,6 +215,15 @@ public static class ParallelFor
         }
     }
 
+    [ThreadStatic] private static int _callerRealTime;   // 0 unknown, 1 no, 2 yes
+
+    private static bool CallerIsRealTime()
+    {
+        if (_callerRealTime == 0)
+            _callerRealTime = ThreadScheduling.CurrentRealTime() is null ? 1 : 2;
+        return _callerRealTime == 2;
+    }
+
     private static int DefaultThreads()
     {
         var env = Environment.GetEnvironmentVariable("DESCENT_THREADS");
@@ -205,13 +238,18 @@ public static class ParallelFor
 
     private interface IRunner
     {
-        void Execute(int index);
+        void Execute(int start, int end);
     }
 
     private sealed class Runner<TBody> : IRunner where TBody : struct, IParallelBody
     {
         public static readonly Runner<TBody> Instance = new();
         public TBody Body;
-        public void Execute(int index) => Body.Invoke(index);
+
+        public void Execute(int start, int end)
+        {
+            for (int i = start; i < end; i++)
+                Body.Invoke(i);
+        }
     }
 }

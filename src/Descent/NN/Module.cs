@@ -37,6 +37,30 @@ public abstract class Module
         return output;
     }
 
+    [ThreadStatic] private static bool _secondaryReplica;
+
+    /// <summary>
+    /// True on a thread running a data-parallel replica other than the first (see <c>TrainerOptions.DataParallel</c>):
+    /// modules must leave their buffers alone there (BatchNorm keeps its running statistics), because, as with
+    /// PyTorch's DataParallel, only the first replica's buffer updates are kept.
+    /// </summary>
+    internal static bool InSecondaryReplica => _secondaryReplica;
+
+    /// <summary>Marks this thread as running a secondary replica until the handle is disposed.</summary>
+    internal static SecondaryReplicaScope EnterSecondaryReplica()
+    {
+        var scope = new SecondaryReplicaScope(_secondaryReplica);
+        _secondaryReplica = true;
+        return scope;
+    }
+
+    /// <summary>Restores the thread's previous replica flag when disposed.</summary>
+    internal readonly struct SecondaryReplicaScope(bool previous) : IDisposable
+    {
+        /// <summary>Restores the flag.</summary>
+        public void Dispose() => _secondaryReplica = previous;
+    }
+
     /// <summary>Observes every <see cref="Call"/> on this thread until the handle is disposed.</summary>
     internal static IDisposable ObserveForward(Action<Module, Tensor> observer)
     {

@@ -24,17 +24,22 @@ public abstract class Optimizer
     public IReadOnlyList<Tensor> Parameters => AllParams;
 
     /// <summary>
-    /// Resets every parameter's gradient. By default the gradient tensors are zeroed in place and kept (PyTorch
+    /// Resets every parameter's gradient. By default the gradient tensors are kept and read as zeros (PyTorch
     /// 1.13's default), so steady-state steps allocate nothing; with <paramref name="setToNone"/> they are dropped
     /// (PyTorch 2's default), which makes the next step skip parameters that receive no gradient.
     /// </summary>
+    /// <remarks>
+    /// The zeroing is deferred: <see cref="Tensor.Grad"/> clears its memory when it is next read, and a backward pass
+    /// that comes first writes its result over the stale values instead of adding to zeros. Read gradients through
+    /// <see cref="Tensor.Grad"/> after this call; a reference to the gradient tensor taken before it still holds the
+    /// old values until then (as with PyTorch 2's set_to_none).
+    /// </remarks>
     public void ZeroGrad(bool setToNone = false)
     {
         foreach (var p in AllParams)
         {
-            if (p.Grad is null) continue;
             if (setToNone) p.Grad = null;
-            else p.Grad.ZeroInPlace();
+            else p.ZeroGradDeferred();
         }
     }
 

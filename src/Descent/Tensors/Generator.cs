@@ -16,6 +16,30 @@ public sealed class Generator
     /// <summary>The process-wide generator used when none is passed (seed 67280421310721, PyTorch's startup seed).</summary>
     public static Generator Default { get; } = new(67280421310721);
 
+    [ThreadStatic] private static Generator? _threadOverride;
+
+    /// <summary>
+    /// A generator that replaces every other one for the random ops of a model's forward pass (dropout) on this thread,
+    /// or null. Data-parallel training gives each secondary replica its own stream this way, so replicas running
+    /// concurrently never share (and race on) one generator.
+    /// </summary>
+    internal static Generator? ThreadOverride => _threadOverride;
+
+    /// <summary>Makes <paramref name="generator"/> this thread's override until the handle is disposed.</summary>
+    internal static OverrideScope Override(Generator generator)
+    {
+        var scope = new OverrideScope(_threadOverride);
+        _threadOverride = generator;
+        return scope;
+    }
+
+    /// <summary>Restores the thread's previous override when disposed.</summary>
+    internal readonly struct OverrideScope(Generator? previous) : IDisposable
+    {
+        /// <summary>Restores the override.</summary>
+        public void Dispose() => _threadOverride = previous;
+    }
+
     /// <summary>Seed last set.</summary>
     public long Seed { get; private set; }
 

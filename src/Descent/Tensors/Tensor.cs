@@ -68,7 +68,49 @@ public sealed partial class Tensor
     }
 
     /// <summary>Accumulated gradient (same shape and dtype), filled by <see cref="Backward(Tensor?, bool)"/>.</summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (_gradIsZero)
+            {
+                _gradIsZero = false;
+                _grad!.ZeroInPlace();
+            }
+            return _grad;
+        }
+        set
+        {
+            _grad = value;
+            _gradIsZero = false;
+        }
+    }
+
+    private Tensor? _grad;
+
+    // Set by ZeroGradDeferred: _grad's elements are stale and stand for zeros. The next reader of Grad zeroes them;
+    // the next backward overwrites them instead of adding (one pass over the gradient instead of three).
+    private bool _gradIsZero;
+
+    /// <summary>
+    /// Zeroes <see cref="Grad"/> lazily: it reads as zeros from now on, but the memory is cleared only when someone
+    /// reads it before the next backward, which otherwise writes its result straight into the buffer.
+    /// </summary>
+    internal void ZeroGradDeferred()
+    {
+        if (_grad is not null) _gradIsZero = true;
+    }
+
+    /// <summary>
+    /// The gradient buffer for the autograd engine to accumulate into; <paramref name="overwrite"/> is true when its
+    /// contents stand for zeros (deferred zeroing), and the caller must then write every element.
+    /// </summary>
+    internal Tensor? GradForAccumulation(out bool overwrite)
+    {
+        overwrite = _gradIsZero;
+        _gradIsZero = false;
+        return _grad;
+    }
 
     /// <summary>When set on a non-leaf tensor, <see cref="Grad"/> is filled for it too (PyTorch's retain_grad).</summary>
     public bool RetainsGrad { get; private set; }

@@ -69,6 +69,24 @@ public sealed class Trainer
         var partial = resume?.PartialEpoch;
 
         foreach (var cb in _callbacks) cb.OnTrainBegin(ctx);
+        try
+        {
+            RunEpochs(ctx, train, validation, epochs, startEpoch, startBatch, partial, trainMetrics);
+        }
+        finally
+        {
+            // The replicas' threads live for one Fit.
+            _dataParallel?.Dispose();
+            _dataParallel = null;
+        }
+        foreach (var cb in _callbacks) cb.OnTrainEnd(ctx);
+        LastContext = ctx;
+        return ctx.History;
+    }
+
+    private void RunEpochs(TrainingContext ctx, DataLoader train, DataLoader? validation, int epochs, int startEpoch,
+        int startBatch, PartialEpoch? partial, IMetric[] trainMetrics)
+    {
         for (int epoch = startEpoch; epoch < epochs && !ctx.StopTraining; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -116,9 +134,6 @@ public sealed class Trainer
             foreach (var cb in _callbacks) cb.OnEpochEnd(ctx);
             ctx.History.Add(ctx.EpochLogs);
         }
-        foreach (var cb in _callbacks) cb.OnTrainEnd(ctx);
-        LastContext = ctx;
-        return ctx.History;
     }
 
     /// <summary>The context of the last <see cref="Fit"/> (stop reason, final step count).</summary>
@@ -131,6 +146,11 @@ public sealed class Trainer
         ctx.BatchSize = x.Rank == 0 ? 1 : x.Shape[0];
         ctx.SkipStep = false;
         foreach (var cb in _callbacks) cb.OnBatchBegin(ctx);
+        if (Options.DataParallel > 1 && x.Rank > 0)
+        {
+            RunDataParallelStep(ctx, x, y, metrics);
+            return;
+        }
 
         var output = Model.Call(x);
         var loss = Loss.Call(output, y);
@@ -148,6 +168,33 @@ public sealed class Trainer
             foreach (var m in metrics) m.Update(output, y);
         ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
     }
+
+    /// <summary>
+    /// A step with the batch split over <see cref="TrainerOptions.DataParallel"/> replicas: forward, loss and backward
+    /// run on the replicas' threads first; callbacks then see the batch loss (no graph) in
+    /// <see cref="TrainingContext.LossTensor"/> and may still replace it with a sum that adds terms (penalties), whose
+    /// gradient is added on top of the replicas'.
+    /// </summary>
+    private void RunDataParallelStep(TrainingContext ctx, Tensor x, Tensor y, IMetric[] metrics)
+    {
+        _dataParallel ??= new DataParallel(Model, Loss, Options.DataParallel);
+        Optimizer.ZeroGrad();
+        var (loss, output) = _dataParallel.Run(x, y, ctx.GlobalStep);
+        ctx.Output = output;
+        ctx.LossTensor = loss;
+        foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
+        if (!ReferenceEquals(ctx.LossTensor, loss) && ctx.LossTensor.RequiresGrad)
+            ctx.LossTensor.Backward();
+        foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
+        if (!ctx.SkipStep) Optimizer.Step();
+
+        ctx.BatchLoss = loss.Item();
+        using (GradMode.Disable())
+            foreach (var m in metrics) m.Update(output, y);
+        ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
+    }
+
+    private DataParallel? _dataParallel;
 
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
     public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null)

@@ -12,8 +12,19 @@ public sealed record TrainerOptions
     public IReadOnlyList<Func<IMetric>> Metrics { get; init; } = [];
 
     /// <summary>
-    /// Replicas for data-parallel training: each batch is split over this many model copies on separate threads,
-    /// whose gradients are averaged (weighted by sub-batch size) before one optimizer step. 1 = off.
+    /// Replicas for data-parallel training: each batch is split over this many replicas of the model on separate
+    /// threads, whose gradients are averaged (weighted by sub-batch size) before one optimizer step. 1 = off.
     /// </summary>
+    /// <remarks>
+    /// Replica i takes rows [i·B/N, (i+1)·B/N) of a batch of B. The replicas share the parameter values (they are the
+    /// same modules); each back-propagates its loss scaled by its share n_i/B of the batch (1 for sum-reduced losses),
+    /// so the summed gradient equals one replica's on the whole batch up to float rounding (for mean-reduced losses
+    /// without class weights). As in PyTorch's <c>nn.DataParallel</c>: BatchNorm normalizes each replica with its own
+    /// sub-batch's statistics and keeps the running statistics of replica 0 only; dropout in replica i ≥ 1 draws from
+    /// its own generator seeded by (step, i), so masks differ from a one-replica run. While the replicas run, the
+    /// intra-op threads (<c>ParallelFor.Threads</c>) are divided between them. Callbacks see the batch loss after
+    /// backward (<c>OnLossComputed</c> comes after the replicas' backward passes; a loss it replaces by adding terms
+    /// back-propagates those terms only). Evaluation and prediction run on one replica.
+    /// </remarks>
     public int DataParallel { get; init; } = 1;
 }

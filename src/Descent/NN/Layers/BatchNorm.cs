@@ -71,6 +71,10 @@ public abstract class BatchNorm : Module
         if (input.Shape[1] != NumFeatures)
             throw new ArgumentException($"{TypeName}: expected {NumFeatures} channels in dim 1, got input {input.Shape}.");
         double factor = Momentum ?? 0.0;
+        // A secondary data-parallel replica normalizes with its own sub-batch's statistics and updates nothing
+        // (PyTorch's DataParallel keeps the running statistics of replica 0 only).
+        if (Training && InSecondaryReplica)
+            return Functional.BatchNorm(input, null, null, Weight, Bias, true, factor, Eps);
         if (Training && NumBatchesTracked is not null)
         {
             NumBatchesTracked.SetDouble(0, NumBatchesTracked.GetDouble(0) + 1);

@@ -137,18 +137,54 @@ internal static class AutogradEngine
 
     private static void AccumulateLeaf(Tensor leaf, Tensor grad)
     {
-        if (leaf.Grad is null)
+        if (ReplicaGradients.Current is { } replica)
+        {
+            var slot = replica.Target(leaf, out bool fresh);
+            if (fresh) slot.CopyFrom(grad);
+            else slot.AddInPlace(grad);
+            return;
+        }
+        var target = leaf.GradForAccumulation(out bool overwrite);
+        if (target is null)
         {
             // Gradients outlive the step: never pool them.
             using var persistent = StepScope.Suspend();
             leaf.Grad = grad.Clone();
+            return;
         }
-        else
+        CheckGradShape(leaf, target);
+        if (overwrite) target.CopyFrom(grad);
+        else target.AddInPlace(grad);
+    }
+
+    /// <summary>
+    /// The buffer a backward may write <paramref name="leaf"/>'s gradient contribution into directly (see
+    /// <see cref="GradSink.LeafGrad"/>): its <see cref="Tensor.Grad"/> (created when absent), or the replica's buffer
+    /// in data-parallel training. <paramref name="overwrite"/>: the buffer stands for zeros and must be fully written;
+    /// otherwise the contribution is added to it.
+    /// </summary>
+    internal static Tensor LeafTarget(Tensor leaf, out bool overwrite)
+    {
+        if (ReplicaGradients.Current is { } replica)
+            return replica.Target(leaf, out overwrite);
+        var target = leaf.GradForAccumulation(out overwrite);
+        if (target is null)
         {
-            if (leaf.Grad.Shape != leaf.Shape)
-                throw new InvalidOperationException($"Grad of shape {leaf.Grad.Shape} was assigned to a tensor of shape {leaf.Shape}.");
-            leaf.Grad.AddInPlace(grad);
+            using var persistent = StepScope.Suspend();
+            target = leaf.Grad = Tensor.Empty(leaf.Shape, leaf.DType);
+            overwrite = true;
+            return target;
         }
+        CheckGradShape(leaf, target);
+        return target;
+    }
+
+    private static void CheckGradShape(Tensor leaf, Tensor grad)
+    {
+        if (grad.Shape != leaf.Shape)
+            throw new InvalidOperationException($"Grad of shape {grad.Shape} was assigned to a tensor of shape {leaf.Shape}.");
+        if (grad.DType != leaf.DType)
+            throw new InvalidOperationException($"Grad of dtype {grad.DType.TorchName()} was assigned to a tensor of dtype {leaf.DType.TorchName()}.");
     }
 
     private static Tensor Unbroadcast(Tensor grad, Shape target, Node from)

@@ -21,4 +21,18 @@ public readonly ref struct GradSink
         if (input.RequiresGrad)
             AutogradEngine.Accumulate(input, grad, _node);
     }
+
+    /// <summary>
+    /// For an input that is a leaf needing a gradient (a parameter), the tensor its gradient accumulates in, so the
+    /// backward can write its contribution straight into it (e.g. a GEMM with beta 0 or 1) instead of allocating a
+    /// temporary that the engine then adds. With <paramref name="overwrite"/> the buffer's contents stand for zeros
+    /// and every element must be written; otherwise the contribution must be added. Null for other inputs (use
+    /// <see cref="Add"/>). Same shape and dtype as the input.
+    /// </summary>
+    internal Tensor? LeafGrad(int index, out bool overwrite)
+    {
+        overwrite = false;
+        var input = _node.Inputs[index];
+        return input.IsLeaf && input.RequiresGrad ? AutogradEngine.LeafTarget(input, out overwrite) : null;
+    }
 }

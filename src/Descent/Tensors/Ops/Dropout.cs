@@ -23,8 +23,8 @@ public sealed partial class Tensor
         if (!dtype.IsFloatingPoint())
             throw new ArgumentException($"dropout: the mask dtype must be float32 or float64, got {dtype.TorchName()}.");
         var mask = Empty(shape, dtype);
-        if (dtype == DType.Float32) FillMask(mask.Span<float>(), p, generator ?? Generator.Default);
-        else FillMask(mask.Span<double>(), p, generator ?? Generator.Default);
+        if (dtype == DType.Float32) FillMask(mask.Span<float>(), p, Generator.ThreadOverride ?? generator ?? Generator.Default);
+        else FillMask(mask.Span<double>(), p, Generator.ThreadOverride ?? generator ?? Generator.Default);
         return mask;
     }
 

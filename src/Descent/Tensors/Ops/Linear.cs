@@ -55,17 +55,18 @@ public sealed partial class Tensor
             b is null ? T.Zero : T.One, os, [], []);
     }
 
-    private static void LinearBackward<T>(Tensor g, Tensor x, Tensor w, int rows, Tensor? gx, Tensor? gw, Tensor? gb)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void LinearBackward<T>(Tensor g, Tensor x, Tensor w, int rows, Tensor? gx, Tensor? gw, bool gwAccumulate,
+        Tensor? gb) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int outF = w.Shape.Dims[0], inF = w.Shape.Dims[1];
         var gs = g.Span<T>();
         // dX = dY·W : [rows, out]·[out, in].
         if (gx is not null)
             BatchedGemm.Run(false, false, rows, inF, outF, T.One, gs, [], w.Span<T>(), [], T.Zero, gx.Span<T>(), [], []);
-        // dW = dYᵀ·X : dY read through transA, no transposed copy.
+        // dW = dYᵀ·X : dY read through transA, no transposed copy; accumulated straight into the weight's gradient.
         if (gw is not null)
-            BatchedGemm.Run(true, false, outF, inF, rows, T.One, gs, [], x.Span<T>(), [], T.Zero, gw.Span<T>(), [], []);
+            BatchedGemm.Run(true, false, outF, inF, rows, T.One, gs, [], x.Span<T>(), [], gwAccumulate ? T.One : T.Zero,
+                gw.Span<T>(), [], []);
         // db = Σ_rows dY.
         if (gb is not null)
             SumKernels.SumMiddle(gs, gb.Span<T>(), 1, rows, outF);
@@ -79,13 +80,27 @@ public sealed partial class Tensor
         protected internal override void Backward(Tensor g, GradSink sink)
         {
             var gx = sink.NeedsGrad(0) ? Empty(input.Shape, g.DType) : null;
-            var gw = sink.NeedsGrad(1) ? Empty(weight.Shape, g.DType) : null;
-            var gb = bias is not null && sink.NeedsGrad(2) ? Empty(bias.Shape, g.DType) : null;
-            if (g.DType == DType.Float32) LinearBackward<float>(g, input, weight, rows, gx, gw, gb);
-            else LinearBackward<double>(g, input, weight, rows, gx, gw, gb);
+            // A parameter's gradient is written in place: GEMM beta 0 over a deferred-zero gradient, else beta 1.
+            bool gwOverwrite = false, gbOverwrite = false;
+            var gwLeaf = g.DType == weight.DType ? sink.LeafGrad(1, out gwOverwrite) : null;
+            var gw = gwLeaf ?? (sink.NeedsGrad(1) ? Empty(weight.Shape, g.DType) : null);
+            bool gwAccumulate = gwLeaf is not null && !gwOverwrite;
+            // The row sum overwrites its output: straight into a deferred-zero bias gradient, else into a temporary.
+            Tensor? gb = null, gbAddTo = null;
+            bool gbInPlace = false;
+            if (bias is not null && sink.NeedsGrad(2))
+            {
+                var leaf = g.DType == bias.DType ? sink.LeafGrad(2, out gbOverwrite) : null;
+                gbInPlace = leaf is not null && gbOverwrite;
+                gb = gbInPlace ? leaf : Empty(bias.Shape, g.DType);
+                if (!gbInPlace) gbAddTo = leaf;
+            }
+            if (g.DType == DType.Float32) LinearBackward<float>(g, input, weight, rows, gx, gw, gwAccumulate, gb);
+            else LinearBackward<double>(g, input, weight, rows, gx, gw, gwAccumulate, gb);
             if (gx is not null) sink.Add(0, gx);
-            if (gw is not null) sink.Add(1, gw);
-            if (gb is not null) sink.Add(2, gb);
+            if (gw is not null && gwLeaf is null) sink.Add(1, gw);
+            if (gbAddTo is not null) gbAddTo.AddInPlace(gb!);
+            else if (gb is not null && !gbInPlace) sink.Add(2, gb);
         }
     }
 }
