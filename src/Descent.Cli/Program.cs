@@ -41,6 +41,9 @@ public static class Program
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 }

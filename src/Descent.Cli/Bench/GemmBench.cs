@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Descent.Kernels;
@@ -10,31 +11,50 @@ namespace Descent.Cli.Bench;
 /// </summary>
 public static class GemmBench
 {
-    private const string Usage =
-        "usage: descent bench gemm (--m M --n N --k K | --shapes MxNxK[,MxNxK...]) [--threads T] [--dtype f32|f64]\n" +
-        "                          [--trans-a] [--trans-b] [--json] [--repeat R] [--min-seconds S]\n" +
-        "  Warms up, then times each shape R times (default 3) for at least S seconds (default 0.5) each\n" +
-        "  and reports the fastest repetition. --threads defaults to DESCENT_THREADS or the core count.";
-
-    /// <summary>Runs the benchmark; returns the process exit code (0 ok, 1 bad options).</summary>
-    public static int Run(string[] args)
+    /// <summary>The <c>gemm</c> subcommand of <c>bench</c>.</summary>
+    public static Command Create()
     {
-        Options o;
-        try
+        var m = new Option<int?>("--m") { Description = "Rows of C (and of op(A))." };
+        var n = new Option<int?>("--n") { Description = "Columns of C (and of op(B))." };
+        var k = new Option<int?>("--k") { Description = "Inner dimension." };
+        var shapes = new Option<string?>("--shapes") { Description = "Several shapes instead of --m/--n/--k: MxNxK[,MxNxK...]." };
+        var threads = new Option<int>("--threads")
         {
-            o = Options.Parse(args);
-        }
-        catch (FormatException e)
+            Description = "Worker threads (default: DESCENT_THREADS or the core count).",
+            DefaultValueFactory = _ => ParallelFor.Threads,
+        };
+        var dtype = new Option<string>("--dtype") { Description = "f32 or f64.", DefaultValueFactory = _ => "f32" };
+        dtype.AcceptOnlyFromAmong("f32", "f64", "float32", "float64");
+        var transA = new Option<bool>("--trans-a") { Description = "A is stored transposed (k×m)." };
+        var transB = new Option<bool>("--trans-b") { Description = "B is stored transposed (n×k)." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per shape and line." };
+        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions per shape; the fastest is kept.", DefaultValueFactory = _ => 3 };
+        var minSeconds = new Option<double>("--min-seconds") { Description = "Minimum duration of each repetition.", DefaultValueFactory = _ => 0.5 };
+        var cmd = new Command("gemm", "GFLOP/s of the GEMM kernel (C = op(A)·op(B), 2·m·n·k flops per call) after a warm-up.")
         {
-            Console.Error.WriteLine($"descent bench gemm: {e.Message} (see --help)");
-            return 1;
-        }
-        if (o.Help)
+            m, n, k, shapes, threads, dtype, transA, transB, json, repeat, minSeconds,
+        };
+        cmd.SetAction(r =>
         {
-            Console.WriteLine(Usage);
-            return 0;
-        }
+            var o = new Options
+            {
+                Shapes = ResolveShapes(r.GetValue(m), r.GetValue(n), r.GetValue(k), r.GetValue(shapes)),
+                Threads = Positive("--threads", r.GetValue(threads)),
+                Double = r.GetValue(dtype) is "f64" or "float64",
+                TransA = r.GetValue(transA),
+                TransB = r.GetValue(transB),
+                Json = r.GetValue(json),
+                Repeat = Positive("--repeat", r.GetValue(repeat)),
+                MinSeconds = r.GetValue(minSeconds) is > 0 and var s ? s : throw new UserErrorException("--min-seconds must be positive."),
+            };
+            return Run(o, Console.Out);
+        });
+        return cmd;
+    }
 
+    /// <summary>Times every shape of <paramref name="o"/> and writes one line per shape; returns 0.</summary>
+    private static int Run(Options o, TextWriter output)
+    {
         ParallelFor.Threads = o.Threads;
         foreach (var (m, n, k) in o.Shapes)
         {
@@ -43,20 +63,42 @@ public static class GemmBench
             string dtype = o.Double ? "f64" : "f32";
             if (o.Json)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{{\"op\":\"gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{o.Threads},\"dtype\":\"{dtype}\"," +
                     $"\"trans_a\":{Bool(o.TransA)},\"trans_b\":{Bool(o.TransB)},\"gflops\":{gflops:F3},\"seconds\":{seconds:G9}}}"));
             }
             else
             {
                 string flags = (o.TransA ? "T" : "N") + (o.TransB ? "T" : "N");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"gemm {dtype} {flags} {m}x{n}x{k} threads={o.Threads} simd={KernelConfig.Simd}: " +
                     $"{gflops,8:F1} GFLOP/s  {seconds * 1e3,10:F4} ms/call"));
             }
         }
         return 0;
     }
+
+    private static List<(int M, int N, int K)> ResolveShapes(int? m, int? n, int? k, string? shapes)
+    {
+        var list = new List<(int M, int N, int K)>();
+        foreach (string shape in (shapes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] p = shape.Split('x', 'X');
+            if (p.Length != 3 || !int.TryParse(p[0], out int sm) || !int.TryParse(p[1], out int sn) || !int.TryParse(p[2], out int sk))
+                throw new UserErrorException($"--shapes entries are MxNxK, got '{shape}'.");
+            list.Add((Positive("--shapes", sm), Positive("--shapes", sn), Positive("--shapes", sk)));
+        }
+        if (m is not null || n is not null || k is not null)
+        {
+            if (m is null || n is null || k is null) throw new UserErrorException("--m, --n and --k must be given together.");
+            list.Add((Positive("--m", m.Value), Positive("--n", n.Value), Positive("--k", k.Value)));
+        }
+        if (list.Count == 0) throw new UserErrorException("give a shape with --m/--n/--k or --shapes.");
+        return list;
+    }
+
+    private static int Positive(string option, int value) =>
+        value > 0 ? value : throw new UserErrorException($"{option} must be a positive integer, got {value}.");
 
     private static string Bool(bool b) => b ? "true" : "false";
 
@@ -105,81 +147,13 @@ public static class GemmBench
 
     private sealed class Options
     {
-        public List<(int M, int N, int K)> Shapes { get; } = [];
-        public int Threads { get; private set; } = ParallelFor.Threads;
-        public bool Double { get; private set; }
-        public bool TransA { get; private set; }
-        public bool TransB { get; private set; }
-        public bool Json { get; private set; }
-        public bool Help { get; private set; }
-        public int Repeat { get; private set; } = 3;
-        public double MinSeconds { get; private set; } = 0.5;
-
-        public static Options Parse(string[] args)
-        {
-            var o = new Options();
-            int? m = null, n = null, k = null;
-            for (int i = 0; i < args.Length; i++)
-            {
-                string arg = args[i];
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{arg} needs a value.");
-                switch (arg)
-                {
-                    case "--m": m = Positive(arg, Value()); break;
-                    case "--n": n = Positive(arg, Value()); break;
-                    case "--k": k = Positive(arg, Value()); break;
-                    case "--threads": o.Threads = Positive(arg, Value()); break;
-                    case "--repeat": o.Repeat = Positive(arg, Value()); break;
-                    case "--min-seconds":
-                        string s = Value();
-                        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double sec) || !(sec > 0))
-                            throw new FormatException($"--min-seconds must be a positive number, got '{s}'.");
-                        o.MinSeconds = sec;
-                        break;
-                    case "--dtype":
-                        string d = Value();
-                        o.Double = d switch
-                        {
-                            "f32" or "float32" => false,
-                            "f64" or "float64" => true,
-                            _ => throw new FormatException($"--dtype must be f32 or f64, got '{d}'."),
-                        };
-                        break;
-                    case "--shapes":
-                        foreach (string shape in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                            o.Shapes.Add(ParseShape(shape));
-                        break;
-                    case "--trans-a": o.TransA = true; break;
-                    case "--trans-b": o.TransB = true; break;
-                    case "--json": o.Json = true; break;
-                    case "-h" or "--help": o.Help = true; break;
-                    default: throw new FormatException($"unknown option '{arg}'.");
-                }
-            }
-            if (o.Help)
-                return o;
-            if (m is not null || n is not null || k is not null)
-            {
-                if (m is null || n is null || k is null)
-                    throw new FormatException("--m, --n and --k must be given together.");
-                o.Shapes.Add((m.Value, n.Value, k.Value));
-            }
-            if (o.Shapes.Count == 0)
-                throw new FormatException("give a shape with --m/--n/--k or --shapes.");
-            return o;
-        }
-
-        private static int Positive(string option, string value) =>
-            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
-                ? v
-                : throw new FormatException($"{option} must be a positive integer, got '{value}'.");
-
-        private static (int, int, int) ParseShape(string shape)
-        {
-            string[] p = shape.Split('x', 'X');
-            if (p.Length != 3)
-                throw new FormatException($"--shapes entries are MxNxK, got '{shape}'.");
-            return (Positive("--shapes", p[0]), Positive("--shapes", p[1]), Positive("--shapes", p[2]));
-        }
+        public required List<(int M, int N, int K)> Shapes { get; init; }
+        public int Threads { get; init; }
+        public bool Double { get; init; }
+        public bool TransA { get; init; }
+        public bool TransB { get; init; }
+        public bool Json { get; init; }
+        public int Repeat { get; init; }
+        public double MinSeconds { get; init; }
     }
 }

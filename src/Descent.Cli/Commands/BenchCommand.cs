@@ -10,9 +10,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
-        bench.Subcommands.Add(PassThroughCommand.Create("gemm",
-            "GFLOP/s of the GEMM kernel: --m M --n N --k K [--threads T] [--dtype f32|f64] [--trans-a] [--trans-b] [--json] [--shapes MxNxK,...]",
-            Bench.GemmBench.Run));
+        bench.Subcommands.Add(GemmBench.Create());
         bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }

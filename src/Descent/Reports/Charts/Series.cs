@@ -14,4 +14,10 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
 
     /// <summary>Optional explicit colour (CSS); defaults to the palette.</summary>
     public string? Color { get; init; }
+
+    /// <summary>List the series in the legend (off for e.g. one line per trial, with a few empty key series instead).</summary>
+    public bool InLegend { get; init; } = true;
+
+    /// <summary>Marker radius in pixels.</summary>
+    public double MarkerRadius { get; init; } = 2.6;
 }

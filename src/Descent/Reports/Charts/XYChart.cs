@@ -69,6 +69,7 @@ public static class XYChart
         {
             var d = new StringBuilder();
             bool pen = false;
+            int segments = 0;
             for (int i = 0; i < n; i++)
             {
                 if (!Valid(s.X[i], x) || !Valid(s.Y[i], y)) { pen = false; continue; }
@@ -76,9 +77,11 @@ public static class XYChart
                 if (!pen) d.Append('M').Append(Svg.N(px)).Append(',').Append(Svg.N(py));
                 else if (s.Step) d.Append('H').Append(Svg.N(px)).Append('V').Append(Svg.N(py));
                 else d.Append('L').Append(Svg.N(px)).Append(',').Append(Svg.N(py));
+                if (pen) segments++;
                 pen = true;
             }
-            if (d.Length > 0)
+            // A path of lone points draws nothing (and has an empty box): leave it out; markers show such points.
+            if (segments > 0)
                 sb.Append($"<path class=\"series\" data-name=\"{Svg.Escape(s.Name)}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"/>");
         }
         if (s.Markers)
@@ -86,7 +89,7 @@ public static class XYChart
             sb.Append($"<g class=\"markers\" data-name=\"{Svg.Escape(s.Name)}\" fill=\"{color}\" fill-opacity=\"0.75\">");
             for (int i = 0; i < n; i++)
                 if (Valid(s.X[i], x) && Valid(s.Y[i], y))
-                    sb.Append($"<circle cx=\"{Svg.N(x.Map(s.X[i]))}\" cy=\"{Svg.N(y.Map(s.Y[i]))}\" r=\"2.6\"/>");
+                    sb.Append($"<circle cx=\"{Svg.N(x.Map(s.X[i]))}\" cy=\"{Svg.N(y.Map(s.Y[i]))}\" r=\"{Svg.N(s.MarkerRadius)}\"/>");
             sb.Append("</g>");
         }
     }
@@ -95,12 +98,14 @@ public static class XYChart
 
     private static void DrawLegend(StringBuilder sb, IReadOnlyList<Series> series, ChartOptions o)
     {
-        if (series.Count < 2) return;
+        int shown = series.Count(s => s.InLegend);
+        if (shown < 2) return;
         double xPos = o.Width - Right - 8;
         sb.Append("<g class=\"legend\" font-size=\"11\">");
-        for (int i = 0; i < series.Count; i++)
+        for (int i = 0, row = 0; i < series.Count; i++)
         {
-            double py = Top + 6 + i * 15;
+            if (!series[i].InLegend) continue;
+            double py = Top + 6 + row++ * 15;
             var c = series[i].Color ?? Svg.Color(i);
             sb.Append($"<rect x=\"{Svg.N(xPos - 10)}\" y=\"{Svg.N(py - 7)}\" width=\"10\" height=\"10\" fill=\"{c}\"/>");
             sb.Append($"<text x=\"{Svg.N(xPos - 14)}\" y=\"{Svg.N(py + 2)}\" text-anchor=\"end\">{Svg.Escape(series[i].Name)}</text>");

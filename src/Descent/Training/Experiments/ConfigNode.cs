@@ -42,6 +42,12 @@ public sealed class ConfigNode
     /// <summary>The scalar text (throws for mappings/sequences).</summary>
     public string Text => Node is YamlScalarNode s ? s.Value ?? "" : throw Error($"expected a single value, got a {Kind(Node)}");
 
+    /// <summary>True for a quoted scalar ('text' or "text"), which stays a string whatever it looks like.</summary>
+    public bool IsQuoted => Node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted };
+
+    /// <summary>The node as one line of flow-style YAML (<c>[256, 128]</c>, <c>{name: sgd, lr: 0.1}</c>).</summary>
+    public string ToFlowYaml() => FlowYaml(Node);
+
     /// <summary>Keys of a mapping, in file order.</summary>
     public IEnumerable<string> Keys => AsMapping().Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? "");
 
@@ -148,6 +154,16 @@ public sealed class ConfigNode
     private string Join(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
     private static bool IsNull(YamlNode n) => n is YamlScalarNode { Value: null or "~" or "null", Style: not YamlDotNet.Core.ScalarStyle.SingleQuoted and not YamlDotNet.Core.ScalarStyle.DoubleQuoted };
+
+    private static string FlowYaml(YamlNode n) => n switch
+    {
+        YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(FlowYaml)) + "]",
+        YamlMappingNode map => "{" + string.Join(", ", map.Children.Select(kv => FlowYaml(kv.Key) + ": " + FlowYaml(kv.Value))) + "}",
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted } q =>
+            "'" + (q.Value ?? "").Replace("'", "''", StringComparison.Ordinal) + "'",
+        YamlScalarNode sc => sc.Value ?? "null",
+        _ => n.ToString(),
+    };
 
     private static string Kind(YamlNode n) => n switch
     {

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Cli.Reports;
+using Descent.Search.Studies;
+using Descent.Tuning;
+using Descent.Cli.Studies;
+
+namespace Descent.Cli;
+
+/// <summary>
+/// <c>descent tune study.yaml</c>: runs (or continues) a hyperparameter study whose trials are training runs, with a
+/// progress bar showing the best value so far, then prints the best trial and writes the study report.
+/// </summary>
+public static class TuneCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var file = new Argument<string>("study.yaml") { Description = "Experiment + search: + study: sections (see docs/tuning.md)." };
+        var storage = new Option<string?>("--storage")
+        {
+            Description = "sqlite:///path.db or postgresql://user@host/db (default: sqlite:///<runs-dir>/<study>.db). Workers sharing it share the study.",
+        };
+        var trials = new Option<int?>("--trials") { Description = "Trials for this worker (default: the file's study.trials)." };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds for this worker (default: the file's study.timeout)." };
+        var jobs = new Option<int?>("--jobs") { Description = "Concurrent trials in this process (default: the file's study.jobs)." };
+        var set = new Option<string[]>("--set") { Description = "Override a key of the file: --set epochs=3 (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var runsDir = new Option<string>("--runs-dir") { Description = "Where trial runs and the report go.", DefaultValueFactory = _ => "runs" };
+        var seed = new Option<long?>("--seed") { Description = "Sampler seed when the file gives none." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress output." };
+        var cmd = new Command("tune", "Tune hyperparameters: each trial trains the experiment with sampled values; pruners stop poor trials early.")
+        {
+            file, storage, trials, timeout, jobs, set, runsDir, seed, quiet,
+        };
+        cmd.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(file)!, r.GetValue(storage), r.GetValue(trials), r.GetValue(timeout),
+            r.GetValue(jobs), r.GetValue(set) ?? [], r.GetValue(runsDir)!, r.GetValue(seed), r.GetValue(quiet),
+            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct)));
+        return cmd;
+    }
+
+    private static int Run(string path, string? storageUrl, int? trials, double? timeout, int? jobs, string[] overrides,
+        string runsDir, long? seed, bool quiet, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (trials is < 1) throw new UserErrorException($"--trials must be at least 1, got {trials}.");
+        if (timeout is not null && !(timeout > 0)) throw new UserErrorException($"--timeout must be a positive number of seconds, got {timeout}.");
+        if (jobs is < 1) throw new UserErrorException($"--jobs must be at least 1, got {jobs}.");
+        var runner = new StudyRunner(StudyFile.Load(path, overrides), runsDir);
+        var name = runner.File.Study.Name;
+        Directory.CreateDirectory(runsDir);
+        storageUrl ??= "sqlite:///" + Path.GetFullPath(Path.Combine(runsDir, name + ".db"));
+        IStudyStorage store;
+        try
+        {
+            store = StorageFactory.Open(storageUrl);
+        }
+        catch (Exception e) when (e is StorageException or ArgumentException)
+        {
+            throw new UserErrorException(CliErrors.OneLine(e));
+        }
+        try
+        {
+            // SQL storages are shared by workers that may die: heartbeats let the others fail (and not wait on) their trials.
+            var heartbeat = store is InMemoryStorage ? null : new HeartbeatOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+            var study = runner.CreateStudy(store, loadIfExists: true, seed, heartbeat);
+            int before = study.Trials.Count;
+            var progress = new StudyProgress(study, trials ?? runner.File.Study.Trials, quiet ? TextWriter.Null : error);
+            runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, progress.OnTrialEnd, ct);
+            progress.Finish();
+            PrintResult(study, before, runner, storageUrl, output);
+            var report = StudyReportWriter.Write(storageUrl, name, Path.Combine(runsDir, name, "report.html"));
+            output.WriteLine($"report: {report}");
+            return study.GetTrials(TrialState.Complete).Count > 0 ? 0 : 1;
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    private static void PrintResult(Study study, int before, StudyRunner runner, string storageUrl, TextWriter output)
+    {
+        var all = study.Trials;
+        var mine = all.Skip(before).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"study {study.Name}: {mine.Count} trial(s) this run ({mine.Count(t => t.State == TrialState.Complete)} complete, " +
+            $"{mine.Count(t => t.State == TrialState.Pruned)} pruned, {mine.Count(t => t.State == TrialState.Failed)} failed); {all.Count} in total"));
+        var failed = mine.FirstOrDefault(t => t.State == TrialState.Failed);
+        if (study.GetTrials(TrialState.Complete).Count == 0)
+        {
+            output.WriteLine(failed is null ? "no trial completed." : $"no trial completed; trial {failed.Number} failed: {FailReason(failed)}");
+            return;
+        }
+        var metrics = runner.File.Study.Metrics;
+        foreach (var best in study.IsMultiObjective ? study.BestTrials : [study.BestTrial])
+        {
+            var values = string.Join(", ", metrics.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"{m} = {best.Values![i]:G6}")));
+            var ps = string.Join(", ", best.Params.Select(p => $"{p.Key} = {Format(p.Value)}"));
+            output.WriteLine($"best trial {best.Number}: {values}  [{ps}]  run: {runner.TrialDirectory(best.Number)}");
+        }
+        if (failed is not null) output.WriteLine($"note: trial {failed.Number} failed: {FailReason(failed)}");
+        output.WriteLine($"inspect: descent study show --storage {storageUrl} --study {study.Name}");
+    }
+
+    private static string FailReason(FrozenTrial t) =>
+        t.SystemAttrs.TryGetValue(Study.FailReasonKey, out var r) && r is string s ? s : "see the trial's run directory";
+
+    internal static string Format(object? v) => v switch
+    {
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v?.ToString() ?? "null",
+    };
+}

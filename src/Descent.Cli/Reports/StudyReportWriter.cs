@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using Descent.Cli.Studies;
+using Descent.Reports.Studies;
+using Descent.Serialization;
+using Descent.Tuning;
+
+namespace Descent.Cli.Reports;
+
+/// <summary>
+/// Converts a stored <see cref="Study"/> into a <see cref="StudyReportModel"/> (parameter importance by fANOVA,
+/// Pareto membership by <see cref="ParetoFront"/>) and writes the HTML report atomically.
+/// </summary>
+public static class StudyReportWriter
+{
+    /// <summary>Study system attribute holding objective names (Optuna's <c>study.set_metric_names</c> convention).</summary>
+    public const string MetricNamesAttr = "study:metric_names";
+
+    /// <summary>Renders study <paramref name="studyName"/> of storage <paramref name="storageUrl"/> into <paramref name="output"/>
+    /// (default: <c>study-&lt;name&gt;.html</c> in the working directory); returns the path written.</summary>
+    /// <exception cref="UserErrorException">Bad storage URL or unknown study.</exception>
+    public static string Write(string storageUrl, string? studyName, string? output = null)
+    {
+        var storage = StudyOpener.OpenStorage(storageUrl);
+        try
+        {
+            var study = StudyOpener.Load(storage, studyName);
+            string path = output ?? DefaultFileName(study.Name);
+            var html = StudyReport.Render(BuildModel(study));
+            AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(html));
+            return path;
+        }
+        finally
+        {
+            StudyOpener.Close(storage);
+        }
+    }
+
+    /// <summary>The default report file name for a study: <c>study-&lt;name&gt;.html</c> with unsafe characters replaced.</summary>
+    public static string DefaultFileName(string studyName)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string(studyName.Select(c => invalid.Contains(c) || c is '<' or '>' or ':' or '"' or '\\' or '|' or '?' or '*' ? '_' : c).ToArray());
+        return $"study-{(safe.Length == 0 ? "unnamed" : safe)}.html";
+    }
+
+    /// <summary>The report model of <paramref name="study"/>.</summary>
+    public static StudyReportModel BuildModel(Study study)
+    {
+        var trials = study.Trials;
+        var directions = study.Directions;
+        var names = ObjectiveNames(study);
+        var objectives = directions.Select((d, i) => new StudyObjective(names[i], d == StudyDirection.Minimize)).ToList();
+
+        // Parameters in order of first appearance; the first distribution seen decides log scale and choices.
+        var parameters = new List<StudyParameter>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in trials)
+            foreach (var (name, dist) in t.Distributions)
+                if (seen.Add(name)) parameters.Add(ToParameter(name, dist));
+
+        var best = new HashSet<int>(study.BestTrials.Select(t => t.Number));
+        var rows = trials.Select(t => new StudyTrial(t.Number, t.State.ToString(), t.Values, t.InternalParams)
+        {
+            ParamText = t.Params.ToDictionary(kv => kv.Key, kv => ValueText(kv.Value), StringComparer.Ordinal),
+            Intermediate = Intermediate(t),
+            DurationSeconds = t.Duration?.TotalSeconds,
+            Best = best.Contains(t.Number),
+        }).ToList();
+
+        var (importance, note) = Importance(study, trials);
+        return new StudyReportModel
+        {
+            StudyName = study.Name,
+            Objectives = objectives,
+            Parameters = parameters,
+            Trials = rows,
+            Importance = importance,
+            ImportanceNote = note,
+            Overview = study.UserAttrs.Select(kv => ("user attr " + kv.Key, ValueText(kv.Value))).ToList(),
+        };
+    }
+
+    /// <summary>Objective names from <see cref="MetricNamesAttr"/> when it holds one per direction, else "value" / "values_i" (Optuna's column names).</summary>
+    public static IReadOnlyList<string> ObjectiveNames(Study study)
+    {
+        int n = study.Directions.Count;
+        if (study.SystemAttrs.TryGetValue(MetricNamesAttr, out var v) && v is IReadOnlyList<object?> list && list.Count == n && list.All(x => x is string))
+            return list.Cast<string>().ToList();
+        return n == 1 ? ["value"] : Enumerable.Range(0, n).Select(i => $"values_{i}").ToList();
+    }
+
+    /// <summary>A parameter or attribute value as plain text (strings unquoted, numbers invariant).</summary>
+    public static string ValueText(object? v) => v switch
+    {
+        null => "",
+        string s => s,
+        double d => d.ToString("G6", CultureInfo.InvariantCulture),
+        float f => f.ToString("G6", CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        _ => AttrValues.Format(v),
+    };
+
+    private static StudyParameter ToParameter(string name, Distribution d) => d switch
+    {
+        FloatDistribution f => new StudyParameter(name, f.Log),
+        IntDistribution i => new StudyParameter(name, i.Log),
+        CategoricalDistribution c => new StudyParameter(name, Choices: c.Choices.Select(ValueText).ToList()),
+        _ => new StudyParameter(name),
+    };
+
+    private static List<(double, double)> Intermediate(FrozenTrial t)
+    {
+        if (t.IntermediateValues.Count > 0) return t.IntermediateValues.Select(kv => ((double)kv.Key, kv.Value)).ToList();
+        // Multi-objective studies report vectors; the chart follows the first objective.
+        return t.IntermediateVectors.Where(kv => kv.Value.Count > 0).Select(kv => ((double)kv.Key, kv.Value[0])).ToList();
+    }
+
+    private static (List<(string, double)> Values, string Note) Importance(Study study, IReadOnlyList<FrozenTrial> trials)
+    {
+        int complete = trials.Count(t => t.State == TrialState.Complete);
+        if (complete < 2) return ([], "Parameter importance needs at least two complete trials.");
+        try
+        {
+            var evaluator = new FanovaImportanceEvaluator(seed: 0);
+            var result = study.IsMultiObjective
+                ? evaluator.Evaluate(study, target: t => t.Values![0])
+                : evaluator.Evaluate(study);
+            return (result.Select(kv => (kv.Key, kv.Value)).ToList(),
+                $"fANOVA (random forest, 64 trees, seed 0) over {complete} complete trials; importances sum to 1.");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return ([], "Parameter importance unavailable: " + CliErrors.OneLine(e));
+        }
+    }
+}

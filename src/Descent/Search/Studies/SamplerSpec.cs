@@ -1,0 +1,102 @@
+using Descent.Training.Experiments;
+using Descent.Tuning;
+
+namespace Descent.Search.Studies;
+
+/// <summary>
+/// Builds the sampler named in a study file: <c>sampler: tpe</c> or <c>sampler: {name: tpe, seed: 1, multivariate: true}</c>.
+/// Option names are Optuna's constructor arguments in snake_case, with Optuna's defaults.
+/// </summary>
+public static class SamplerSpec
+{
+    /// <summary>The sampler names a study file may use.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["tpe", "random", "grid", "qmc", "gp", "cmaes", "nsga2"];
+
+    /// <summary>
+    /// Creates the sampler under <paramref name="node"/> (null → TPE). <paramref name="seed"/> is used when the node
+    /// gives none; <paramref name="parameters"/> defines the grid for the grid sampler.
+    /// </summary>
+    public static ISampler Create(ConfigNode? node, long? seed, IReadOnlyList<SearchParameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (node is null) return new TpeSampler(seed);
+        string name;
+        ConfigNode? options = null;
+        if (node.IsScalar) name = node.AsChoice([.. Names]);
+        else
+        {
+            options = node;
+            name = node.Required("name").AsChoice([.. Names]);
+        }
+        long? s = options?.Get("seed") is { } seedNode ? seedNode.AsInt() : seed;
+        ISampler sampler = name switch
+        {
+            "tpe" => new TpeSampler(new TpeOptions
+            {
+                Seed = s,
+                NStartupTrials = NonNegative(options, "n_startup_trials", 10),
+                NEiCandidates = Positive(options, "n_ei_candidates", 24),
+                PriorWeight = options?.Double("prior_weight", 1.0) ?? 1.0,
+                ConsiderMagicClip = options?.Bool("consider_magic_clip", true) ?? true,
+                ConsiderEndpoints = options?.Bool("consider_endpoints", false) ?? false,
+                Multivariate = options?.Bool("multivariate", false) ?? false,
+                Group = options?.Bool("group", false) ?? false,
+                ConstantLiar = options?.Bool("constant_liar", false) ?? false,
+            }),
+            "random" => new RandomSampler(s),
+            "grid" => new GridSampler(Grid(node, parameters), s ?? 0),
+            "qmc" => new QmcSampler(s, options?.Bool("scramble", true) ?? true),
+            "gp" => new GpSampler(new GpOptions
+            {
+                Seed = s,
+                NStartupTrials = NonNegative(options, "n_startup_trials", 10),
+                DeterministicObjective = options?.Bool("deterministic_objective", false) ?? false,
+            }),
+            "cmaes" => new CmaEsSampler(new CmaEsOptions
+            {
+                Seed = s,
+                Sigma0 = options?.Get("sigma0")?.AsDouble(),
+                NStartupTrials = NonNegative(options, "n_startup_trials", 1),
+                PopulationSize = options?.Get("popsize")?.AsInt(),
+                RestartStrategy = (options?.Choice("restart_strategy", "ipop", "ipop", "none") ?? "ipop") == "ipop"
+                    ? CmaRestartStrategy.Ipop : CmaRestartStrategy.None,
+                IncPopSize = Positive(options, "inc_popsize", 2),
+            }),
+            "nsga2" => new NsgaIISampler(new NsgaIIOptions
+            {
+                Seed = s,
+                PopulationSize = Positive(options, "population_size", 50),
+                MutationProb = options?.Get("mutation_prob")?.AsDouble(),
+                CrossoverProb = options?.Double("crossover_prob", 0.9) ?? 0.9,
+                SwappingProb = options?.Double("swapping_prob", 0.5) ?? 0.5,
+                Crossover = (options?.Choice("crossover", "uniform", "uniform", "sbx") ?? "uniform") == "sbx"
+                    ? NsgaCrossover.Sbx : NsgaCrossover.Uniform,
+            }),
+            _ => throw node.Error($"unknown sampler '{name}'"),
+        };
+        options?.RejectUnknownKeys();
+        return sampler;
+    }
+
+    // Optuna's GridSampler needs every value listed: choices as they are, ints and stepped floats enumerated.
+    private static Dictionary<string, IReadOnlyList<object?>> Grid(ConfigNode node, IReadOnlyList<SearchParameter> parameters)
+    {
+        var grid = new Dictionary<string, IReadOnlyList<object?>>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+            grid[p.Name] = p.GridValues() ?? throw node.Error(
+                $"the grid sampler needs a finite grid, but parameter '{p.Name}' is a continuous float (give it a step, or use choice)");
+        return grid;
+    }
+
+    private static int Positive(ConfigNode? options, string key, int fallback)
+    {
+        var v = options?.Get(key) is { } n ? n.AsInt() : fallback;
+        return v >= 1 ? v : throw options!.Get(key)!.Error($"must be at least 1, got {v}");
+    }
+
+    private static int NonNegative(ConfigNode? options, string key, int fallback)
+    {
+        var v = options?.Get(key) is { } n ? n.AsInt() : fallback;
+        return v >= 0 ? v : throw options!.Get(key)!.Error($"must not be negative, got {v}");
+    }
+}

@@ -1,0 +1,79 @@
+using Descent.Training.Experiments;
+using YamlDotNet.RepresentationModel;
+
+namespace Descent.Search.Studies;
+
+/// <summary>
+/// A study file for <c>descent tune</c>: an experiment (the keys of <c>descent train</c>) plus a <c>search:</c> space and
+/// a <c>study:</c> section. Each trial re-reads the experiment with the file's overrides and the trial's sampled values
+/// applied as <c>key=value</c> overrides, so errors keep pointing at the file's lines.
+/// </summary>
+public sealed class StudyFile
+{
+    private readonly string _yaml;
+    private readonly IReadOnlyList<string> _overrides;
+
+    private StudyFile(string yaml, string file, IReadOnlyList<string> overrides, StudySpec study, IReadOnlyList<SearchParameter> parameters)
+    {
+        _yaml = yaml;
+        File = file;
+        _overrides = overrides;
+        Study = study;
+        Parameters = parameters;
+    }
+
+    /// <summary>The file name used in messages.</summary>
+    public string File { get; }
+
+    /// <summary>The <c>study:</c> section.</summary>
+    public StudySpec Study { get; }
+
+    /// <summary>The <c>search:</c> section, in file order.</summary>
+    public IReadOnlyList<SearchParameter> Parameters { get; }
+
+    /// <summary>Reads and parses a study file; <paramref name="overrides"/> are <c>--set key=value</c> assignments.</summary>
+    public static StudyFile Load(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"Study file not found: {path}", path);
+        return Parse(System.IO.File.ReadAllText(path), path, overrides);
+    }
+
+    /// <summary>Parses study-file text; <paramref name="file"/> names it in messages.</summary>
+    public static StudyFile Parse(string yaml, string file, IEnumerable<string>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(file);
+        var list = overrides?.ToList() ?? [];
+        var root = ConfigDocument.Parse(yaml, file, list);
+        var parameters = SearchParameter.ParseAll(root.Required("search"));
+        var duplicate = parameters.GroupBy(p => p.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw root.Required("search").Error($"parameters {string.Join(" and ", duplicate.Select(p => p.Name))} both set '{duplicate.Key}'");
+        var defaultName = root.Get("name")?.Text ?? Path.GetFileNameWithoutExtension(file);
+        var study = StudySpec.Parse(root.Get("study"), defaultName);
+        return new StudyFile(yaml, file, list, study, parameters);
+    }
+
+    /// <summary>The overrides that apply a trial's sampled <paramref name="values"/> (parameters it did not sample are skipped).</summary>
+    public IReadOnlyList<string> OverridesFor(IReadOnlyDictionary<string, object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var list = new List<string>();
+        foreach (var p in Parameters)
+            if (values.TryGetValue(p.Name, out var v)) list.Add(p.ToOverride(v));
+        return list;
+    }
+
+    /// <summary>
+    /// The experiment part of the file (everything but <c>study:</c> and <c>search:</c>) with the file's overrides and then
+    /// <paramref name="trialOverrides"/> applied, ready for the experiment parser.
+    /// </summary>
+    public ConfigNode Experiment(IEnumerable<string>? trialOverrides = null)
+    {
+        var root = ConfigDocument.Parse(_yaml, File, _overrides.Concat(trialOverrides ?? []));
+        var map = (YamlMappingNode)root.Node;
+        map.Children.Remove(new YamlScalarNode("study"));
+        map.Children.Remove(new YamlScalarNode("search"));
+        return new ConfigNode(File, "", map);
+    }
+}

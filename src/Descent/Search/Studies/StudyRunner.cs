@@ -1,0 +1,124 @@
+using Descent.Training;
+using Descent.Training.Experiments;
+using Descent.Tuning;
+
+namespace Descent.Search.Studies;
+
+/// <summary>
+/// Runs a study file: every trial samples the search space, trains the experiment with those values into
+/// <c>&lt;runs&gt;/&lt;study&gt;/trial-NNNN/</c> (a normal run directory: metrics, checkpoints, report), reports the
+/// metric per epoch so the pruner can stop it, and returns the metric of its best (or last) epoch.
+/// </summary>
+public sealed class StudyRunner
+{
+    /// <summary>System attribute holding the objective names, read by the study report (Optuna's metric_names).</summary>
+    public const string MetricNamesAttr = "study:metric_names";
+
+    /// <summary>Prepares a runner; the experiment is parsed once now so its errors surface before any trial.</summary>
+    public StudyRunner(StudyFile file, string runsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(runsDirectory);
+        File = file;
+        RunsDirectory = runsDirectory;
+        BaseExperiment = ExperimentConfigReader.Read(file.Experiment());
+        foreach (var p in file.Parameters)
+        {
+            // Each value must also be a valid experiment: check the bounds of the space with the real parser.
+            foreach (var probe in Probes(p))
+                ExperimentConfigReader.Read(file.Experiment([p.ToOverride(probe)]));
+        }
+    }
+
+    /// <summary>The study file.</summary>
+    public StudyFile File { get; }
+
+    /// <summary>Folder of the trial runs (a sub-folder per study).</summary>
+    public string RunsDirectory { get; }
+
+    /// <summary>The experiment without any sampled value.</summary>
+    public ExperimentConfig BaseExperiment { get; }
+
+    /// <summary>Creates (or, with <paramref name="loadIfExists"/>, continues) the study in <paramref name="storage"/>.</summary>
+    public Study CreateStudy(IStudyStorage storage, bool loadIfExists = true, long? seed = null, HeartbeatOptions? heartbeat = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var spec = File.Study;
+        var study = Study.Create(new StudyOptions
+        {
+            StudyName = spec.Name,
+            Storage = storage,
+            Sampler = SamplerSpec.Create(spec.Sampler, seed, File.Parameters),
+            Pruner = PrunerSpec.Create(spec.Pruner, BaseExperiment.Epochs),
+            Directions = spec.Directions,
+            LoadIfExists = loadIfExists,
+            Heartbeat = heartbeat,
+        });
+        study.SetSystemAttr(MetricNamesAttr, spec.Metrics.Cast<object?>().ToList());
+        return study;
+    }
+
+    /// <summary>Runs trials until the study file's budget (or the given overrides of it) is spent.</summary>
+    public void Optimize(Study study, int? trials = null, TimeSpan? timeout = null, int? jobs = null,
+        Action<Study, FrozenTrial>? onTrialEnd = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var spec = File.Study;
+        trials ??= spec.Trials;
+        timeout ??= spec.Timeout;
+        if (trials is null && timeout is null)
+            throw new ArgumentException($"{File.File}: study: give trials or timeout (or --trials/--timeout), or the study never ends.");
+        using var stop = cancellationToken.Register(study.Stop);
+        study.Optimize(t => Objective(t, cancellationToken), trials, timeout, jobs ?? spec.Jobs,
+            callbacks: onTrialEnd is null ? null : [onTrialEnd]);
+    }
+
+    /// <summary>One trial: sample, train, report; throws <see cref="TrialPrunedException"/> when pruned.</summary>
+    public double[] Objective(Trial trial, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in File.Parameters)
+        {
+            double v = trial.Suggest(p.Name, p.Distribution);
+            values[p.Name] = p.Distribution.ToExternal(v);
+        }
+        var config = ExperimentConfigReader.Read(File.Experiment(File.OverridesFor(values)));
+        config = config with { Name = $"{File.Study.Name}-trial-{trial.Number}" };
+        var runDir = TrialDirectory(trial.Number);
+        trial.SetUserAttr("run_dir", runDir);
+        var reporter = new TrialReporter(trial, File.Study.Metrics);
+        var result = ExperimentRunner.Run(config, runDir, [reporter], cancellationToken);
+        if (reporter.Pruned) throw new TrialPrunedException();
+        if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException("the study was interrupted", cancellationToken);
+        return ObjectiveValues(result.History);
+    }
+
+    /// <summary>The run directory of trial <paramref name="number"/>.</summary>
+    public string TrialDirectory(int number) => Path.Combine(RunsDirectory, File.Study.Name, $"trial-{number:D4}");
+
+    /// <summary>The trial's objective from its per-epoch history (best epoch for one metric unless "last" was asked).</summary>
+    public double[] ObjectiveValues(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var spec = File.Study;
+        if (history.Epochs.Count == 0) throw new InvalidOperationException("the trial finished no epoch");
+        if (spec.Objective == ObjectiveEpoch.Last)
+            return spec.Metrics.Select(m => history.Epochs[^1][m]).ToArray();
+        var series = history.Series(spec.Metrics[0]);
+        bool max = spec.Directions[0] == StudyDirection.Maximize;
+        double best = double.NaN;
+        foreach (var v in series)
+            if (!double.IsNaN(v) && (double.IsNaN(best) || (max ? v > best : v < best))) best = v;
+        return [best];
+    }
+
+    // The ends of each numeric range and every choice: values a trial can be given.
+    private static IEnumerable<object?> Probes(SearchParameter p) => p.Distribution switch
+    {
+        FloatDistribution f => [f.Low, f.High],
+        IntDistribution i => [i.Low, i.High],
+        CategoricalDistribution c => c.Choices,
+        _ => [],
+    };
+}

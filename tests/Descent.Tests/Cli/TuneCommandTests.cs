@@ -1,0 +1,72 @@
+using Descent.Cli;
+using Descent.Tests.Search;
+
+namespace Descent.Tests.Cli;
+
+/// <summary><c>descent tune</c> end to end: a SQLite study in the runs folder, resumable, readable by <c>descent study</c>.</summary>
+public sealed class TuneCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("descent-tunecli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TunesIntoASqliteStudyThatASecondRunContinues()
+    {
+        var file = Path.Combine(_dir, "study.yaml");
+        File.WriteAllText(file, StudyRunnerTests.Yaml("study: {metric: val_accuracy, sampler: {name: tpe, seed: 0}, pruner: median, trials: 2}", epochs: 2));
+        var runs = Path.Combine(_dir, "runs");
+
+        var (code, output, error) = Run("tune", file, "--runs-dir", runs);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("study blobs: 2 trial(s) this run", output);
+        Assert.Matches(@"best trial \d: val_accuracy = [0-9.]+", output);
+        Assert.Contains("[2/2] trial 1", error);
+        Assert.True(File.Exists(Path.Combine(runs, "blobs", "report.html")));
+        Assert.True(File.Exists(Path.Combine(runs, "blobs", "trial-0001", "metrics.csv")));
+
+        // The default storage is runs/<study>.db, so a second run adds trials to the same study.
+        (code, output, error) = Run("tune", file, "--runs-dir", runs, "--trials", "1", "--set", "epochs=1");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("1 trial(s) this run", output);
+        Assert.Contains("3 in total", output);
+
+        var url = "sqlite:///" + Path.Combine(runs, "blobs.db");
+        (code, output, error) = Run("study", "best", "--storage", url, "--study", "blobs");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("lr", output);
+    }
+
+    [Theory]
+    [InlineData("--trials", "0", "--trials must be at least 1")]
+    [InlineData("--jobs", "0", "--jobs must be at least 1")]
+    [InlineData("--storage", "mysql://x", "mysql")]
+    public void BadOptionsAreOneLineUserErrors(string option, string value, string expected)
+    {
+        var file = Path.Combine(_dir, "study.yaml");
+        File.WriteAllText(file, StudyRunnerTests.Yaml("study: {trials: 1}"));
+        var (code, _, error) = Run("tune", file, "--runs-dir", Path.Combine(_dir, "runs"), option, value);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void ConfigErrorsNameTheFileAndLine()
+    {
+        var file = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(file, StudyRunnerTests.Yaml("study: {trials: 1}").Replace("lr: {float: [0.001, 0.5], log: true}", "lr: {float: [0.001, 0.5], lg: true}", StringComparison.Ordinal));
+        var (code, _, error) = Run("tune", file, "--runs-dir", Path.Combine(_dir, "runs"));
+        Assert.Equal(1, code);
+        Assert.Contains("bad.yaml:18:", error);
+        Assert.Contains("unknown key 'lg'", error);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Descent.Compression.Pruning;
+using Descent.Tensors;
+using Descent.Tests.Fixtures;
+
+namespace Descent.Tests.Compression;
+
+/// <summary>
+/// Every case of pruning.json (torch.nn.utils.prune masks from PyTorch 1.13): masks and pruned weights must match
+/// exactly (they are 0/1 selections), and the pruned count too, in Float64 and Float32. An unknown function fails.
+/// </summary>
+[Trait("Category", "Fixtures")]
+public class PruningFixtureTests
+{
+    public static TheoryData<string> Cases() => FixtureFiles.CaseData("pruning.json");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float64MatchesPyTorch(string name) => Run(name, DType.Float64);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float32MatchesPyTorch(string name) => Run(name, DType.Float32);
+
+    private static void Run(string name, DType dtype)
+    {
+        var c = FixtureFiles.Case("pruning.json", name);
+        var config = c.GetProperty("config");
+        var weights = FixtureJson.ToTensors(c.GetProperty("inputs").GetProperty("weights"), dtype);
+        var amount = config.GetProperty("amount_is_int").GetBoolean()
+            ? PruneAmount.Count(config.GetProperty("amount").GetInt32())
+            : PruneAmount.Fraction(config.GetProperty("amount").GetDouble());
+        string function = c.GetProperty("function").GetString()!;
+        IReadOnlyList<Tensor> masks = function switch
+        {
+            "l1_unstructured" => [MagnitudePruning.L1UnstructuredMask(Assert.Single(weights), amount)],
+            "ln_structured" => [MagnitudePruning.LnStructuredMask(Assert.Single(weights), amount, Norm(config.GetProperty("n")), config.GetProperty("dim").GetInt32())],
+            "global_unstructured" => GlobalMasks(weights, amount, config),
+            _ => throw new InvalidDataException($"pruning.json case '{name}': unknown function '{function}'."),
+        };
+        var outputs = c.GetProperty("outputs");
+        var expectedMasks = FixtureJson.ToTensors(outputs.GetProperty("masks"));
+        var expectedPruned = FixtureJson.ToTensors(outputs.GetProperty("pruned_weights"));
+        Assert.Equal(expectedMasks.Length, masks.Count);
+        long pruned = 0;
+        for (int i = 0; i < masks.Count; i++)
+        {
+            Assert.Equal(dtype, masks[i].DType);
+            Assert.Equal(expectedMasks[i].Shape, masks[i].Shape);
+            Assert.Equal(expectedMasks[i].ToDoubleArray(), masks[i].ToDoubleArray());
+            var applied = MagnitudePruning.Apply(weights[i], masks[i]).ToDoubleArray();
+            var expected = expectedPruned[i].ToDoubleArray();
+            for (int j = 0; j < expected.Length; j++)
+                Assert.True(Tolerance.For(dtype, Tolerance.SingleOp).Accepts(applied[j], expected[j]), $"{name}: pruned weight {i}[{j}] {applied[j]} vs {expected[j]}");
+            pruned += MagnitudePruning.CountPruned(masks[i]);
+        }
+        Assert.Equal(outputs.GetProperty("num_pruned").GetInt64(), pruned);
+    }
+
+    private static IReadOnlyList<Tensor> GlobalMasks(Tensor[] weights, PruneAmount amount, JsonElement config)
+    {
+        var method = config.GetProperty("pruning_method").GetString();
+        if (method != "L1Unstructured") throw new InvalidDataException($"global_unstructured: pruning_method '{method}' is not supported.");
+        return MagnitudePruning.GlobalUnstructuredMasks(weights, amount);
+    }
+
+    private static double Norm(JsonElement n) => n.ValueKind switch
+    {
+        JsonValueKind.Number => n.GetDouble(),
+        JsonValueKind.String when n.GetString() is "inf" or "Infinity" => double.PositiveInfinity,
+        _ => throw new InvalidDataException($"ln_structured: norm order {n} is not supported."),
+    };
+}
