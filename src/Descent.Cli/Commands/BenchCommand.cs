@@ -12,6 +12,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
         bench.Subcommands.Add(GemmBench.Create());
         bench.Subcommands.Add(OptimBench.Create());
+        bench.Subcommands.Add(TuneBench.Create());
         return bench;
     }
 }

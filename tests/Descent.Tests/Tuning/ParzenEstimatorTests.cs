@@ -28,6 +28,27 @@ public class ParzenEstimatorTests
     }
 
     [Fact]
+    public void PriorMeanCountsAsANeighbourForBandwidths()
+    {
+        // Optuna sorts the observations together with the prior mean: observations 1 and 9 on [0, 10] with the
+        // prior at 5 give e = [0, 1, 5, 9, 10]; without endpoints the outer kernels take their inner gaps, 4 and 4
+        // (not 8, the gap between the two observations), above the clip 10/min(100, 4) = 2.5.
+        var est = new ParzenEstimator([new FloatDistribution(0, 10)], [[1, 9]], 2, Defaults, null);
+        double[] mu = [1, 9, 5], sigma = [4, 4, 10];
+        foreach (var x in new[] { 0.5, 3.0, 5.0, 8.7 })
+        {
+            double p = 0;
+            for (int k = 0; k < 3; k++)
+            {
+                double z = (x - mu[k]) / sigma[k];
+                double mass = SpecialFunctions.NormCdf((10 - mu[k]) / sigma[k]) - SpecialFunctions.NormCdf((0 - mu[k]) / sigma[k]);
+                p += Math.Exp(-0.5 * z * z) / (3 * sigma[k] * Math.Sqrt(2 * Math.PI) * mass);
+            }
+            Assert.Equal(Math.Log(p), est.LogPdf([[x]])[0], 12);
+        }
+    }
+
+    [Fact]
     public void LogPdfIsAccurateWithManyNarrowKernels()
     {
         var rng = new TuningRandom(3);

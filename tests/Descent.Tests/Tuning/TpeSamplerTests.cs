@@ -74,10 +74,9 @@ public class TpeSamplerTests
         Assert.NotEqual(a.Skip(10).Select(p => string.Join(",", p)), c.Skip(10).Select(p => string.Join(",", p)));
     }
 
-    [Fact]
-    public void HandlesLogStepIntAndCategoricalParameters()
+    private static Study MixedSpaceStudy(TpeOptions options)
     {
-        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(3) });
+        var study = Study.Create(new StudyOptions { Sampler = new TpeSampler(options) });
         study.Optimize(t =>
         {
             double lr = t.SuggestFloat("lr", 1e-5, 1, log: true);
@@ -92,10 +91,34 @@ public class TpeSamplerTests
             return Math.Pow(Math.Log10(lr) + 3, 2) + Math.Abs(drop - 0.25) * 4 + Math.Abs(layers - 5) + Math.Abs(Math.Log2(width) - 6)
                 + (opt == "adam" ? 0 : 3) + (bn ? 0 : 2);
         }, nTrials: 80);
+        return study;
+    }
+
+    private static bool Concentrates(Study study)
+    {
         var last = study.Trials.Skip(50).ToList();
-        Assert.True(last.Count(t => (string)t.Params["opt"]! == "adam") >= 20, "TPE should concentrate on the best choice");
-        Assert.True(last.Count(t => (bool)t.Params["bn"]!) >= 20);
+        return last.Count(t => (string)t.Params["opt"]! == "adam") >= 20 && last.Count(t => (bool)t.Params["bn"]!) >= 20;
+    }
+
+    [Fact]
+    public void HandlesLogStepIntAndCategoricalParameters()
+    {
+        var study = MixedSpaceStudy(new TpeOptions { Seed = 3, Multivariate = false });
+        Assert.True(Concentrates(study), "univariate TPE should concentrate on the best choices");
         Assert.True(study.BestValue < 3, $"best {study.BestValue}");
+    }
+
+    [Fact]
+    public void MultivariateTpeConcentratesOnTheBestChoicesForMostSeeds()
+    {
+        // The joint kernel exploits harder than univariate TPE: it usually settles on the best categorical
+        // choices sooner, but a seed can lock onto a wrong choice whose other parameters are good (seen for
+        // 1 seed in 8), so the default sampler is judged over seeds.
+        var studies = Enumerable.Range(0, 8).Select(s => MixedSpaceStudy(new TpeOptions { Seed = s })).ToList();
+        int good = studies.Count(Concentrates);
+        Assert.True(good >= 6, $"{good} of 8 seeds concentrated");
+        var best = studies.Select(s => s.BestValue).Order().ToArray();
+        Assert.True(best[4] < 1, $"median best {best[4]}");
     }
 
     [Fact]
@@ -128,10 +151,10 @@ public class TpeSamplerTests
         Assert.Equal(60, study.Trials.Count);
         Assert.True(study.BestValue < 2, $"best {study.BestValue}");
         var running = study.Ask();
-        running.SuggestFloat("x1", -5, 10);
+        running.SuggestFloat("x0", -5, 10);
         var published = (IReadOnlyDictionary<string, object?>)running.Snapshot.SystemAttrs[TpeSampler.RelativeParamsKey]!;
-        Assert.Equal(["x1", "x2"], published.Keys.Order());
-        Assert.Equal((double)running.Params["x1"]!, (double)published["x1"]!);
+        Assert.Equal(["x0", "x1"], published.Keys.Order());
+        Assert.Equal((double)running.Params["x0"]!, (double)published["x0"]!);
     }
 
     [Fact]
@@ -191,7 +214,7 @@ public class TpeSamplerTests
     [Fact]
     public void InvalidOptionsAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { Group = true }));
+        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { Group = true, Multivariate = false }));
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { NEiCandidates = 0 }));
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { PriorWeight = 0 }));
     }

@@ -12,6 +12,9 @@ public static class SamplerSpec
     /// <summary>The sampler names a study file may use.</summary>
     public static IReadOnlyList<string> Names { get; } = ["tpe", "random", "grid", "qmc", "gp", "cmaes", "nsga2"];
 
+    // `sampler: tpe` without options gets the same settings as no sampler section (TpeOptions' defaults).
+    private static readonly TpeOptions DefaultTpe = new();
+
     /// <summary>
     /// Creates the sampler under <paramref name="node"/> (null → TPE). <paramref name="seed"/> is used when the node
     /// gives none; <paramref name="parameters"/> defines the grid for the grid sampler.
@@ -39,7 +42,7 @@ public static class SamplerSpec
                 PriorWeight = options?.Double("prior_weight", 1.0) ?? 1.0,
                 ConsiderMagicClip = options?.Bool("consider_magic_clip", true) ?? true,
                 ConsiderEndpoints = options?.Bool("consider_endpoints", false) ?? false,
-                Multivariate = options?.Bool("multivariate", false) ?? false,
+                Multivariate = options?.Bool("multivariate", DefaultTpe.Multivariate) ?? DefaultTpe.Multivariate,
                 Group = options?.Bool("group", false) ?? false,
                 ConstantLiar = options?.Bool("constant_liar", false) ?? false,
             }),

@@ -208,9 +208,10 @@ internal sealed class ParzenEstimator
             }
         }
 
-        // Each kernel's bandwidth is the larger gap to its sorted neighbours (the range ends count as
-        // neighbours); without consider_endpoints the outermost kernels use their inner gap only. The
-        // "magic clip" keeps bandwidths ≥ range / min(100, kernels + 1) (Bergstra et al. 2011).
+        // Each kernel's bandwidth is the larger gap to its sorted neighbours, where the range ends and the
+        // prior kernel's centre count as neighbours (Optuna sorts the observations together with the prior
+        // mean); without consider_endpoints the outermost kernels use their inner gap only. The "magic clip"
+        // keeps bandwidths ≥ range / min(100, kernels + 1) (Bergstra et al. 2011).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ComputeSigmas(ReadOnlySpan<double> mus, Span<double> sigmas, double low, double high, TpeOptions settings, int[]? sortedOrder)
         {
@@ -229,20 +230,41 @@ internal sealed class ParzenEstimator
                 var keys = mus.ToArray();
                 Array.Sort(keys, order); // introsort is unstable, but ties give equal gaps either way
             }
-            var e = new double[n + 2];
+            // e = [low, sorted observations with the prior mean merged in after its equals, high]: m = n + 1
+            // kernel centres at e[1..m]. A stable argsort (numpy's for small arrays) also puts the prior,
+            // the last kernel, after equal observations.
+            double prior = 0.5 * (low + high);
+            int m = n + 1;
+            var e = new double[m + 2];
+            var rowAt = new int[m + 2];      // observation row at each slot of e, −1 for the ends and the prior
             e[0] = low;
-            for (int i = 0; i < n; i++) e[i + 1] = mus[order[i]];
-            e[n + 1] = high;
-            var sorted = new double[n];
-            for (int i = 0; i < n; i++) sorted[i] = Math.Max(e[i + 1] - e[i], e[i + 2] - e[i + 1]);
-            if (!settings.ConsiderEndpoints && n >= 2)
+            rowAt[0] = -1;
+            int slot = 1;
+            bool priorPlaced = false;
+            for (int i = 0; i < n; i++)
             {
-                sorted[0] = e[2] - e[1];
-                sorted[n - 1] = e[n] - e[n - 1];
+                double v = mus[order[i]];
+                if (!priorPlaced && v > prior) { e[slot] = prior; rowAt[slot++] = -1; priorPlaced = true; }
+                e[slot] = v;
+                rowAt[slot++] = order[i];
             }
+            if (!priorPlaced) { e[slot] = prior; rowAt[slot++] = -1; }
+            e[m + 1] = high;
+            rowAt[m + 1] = -1;
             double maxSigma = high - low;
-            double minSigma = settings.ConsiderMagicClip ? (high - low) / Math.Min(100.0, 1.0 + (n + 1)) : Eps;
-            for (int i = 0; i < n; i++) sigmas[order[i]] = Math.Clamp(sorted[i], minSigma, maxSigma);
+            double minSigma = settings.ConsiderMagicClip ? (high - low) / Math.Min(100.0, 1.0 + m) : Eps;
+            for (int j = 1; j <= m; j++)
+            {
+                int row = rowAt[j];
+                if (row < 0) continue;
+                double s = Math.Max(e[j] - e[j - 1], e[j + 1] - e[j]);
+                if (!settings.ConsiderEndpoints)
+                {
+                    if (j == 1) s = e[2] - e[1];
+                    else if (j == m) s = e[m] - e[m - 1];
+                }
+                sigmas[row] = Math.Clamp(s, minSigma, maxSigma);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -7,7 +7,7 @@ namespace Descent.Tuning;
 /// <see cref="TpeOptions.NStartupTrials"/> random trials, finished trials are split into the γ(n) best
 /// and the rest, a Parzen estimator l(x) / g(x) is fitted to each, <see cref="TpeOptions.NEiCandidates"/>
 /// points are drawn from l and the one maximizing l(x)/g(x) (equivalently expected improvement) is
-/// returned. Univariate by default; <see cref="TpeOptions.Multivariate"/> models parameters jointly,
+/// returned. <see cref="TpeOptions.Multivariate"/> (the default; Optuna's default is univariate) models parameters jointly,
 /// <see cref="TpeOptions.Group"/> splits conditional spaces, <see cref="TpeOptions.ConstantLiar"/> counts
 /// running trials as bad. Thread-safe; reproducible for a seed with one worker.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class TpeSampler : ISampler
     private IReadOnlyList<IReadOnlyDictionary<string, Distribution>> _currentGroups = [];
     private (IStudyStorage Storage, long StudyId, long TrialId, int Finished, List<FrozenTrial> Below, List<FrozenTrial> Above)? _split;
 
-    /// <summary>Creates a TPE sampler with Optuna's default settings.</summary>
+    /// <summary>Creates a TPE sampler with the default <see cref="TpeOptions"/> (Optuna's settings, multivariate).</summary>
     public TpeSampler(long? seed = null) : this(new TpeOptions { Seed = seed }) { }
 
     /// <summary>Creates a TPE sampler.</summary>
