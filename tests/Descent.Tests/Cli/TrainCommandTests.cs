@@ -114,7 +114,7 @@ public sealed class TrainCommandTests : IDisposable
 
         (code, _, errors) = Cli("train", "--set", "epochs=0", "--runs-dir", Runs);
         Assert.Equal(1, code);
-        Assert.Contains("(default experiment):1:1: epochs: must be at least 1, got 0", errors);
+        Assert.Contains("descent: --set epochs=0: epochs: must be at least 1, got 0", errors);
 
         (code, _, errors) = Cli("resume", Path.Combine(_dir.FullName, "nowhere"));
         Assert.Equal(1, code);
