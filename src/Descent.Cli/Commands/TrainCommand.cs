@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Reports;
 using Descent.Training;
 using Descent.Training.Callbacks;
 using Descent.Training.Experiments;
@@ -101,6 +102,16 @@ public static class TrainCommand
         {
             var result = run(progress is null ? [] : [progress], cancel.Token);
             PrintResult(output, result);
+            // The run's files are complete; the report is derived from them, so a rendering problem is reported
+            // without failing the run (descent report RUN renders it again).
+            try
+            {
+                output.WriteLine($"report: {RunReportWriter.Write(result.Run.Path)}");
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+            {
+                errors.WriteLine($"descent: report.html was not written: {CliErrors.OneLine(e)}");
+            }
             return 0;
         }
         finally

@@ -57,7 +57,8 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("epoch 1/1", errors);                      // progress (plain lines: not a terminal)
         Assert.Matches(@"test accuracy: 0\.\d{4}", output);
         var run = RunDirectory.Open(Path.Combine(Runs, "tiny"));
-        foreach (var f in new[] { run.ConfigPath, run.MetricsPath, run.StepsPath, run.SummaryPath, run.LastCheckpointPath, run.BestCheckpointPath })
+        Assert.Contains($"report: {run.ReportPath}", output);
+        foreach (var f in new[] { run.ConfigPath, run.MetricsPath, run.StepsPath, run.SummaryPath, run.LastCheckpointPath, run.BestCheckpointPath, run.ReportPath })
             Assert.True(File.Exists(f), f);
         Assert.Equal([24], run.ReadConfig().Model.Hidden!);
         Assert.Equal(10, run.ReadSteps().Count);                    // 300 training samples in batches of 32
@@ -113,7 +114,7 @@ public sealed class TrainCommandTests : IDisposable
 
         (code, _, errors) = Cli("train", "--set", "epochs=0", "--runs-dir", Runs);
         Assert.Equal(1, code);
-        Assert.Contains("(default experiment):1:1: epochs: must be at least 1, got 0", errors);
+        Assert.Contains("descent: --set epochs=0: epochs: must be at least 1, got 0", errors);
 
         (code, _, errors) = Cli("resume", Path.Combine(_dir.FullName, "nowhere"));
         Assert.Equal(1, code);

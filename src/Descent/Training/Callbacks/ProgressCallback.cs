@@ -50,6 +50,7 @@ public sealed class ProgressCallback : ICallback, IDisposable
         var done = _liveDone;
         _liveThread = new Thread(() => _console.Progress()
             .AutoClear(true)
+            .HideCompleted(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
             {

@@ -31,6 +31,12 @@ public static class ConfigDocument
         return new ConfigNode(file, "", map);
     }
 
+    // Nodes created by --set overrides, with their assignment, so errors can name it instead of a file position.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<YamlNode, string> Overrides = new();
+
+    /// <summary>The <c>key=value</c> assignment that created <paramref name="node"/>, or null for a node read from a file.</summary>
+    internal static string? OverrideOf(YamlNode node) => Overrides.TryGetValue(node, out var a) ? a : null;
+
     /// <summary>Reads and parses a file.</summary>
     public static ConfigNode Load(string path, IEnumerable<string>? overrides = null)
     {
@@ -58,6 +64,7 @@ public static class ConfigDocument
             throw new ConfigException($"--set {assignment}: invalid value: {e.InnerException?.Message ?? e.Message}");
         }
         YamlNode value = valueStream.Documents.Count == 0 ? new YamlScalarNode("") : valueStream.Documents[0].RootNode;
+        foreach (var n in value.AllNodes) Overrides.AddOrUpdate(n, assignment);
         var node = root;
         for (int i = 0; i < keys.Length - 1; i++)
         {

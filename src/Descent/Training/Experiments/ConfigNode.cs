@@ -139,14 +139,19 @@ public sealed class ConfigNode
         {
             var key = ((YamlScalarNode)k).Value ?? "";
             if (!_used.Contains(key))
-                throw new ConfigException($"{File}:{v.Start.Line}:{v.Start.Column}: {Join(key)}: unknown key '{key}'" +
+                throw new ConfigException($"{Where(v)}: {Join(key)}: unknown key '{key}'" +
                     (_used.Count > 0 ? $" (known here: {string.Join(", ", _used.Order(StringComparer.Ordinal))})" : ""));
         }
     }
 
     /// <summary>An error located at this node.</summary>
     public ConfigException Error(string message) =>
-        new($"{File}:{Node.Start.Line}:{Node.Start.Column}: {(Path.Length == 0 ? "(root)" : Path)}: {message}");
+        new($"{Where(Node)}: {(Path.Length == 0 ? "(root)" : Path)}: {message}");
+
+    // A value given with --set has no place in the file: name the assignment instead of a line.
+    private string Where(YamlNode node) => ConfigDocument.OverrideOf(node) is { } assignment
+        ? $"--set {assignment}"
+        : $"{File}:{node.Start.Line}:{node.Start.Column}";
 
     private YamlMappingNode AsMapping() =>
         Node as YamlMappingNode ?? throw Error($"expected a mapping of keys, got a {Kind(Node)}");

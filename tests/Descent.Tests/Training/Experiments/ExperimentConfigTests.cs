@@ -128,6 +128,8 @@ public class ExperimentConfigTests
     public void OverridesOfUnknownKeysAreReportedToo()
     {
         var e = Assert.Throws<ConfigException>(() => ExperimentConfig.Parse("epochs: 2\n", "exp.yaml", ["optimizer.lrr=0.1"]));
-        Assert.Contains("optimizer.lrr: Adam: unknown hyperparameter 'lrr'", e.Message);
+        Assert.Equal("--set optimizer.lrr=0.1: optimizer.lrr: Adam: unknown hyperparameter 'lrr' (known: lr, betas, eps, weight_decay, amsgrad, maximize).", e.Message);
+        e = Assert.Throws<ConfigException>(() => ExperimentConfig.Parse("epochs: 2\n", "exp.yaml", ["data.batch_sise=8"]));
+        Assert.StartsWith("--set data.batch_sise=8: data.batch_sise: unknown key 'batch_sise'", e.Message);
     }
 }
