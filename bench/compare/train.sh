@@ -6,7 +6,9 @@
 # Environment: CASES (model:batch list), ROUNDS (alternations, median kept; default 3), STEPS (timed steps; default
 # 1000), WARMUP_SECONDS (default 3), DESCENT_THREADS_LIST (default "2"), TORCH_THREADS (default "1 2"),
 # RT=1 to run every benchmark process under `chrt -f 10` (SCHED_FIFO; needs root), NO_BUILD=1 to skip the build,
-# EXTRA (more `descent bench train` options, e.g. "--data-parallel 2").
+# EXTRA (more `descent bench train` options, e.g. "--data-parallel 2"),
+# TORCH_BLAS=openmp to run PyTorch on Debian's OpenMP build of OpenBLAS (apt-get install libopenblas0-openmp; selected
+# for the PyTorch processes only, through LD_LIBRARY_PATH, so the system default stays as it is).
 # Both sides train the same preset with Adam(1e-3) and CrossEntropyLoss on Fashion-MNIST held in memory, and time the
 # same steps after the same warm-up. OPENBLAS_CORETYPE is unset for PyTorch (the environment's Haswell setting forces
 # OpenBLAS's AVX2 kernels). The sides alternate case by case and round by round, so background load hits both.
@@ -22,6 +24,12 @@ TORCH_THREADS=${TORCH_THREADS:-"1 2"}
 EXTRA=${EXTRA:-}
 DLL=src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll
 PY=/usr/bin/python3
+TORCH_ENV=()
+if [[ "${TORCH_BLAS:-}" == openmp ]]; then
+  dir=/usr/lib/x86_64-linux-gnu/openblas-openmp
+  [[ -e $dir/libopenblas.so.0 ]] || { echo "TORCH_BLAS=openmp needs libopenblas0-openmp ($dir missing)" >&2; exit 1; }
+  TORCH_ENV=(LD_LIBRARY_PATH="$dir")
+fi
 PRIO=()
 if [[ "${RT:-0}" == 1 ]]; then
   PRIO=(chrt -f 10)
@@ -61,7 +69,7 @@ for ((r = 0; r < ROUNDS; r++)); do
     done
     for t in $TORCH_THREADS; do
       wait_for_quiet
-      env -u OPENBLAS_CORETYPE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" "${PRIO[@]}" \
+      env -u OPENBLAS_CORETYPE "${TORCH_ENV[@]}" OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" "${PRIO[@]}" \
         "$PY" bench/compare/train_torch.py "${common[@]}" --threads "$t" 2>/dev/null | sed "s/^/torch /" >>"$results"
     done
   done
