@@ -27,16 +27,8 @@ public static class OptimBench
     private static readonly string[] Valued = ["--optimizer", "--params", "--threads", "--repeat", "--min-seconds"];
 
     /// <summary>The <c>optim</c> subcommand of <c>bench</c>: hands its raw arguments to <see cref="Run"/>.</summary>
-    public static Command Create()
-    {
-        var cmd = new Command("optim", "Time one optimizer step on N float32 parameters and compare with copy bandwidth.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(Usage) });
-        cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
-        return cmd;
-    }
+    public static Command Create() =>
+        RawArgsCommand.Create("optim", "Time one optimizer step on N float32 parameters and compare with copy bandwidth.", Usage, Run);
 
     /// <summary>Runs the benchmark; returns the exit code (0 ok, 1 bad options).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

@@ -40,16 +40,8 @@ public static class TrainBench
         ["--model", "--batch", "--threads", "--epochs", "--steps", "--warmup", "--warmup-seconds", "--lr", "--schedule", "--seed", "--data-parallel", "--data-dir"];
 
     /// <summary>The <c>train</c> subcommand of <c>bench</c>: hands its raw arguments to <see cref="Run(string[])"/>.</summary>
-    public static Command Create()
-    {
-        var cmd = new Command("train", "Training throughput, allocations per step and test accuracy of a preset model (compare with bench/compare/train.sh).")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(Usage) });
-        cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
-        return cmd;
-    }
+    public static Command Create() =>
+        RawArgsCommand.Create("train", "Training throughput, allocations per step and test accuracy of a preset model (compare with bench/compare/train.sh).", Usage, Run);
 
     /// <summary>Runs the benchmark; returns the exit code (0 ok, 1 bad options).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

@@ -27,16 +27,8 @@ public static class TuneBench
     private static readonly string[] Valued = ["--sampler", "--trials", "--params", "--seed", "--window", "--objective", "--seeds"];
 
     /// <summary>The <c>tune</c> subcommand of <c>bench</c>: hands its raw arguments to <see cref="Run(string[])"/>.</summary>
-    public static Command Create()
-    {
-        var cmd = new Command("tune", "Sampler overhead per trial, or median best value over seeds on test functions (--quality).")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(Usage) });
-        cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
-        return cmd;
-    }
+    public static Command Create() =>
+        RawArgsCommand.Create("tune", "Sampler overhead per trial, or median best value over seeds on test functions (--quality).", Usage, Run);
 
     /// <summary>Runs the benchmark; returns the exit code (0 ok, 1 bad options).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

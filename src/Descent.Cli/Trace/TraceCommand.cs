@@ -29,17 +29,8 @@ public static class TraceCommand
          "--weight-decay", "--svg", "--range", "--precision"];
 
     /// <summary>The <c>trace</c> command: hands its raw arguments to <see cref="Run"/>.</summary>
-    public static Command Create()
-    {
-        var cmd = new Command("trace", "Show an optimizer's steps on a function (gradient, state, θ) as a table, JSON or SVG.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        // This command's own -h/--help prints the hand-written usage (the options are parsed by Run, not declared).
-        cmd.Options.Add(new HelpOption { Action = new UsageAction(Usage) });
-        cmd.SetAction(r => Run([.. r.UnmatchedTokens]));
-        return cmd;
-    }
+    public static Command Create() =>
+        RawArgsCommand.Create("trace", "Show an optimizer's steps on a function (gradient, state, θ) as a table, JSON or SVG.", Usage, Run);
 
     /// <summary>Runs the command; returns the exit code (0 ok, 1 user error).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Descent.Cli.Trace;
+
+namespace Descent.Cli;
+
+/// <summary>
+/// A subcommand whose many free-form options (lists, per-optimizer settings) are parsed by its own entry point with
+/// <see cref="ArgReader"/>; its <c>-h/--help</c> prints that entry point's hand-written usage text.
+/// </summary>
+public static class RawArgsCommand
+{
+    /// <summary>Creates <paramref name="name"/>, handing every token after it to <paramref name="run"/>.</summary>
+    public static Command Create(string name, string description, string usage, Func<string[], int> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var cmd = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(usage) });
+        cmd.SetAction(r => run([.. r.UnmatchedTokens]));
+        return cmd;
+    }
+}
