@@ -28,22 +28,27 @@ public static class TuneCommand
         var runsDir = new Option<string>("--runs-dir") { Description = "Where trial runs and the report go.", DefaultValueFactory = _ => "runs" };
         var seed = new Option<long?>("--seed") { Description = "Sampler seed when the file gives none." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output." };
+        var retry = new Option<int?>("--retry-failed")
+        {
+            Description = "Re-run a trial whose worker died (no heartbeat for 60 s) up to N times (SQL storages).",
+        };
         var cmd = new Command("tune", "Tune hyperparameters: each trial trains the experiment with sampled values; pruners stop poor trials early.")
         {
-            file, storage, trials, timeout, jobs, set, runsDir, seed, quiet,
+            file, storage, trials, timeout, jobs, set, runsDir, seed, quiet, retry,
         };
         cmd.SetAction((r, ct) => Task.FromResult(Run(r.GetValue(file)!, r.GetValue(storage), r.GetValue(trials), r.GetValue(timeout),
-            r.GetValue(jobs), r.GetValue(set) ?? [], r.GetValue(runsDir)!, r.GetValue(seed), r.GetValue(quiet),
+            r.GetValue(jobs), r.GetValue(set) ?? [], r.GetValue(runsDir)!, r.GetValue(seed), r.GetValue(quiet), r.GetValue(retry),
             r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct)));
         return cmd;
     }
 
     private static int Run(string path, string? storageUrl, int? trials, double? timeout, int? jobs, string[] overrides,
-        string runsDir, long? seed, bool quiet, TextWriter output, TextWriter error, CancellationToken ct)
+        string runsDir, long? seed, bool quiet, int? retry, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (trials is < 1) throw new UserErrorException($"--trials must be at least 1, got {trials}.");
         if (timeout is not null && !(timeout > 0)) throw new UserErrorException($"--timeout must be a positive number of seconds, got {timeout}.");
         if (jobs is < 1) throw new UserErrorException($"--jobs must be at least 1, got {jobs}.");
+        if (retry is < 0) throw new UserErrorException($"--retry-failed must not be negative, got {retry}.");
         var runner = new StudyRunner(StudyFile.Load(path, overrides), runsDir);
         var name = runner.File.Study.Name;
         Directory.CreateDirectory(runsDir);
@@ -60,7 +65,7 @@ public static class TuneCommand
         try
         {
             // SQL storages are shared by workers that may die: heartbeats let the others fail (and not wait on) their trials.
-            var heartbeat = store is InMemoryStorage ? null : new HeartbeatOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+            var heartbeat = store is InMemoryStorage ? null : new HeartbeatOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), retry);
             var study = runner.CreateStudy(store, loadIfExists: true, seed, heartbeat);
             int before = study.Trials.Count;
             var progress = new StudyProgress(study, trials ?? runner.File.Study.Trials, quiet ? TextWriter.Null : error);

@@ -59,6 +59,7 @@ public sealed class TuneCommandTests : IDisposable
     [Theory]
     [InlineData("--trials", "0", "--trials must be at least 1")]
     [InlineData("--jobs", "0", "--jobs must be at least 1")]
+    [InlineData("--retry-failed", "-1", "--retry-failed must not be negative")]
     [InlineData("--storage", "mysql://x", "mysql")]
     public void BadOptionsAreOneLineUserErrors(string option, string value, string expected)
     {
