@@ -69,8 +69,7 @@ public static class TuneCommand
             var study = runner.CreateStudy(store, loadIfExists: true, seed, heartbeat);
             int before = study.Trials.Count;
             var progress = new StudyProgress(study, trials ?? runner.File.Study.Trials, quiet ? TextWriter.Null : error);
-            runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, progress.OnTrialEnd, ct);
-            progress.Finish();
+            progress.Run(onTrialEnd => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct));
             PrintResult(study, before, runner, storageUrl, output);
             // From the study object, not the URL: a memory:// storage is empty when reopened.
             var report = StudyReportWriter.Write(study, Path.Combine(runsDir, name, "report.html"));

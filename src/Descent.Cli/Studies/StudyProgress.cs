@@ -6,9 +6,9 @@ using Spectre.Console;
 namespace Descent.Cli.Studies;
 
 /// <summary>
-/// Progress of <c>descent tune</c>: one line per finished trial (state, value, parameters, best so far, ETA when the
-/// trial count is known). Lines rather than a live bar, because trials are long and their lines are the useful log;
-/// on a terminal the best value is highlighted with Spectre.Console markup.
+/// Progress of <c>descent tune</c>. On a terminal: a live Spectre.Console bar (trials done of the budget, best value so
+/// far, elapsed and remaining time) with one line per finished trial printed above it. Otherwise plain lines only
+/// (state, value, parameters, best so far, ETA), so logs and CI output stay readable.
 /// </summary>
 public sealed class StudyProgress
 {
@@ -18,19 +18,53 @@ public sealed class StudyProgress
     private readonly IAnsiConsole? _console;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
+    private ProgressTask? _task;
     private int _done;
 
-    /// <summary>Reports on <paramref name="study"/>, expecting <paramref name="total"/> trials (null: unknown).</summary>
-    public StudyProgress(Study study, int? total, TextWriter output)
+    /// <summary>
+    /// Reports on <paramref name="study"/>, expecting <paramref name="total"/> trials (null: unknown). A live bar is
+    /// drawn on <paramref name="console"/> when given, else on standard error when <paramref name="output"/> is it
+    /// and it is an interactive terminal.
+    /// </summary>
+    public StudyProgress(Study study, int? total, TextWriter output, IAnsiConsole? console = null)
     {
-        _study = study;
+        _study = study ?? throw new ArgumentNullException(nameof(study));
         _total = total;
-        _output = output;
-        if (ReferenceEquals(output, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+        _console = console;
+        if (_console is null && ReferenceEquals(output, Console.Error) && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
             _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
     }
 
-    /// <summary>The study callback: prints the trial that just finished.</summary>
+    /// <summary>Runs <paramref name="optimize"/> (given the per-trial callback) under the live bar, if any.</summary>
+    public void Run(Action<Action<Study, FrozenTrial>> optimize)
+    {
+        ArgumentNullException.ThrowIfNull(optimize);
+        if (_console is null)
+        {
+            optimize(OnTrialEnd);
+        }
+        else
+        {
+            _console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    lock (_lock)
+                    {
+                        _task = ctx.AddTask(Describe(), maxValue: _total ?? 1);
+                        _task.IsIndeterminate = _total is null;
+                    }
+                    optimize(OnTrialEnd);
+                    lock (_lock) _task.StopTask();
+                });
+        }
+        lock (_lock)
+            _output.WriteLine($"{_done} trial(s) in {_clock.Elapsed:hh\\:mm\\:ss}");
+    }
+
+    /// <summary>The study callback: records and prints the trial that just finished.</summary>
     public void OnTrialEnd(Study study, FrozenTrial trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
@@ -39,23 +73,24 @@ public sealed class StudyProgress
             _done++;
             string value = trial.Values is { } v ? string.Join(", ", v.Select(x => x.ToString("G6", CultureInfo.InvariantCulture))) : "-";
             string ps = string.Join(", ", trial.Params.Select(p => $"{p.Key}={TuneCommand.Format(p.Value)}"));
-            string count = _total is int n ? $"{_done}/{n}" : $"{_done}";
-            string eta = _total is int t && _done < t
-                ? $"  eta {TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _done * (t - _done)):hh\\:mm\\:ss}"
-                : "";
-            string best = Best();
-            string line = $"[{count}] trial {trial.Number} {trial.State.ToString().ToLowerInvariant()} {value}  ({ps})  best {best}{eta}";
-            if (_console is not null) _console.MarkupLine(Markup.Escape(line).Replace("best " + Markup.Escape(best), "best [bold green]" + Markup.Escape(best) + "[/]", StringComparison.Ordinal));
-            else _output.WriteLine(line);
+            string line = $"[{Count()}] trial {trial.Number} {trial.State.ToString().ToLowerInvariant()} {value}  ({ps})  best {Best()}";
+            if (_console is null || _task is null)
+            {
+                string eta = _total is int t && _done < t
+                    ? $"  eta {TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _done * (t - _done)):hh\\:mm\\:ss}"
+                    : "";
+                _output.WriteLine(line + eta);
+                return;
+            }
+            _console.MarkupLine(Markup.Escape(line));
+            _task.Increment(1);
+            _task.Description = Markup.Escape(Describe());
         }
     }
 
-    /// <summary>Prints the elapsed time.</summary>
-    public void Finish()
-    {
-        lock (_lock)
-            _output.WriteLine($"{_done} trial(s) in {_clock.Elapsed:hh\\:mm\\:ss}");
-    }
+    private string Count() => _total is int n ? $"{_done}/{n}" : $"{_done}";
+
+    private string Describe() => $"trials {Count()}  best {Best()}";
 
     private string Best()
     {
