@@ -160,13 +160,7 @@ public sealed class Trainer
 
         Optimizer.ZeroGrad();
         ctx.LossTensor.Backward();
-        foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
-        if (!ctx.SkipStep) Optimizer.Step();
-
-        ctx.BatchLoss = loss.Item();
-        using (GradMode.Disable())
-            foreach (var m in metrics) m.Update(output, y);
-        ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
+        FinishStep(ctx, loss, output, y, metrics);
     }
 
     /// <summary>
@@ -185,6 +179,15 @@ public sealed class Trainer
         foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
         if (!ReferenceEquals(ctx.LossTensor, loss) && ctx.LossTensor.RequiresGrad)
             ctx.LossTensor.Backward();
+        FinishStep(ctx, loss, output, y, metrics);
+    }
+
+    private DataParallel? _dataParallel;
+
+    // Shared end of both step kinds: callbacks after backward, the optimizer step (unless a callback skipped it),
+    // the batch loss and metrics, and dropping the step's tensors from the context.
+    private void FinishStep(TrainingContext ctx, Tensor loss, Tensor output, Tensor y, IMetric[] metrics)
+    {
         foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
         if (!ctx.SkipStep) Optimizer.Step();
 
@@ -193,8 +196,6 @@ public sealed class Trainer
             foreach (var m in metrics) m.Update(output, y);
         ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
     }
-
-    private DataParallel? _dataParallel;
 
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
     public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null)
