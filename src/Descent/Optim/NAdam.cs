@@ -4,47 +4,20 @@ using Descent.Tensors;
 namespace Descent.Optim;
 
 /// <summary>Hyperparameters of <see cref="NAdam"/> (PyTorch defaults).</summary>
-public sealed record NAdamOptions : OptimizerOptions
+public sealed record NAdamOptions : BetasOptions
 {
-    private double _beta1;
-    private double _beta2;
-    private double _eps;
     private double _momentumDecay;
 
     /// <summary>Creates NAdam options.</summary>
     public NAdamOptions(double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
-        double weightDecay = 0, double momentumDecay = 4e-3, bool maximize = false) : base(lr, weightDecay)
+        double weightDecay = 0, double momentumDecay = 4e-3, bool maximize = false)
+        : base(lr, beta1, beta2, eps, weightDecay, maximize)
     {
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Eps = eps;
         MomentumDecay = momentumDecay;
-        Maximize = maximize;
     }
 
     /// <inheritdoc/>
     public override string OptimizerName => "NAdam";
-
-    /// <summary>β₁ in [0, 1): base of the momentum schedule μₜ.</summary>
-    public double Beta1
-    {
-        get => _beta1;
-        set => _beta1 = OptionChecks.HalfOpenUnit(OptimizerName, "beta1", value);
-    }
-
-    /// <summary>β₂ in [0, 1): decay of the second moment.</summary>
-    public double Beta2
-    {
-        get => _beta2;
-        set => _beta2 = OptionChecks.HalfOpenUnit(OptimizerName, "beta2", value);
-    }
-
-    /// <summary>ε &gt; 0 added to the denominator.</summary>
-    public double Eps
-    {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
-    }
 
     /// <summary>ψ ≥ 0 in μₜ = β₁(1 − ½·0.96^(tψ)).</summary>
     public double MomentumDecay
@@ -53,41 +26,15 @@ public sealed record NAdamOptions : OptimizerOptions
         set => _momentumDecay = OptionChecks.NonNegative(OptimizerName, "momentum_decay", value);
     }
 
-    /// <summary>Maximize the objective instead of minimizing it.</summary>
-    public bool Maximize { get; set; }
-
     /// <inheritdoc/>
-    public override bool HasMomentum => true;
-
-    /// <summary>β₁ (written by momentum-cycling schedules).</summary>
-    public override double Momentum
-    {
-        get => Beta1;
-        set => Beta1 = value;
-    }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["betas"] = new[] { Beta1, Beta2 };
-        into["eps"] = Eps;
-        into["weight_decay"] = WeightDecay;
-        into["momentum_decay"] = MomentumDecay;
-        into["maximize"] = Maximize;
-    }
+    protected override void WriteExtras(IDictionary<string, object> into) => into["momentum_decay"] = MomentumDecay;
 
     /// <inheritdoc/>
     protected override bool TrySet(string name, object? value)
     {
-        switch (name)
-        {
-            case "betas": (Beta1, Beta2) = Pair(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "momentum_decay": MomentumDecay = Number(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
+        if (name != "momentum_decay") return base.TrySet(name, value);
+        MomentumDecay = Number(name, value);
+        return true;
     }
 }
 
