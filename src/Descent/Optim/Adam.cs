@@ -3,83 +3,28 @@ using Descent.Tensors;
 
 namespace Descent.Optim;
 
-/// <summary>Hyperparameters shared by <see cref="Adam"/> and <see cref="AdamW"/>.</summary>
-public abstract record AdamFamilyOptions : OptimizerOptions
+/// <summary>Hyperparameters shared by <see cref="Adam"/> and <see cref="AdamW"/>: <see cref="BetasOptions"/> plus AMSGrad.</summary>
+public abstract record AdamFamilyOptions : BetasOptions
 {
-    private double _beta1;
-    private double _beta2;
-    private double _eps;
-
     /// <summary>Sets and validates every hyperparameter.</summary>
     protected AdamFamilyOptions(double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad, bool maximize)
-        : base(lr, weightDecay)
+        : base(lr, beta1, beta2, eps, weightDecay, maximize)
     {
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Eps = eps;
         Amsgrad = amsgrad;
-        Maximize = maximize;
-    }
-
-    /// <summary>β₁ in [0, 1): decay of the first-moment (mean) estimate.</summary>
-    public double Beta1
-    {
-        get => _beta1;
-        set => _beta1 = OptionChecks.HalfOpenUnit(OptimizerName, "beta1", value);
-    }
-
-    /// <summary>β₂ in [0, 1): decay of the second-moment (uncentered variance) estimate.</summary>
-    public double Beta2
-    {
-        get => _beta2;
-        set => _beta2 = OptionChecks.HalfOpenUnit(OptimizerName, "beta2", value);
-    }
-
-    /// <summary>ε &gt; 0 added to the denominator for numerical stability.</summary>
-    public double Eps
-    {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
     }
 
     /// <summary>AMSGrad (Reddi et al. 2018): divide by the running maximum of the second moment.</summary>
     public bool Amsgrad { get; set; }
 
-    /// <summary>Maximize the objective instead of minimizing it.</summary>
-    public bool Maximize { get; set; }
-
     /// <inheritdoc/>
-    public override bool HasMomentum => true;
-
-    /// <summary>β₁ (what momentum-cycling schedules write, as PyTorch writes <c>betas[0]</c>).</summary>
-    public override double Momentum
-    {
-        get => Beta1;
-        set => Beta1 = value;
-    }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["betas"] = new[] { Beta1, Beta2 };
-        into["eps"] = Eps;
-        into["weight_decay"] = WeightDecay;
-        into["amsgrad"] = Amsgrad;
-        into["maximize"] = Maximize;
-    }
+    protected override void WriteExtras(IDictionary<string, object> into) => into["amsgrad"] = Amsgrad;
 
     /// <inheritdoc/>
     protected override bool TrySet(string name, object? value)
     {
-        switch (name)
-        {
-            case "betas": (Beta1, Beta2) = Pair(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "amsgrad": Amsgrad = Flag(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
+        if (name != "amsgrad") return base.TrySet(name, value);
+        Amsgrad = Flag(name, value);
+        return true;
     }
 }
 

@@ -2,7 +2,7 @@ namespace Descent.Optim;
 
 /// <summary>
 /// The hyperparameters shared by the Adam-family optimizers that PyTorch configures with <c>betas</c>, <c>eps</c>,
-/// <c>weight_decay</c> and <c>maximize</c> (Adamax, NAdam, RAdam): validation, β₁ as the schedulable momentum, and
+/// <c>weight_decay</c> and <c>maximize</c> (Adam, AdamW, Adamax, NAdam, RAdam): validation, β₁ as the schedulable momentum, and
 /// the PyTorch names used by state dicts and configuration files.
 /// </summary>
 public abstract record BetasOptions : OptimizerOptions
