@@ -21,26 +21,9 @@ public static class Clipping
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm >= 0)) throw OptionChecks.Fail("clip_grad_norm", "max_norm", maxNorm, "≥ 0");
         if (!(normType > 0)) throw OptionChecks.Fail("clip_grad_norm", "norm_type", normType, "> 0 (or +∞)");
-        var grads = Grads(parameters);
-        if (grads.Count == 0) return 0;
-
-        double total;
-        if (double.IsPositiveInfinity(normType))
-        {
-            total = 0;
-            foreach (var g in grads)
-            {
-                double m = g.DType == DType.Float32 ? ClipKernels.MaxMagnitude<float>(g.Span<float>()) : ClipKernels.MaxMagnitude<double>(g.Span<double>());
-                total = double.IsNaN(m) || double.IsNaN(total) ? double.NaN : Math.Max(total, m);
-            }
-        }
-        else
-        {
-            double sum = 0;
-            foreach (var g in grads)
-                sum += g.DType == DType.Float32 ? SumOfPowers<float>(g.Span<float>(), normType) : SumOfPowers<double>(g.Span<double>(), normType);
-            total = normType == 1 ? sum : normType == 2 ? Math.Sqrt(sum) : Math.Pow(sum, 1 / normType);
-        }
+        // Read once: a one-shot sequence must give the same tensors to the norm and to the scaling.
+        var ps = parameters as IReadOnlyList<Tensor> ?? parameters.ToList();
+        double total = TotalNorm(ps, normType);
 
         if (errorIfNonFinite && !double.IsFinite(total))
             throw new InvalidOperationException(
@@ -48,12 +31,48 @@ public static class Clipping
                 "To scale the gradients by the non-finite norm anyway, pass errorIfNonFinite: false.");
 
         double coef = Math.Min(maxNorm / (total + 1e-6), 1.0);
-        foreach (var g in grads)
+        for (int i = 0; i < ps.Count; i++)
         {
+            var p = ps[i];
+            if (p?.Grad is not { } g) continue;
             if (g.DType == DType.Float32) ClipKernels.Scale(g.Span<float>(), (float)coef);
             else ClipKernels.Scale(g.Span<double>(), coef);
         }
         return total;
+    }
+
+    /// <summary>
+    /// The p-norm of all gradients concatenated (p = ∞: the largest magnitude; NaN if any gradient holds NaN), without
+    /// changing them; 0 when no parameter has a gradient (PyTorch's <c>get_total_norm</c>). Accumulated in double.
+    /// Called every step by the run recorder, so it allocates nothing.
+    /// </summary>
+    public static double TotalNorm(IEnumerable<Tensor> parameters, double normType = 2)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(normType > 0)) throw OptionChecks.Fail("total_norm", "norm_type", normType, "> 0 (or +∞)");
+        bool infinity = double.IsPositiveInfinity(normType);
+        double acc = 0;
+        if (parameters is IReadOnlyList<Tensor> list)
+        {
+            for (int i = 0; i < list.Count; i++) acc = Accumulate(acc, list[i]?.Grad, normType, infinity);
+        }
+        else
+        {
+            foreach (var p in parameters) acc = Accumulate(acc, p?.Grad, normType, infinity);
+        }
+        return infinity || normType == 1 ? acc : normType == 2 ? Math.Sqrt(acc) : Math.Pow(acc, 1 / normType);
+    }
+
+    // Adds one gradient to the running sum of |g|^p (or, for p = ∞, the running maximum, sticky NaN).
+    private static double Accumulate(double acc, Tensor? g, double p, bool infinity)
+    {
+        if (g is null) return acc;
+        if (infinity)
+        {
+            double m = g.DType == DType.Float32 ? ClipKernels.MaxMagnitude<float>(g.Span<float>()) : ClipKernels.MaxMagnitude<double>(g.Span<double>());
+            return double.IsNaN(m) || double.IsNaN(acc) ? double.NaN : Math.Max(acc, m);
+        }
+        return acc + (g.DType == DType.Float32 ? SumOfPowers<float>(g.Span<float>(), p) : SumOfPowers<double>(g.Span<double>(), p));
     }
 
     /// <summary>Clamps every gradient element to [−clipValue, clipValue] in place (NaN stays NaN).</summary>
@@ -61,8 +80,9 @@ public static class Clipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(clipValue >= 0)) throw OptionChecks.Fail("clip_grad_value", "clip_value", clipValue, "≥ 0");
-        foreach (var g in Grads(parameters))
+        foreach (var p in parameters)
         {
+            if (p?.Grad is not { } g) continue;
             if (g.DType == DType.Float32) ClipKernels.Clamp(g.Span<float>(), (float)-clipValue, (float)clipValue);
             else ClipKernels.Clamp(g.Span<double>(), -clipValue, clipValue);
         }
@@ -70,12 +90,4 @@ public static class Clipping
 
     private static double SumOfPowers<T>(ReadOnlySpan<T> x, double p) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         p == 2 ? ClipKernels.SumOfSquares(x) : p == 1 ? ClipKernels.SumOfMagnitudes(x) : ClipKernels.SumOfPowers(x, p);
-
-    private static List<Tensor> Grads(IEnumerable<Tensor> parameters)
-    {
-        var list = new List<Tensor>();
-        foreach (var p in parameters)
-            if (p?.Grad is { } g) list.Add(g);
-        return list;
-    }
 }

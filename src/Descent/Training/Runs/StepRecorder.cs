@@ -1,5 +1,4 @@
-using System.Numerics.Tensors;
-using Descent.Tensors;
+using Descent.Optim;
 
 namespace Descent.Training.Runs;
 
@@ -21,22 +20,9 @@ public sealed class StepRecorder : ICallback
     void ICallback.OnAfterBackward(TrainingContext context)
     {
         _lr = context.LearningRate;
-        _norm = GlobalNorm(context.Optimizer.Parameters);
+        _norm = Clipping.TotalNorm(context.Optimizer.Parameters);
     }
 
     void ICallback.OnBatchEnd(TrainingContext context) =>
         _steps.Add(new StepRecord(context.GlobalStep + 1, context.Epoch + 1, context.BatchLoss, _lr, _norm));
-
-    /// <summary>√(Σ g²) over every gradient, accumulated per tensor in double.</summary>
-    public static double GlobalNorm(IEnumerable<Descent.Tensors.Tensor> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        double sum = 0;
-        foreach (var p in parameters)
-        {
-            if (p.Grad is not { } g) continue;
-            sum += g.DType == DType.Float32 ? TensorPrimitives.SumOfSquares(g.Span<float>()) : TensorPrimitives.SumOfSquares(g.Span<double>());
-        }
-        return Math.Sqrt(sum);
-    }
 }
