@@ -218,6 +218,12 @@ internal sealed class CmaEvolutionStrategy
         return d.Max() / d.Min() > TolConditionCov;
     }
 
+    /// <summary>
+    /// Drops the cached eigendecomposition, so the next use derives it from <see cref="C"/> as it is now —
+    /// as a state restored with <see cref="FromAttr"/> from <see cref="ToAttr"/> of this one would.
+    /// </summary>
+    public void DiscardDecomposition() => _b = _d = null;
+
     // C = B·diag(D²)·Bᵀ after symmetrizing; negative eigenvalues (rounding) are replaced by ε as in cmaes.
     private (double[] B, double[] D) Eigen()
     {
