@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Descent.Tuning;
 
 /// <summary>
@@ -39,6 +41,7 @@ internal sealed class CmaEsTrialIndex
     /// study's trials: the learnable count, the largest run index in any tag or state, and the latest
     /// stored state (largest restart, then generation; the lowest trial number on ties).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Summary Read(Study study)
     {
         if (!ReferenceEquals(study.Storage, _storage) || study.StudyId != _studyId) Reset(study.Storage, study.StudyId);
@@ -115,6 +118,7 @@ internal sealed class CmaEsTrialIndex
         _strategy = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Summary Fold(Summary s, FrozenTrial t)
     {
         int learnable = s.Learnable + (IsLearnable(t) ? 1 : 0);
