@@ -1,3 +1,4 @@
+using Descent.Tests.Tuning.Storage;
 using Descent.Tuning;
 
 namespace Descent.Tests.Tuning;
@@ -59,6 +60,24 @@ public class CmaEsSamplerCacheTests
         Assert.Contains(1L, restarts.Take(280));
         Assert.True(restarts[^1] >= 2, $"the shrunken space did not start a new run: {restarts[^1]}");
         AssertSameTrials(cached, fresh);
+    }
+
+    [Fact]
+    public void StatesRestoredFromSqliteJsonMatchTheCachedObjects()
+    {
+        // SQLite stores the state as JSON text (numbers re-parsed, 3.0 read back as 3): a sampler per trial
+        // restores every state from that text, one sampler keeps its objects; both also match in-memory.
+        using var dir = new TempDir("descent-cmaes-cache");
+        using var storage = new SqliteStorage(Path.Combine(dir.Path, "cma.db"));
+        var cached = Create("cached", storage, 5);
+        cached.Optimize(Objective, nTrials: Trials);
+        Create("fresh", storage, 5);
+        for (int i = 0; i < Trials; i++) Study.Load("fresh", storage, new CmaEsSampler(5)).Optimize(Objective, nTrials: 1);
+        AssertSameTrials(cached, Study.Load("fresh", storage));
+
+        var memory = Create("memory", new InMemoryStorage(), 5);
+        memory.Optimize(Objective, nTrials: Trials);
+        AssertSameTrials(memory, cached);
     }
 
     [Fact]
