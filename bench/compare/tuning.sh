@@ -3,14 +3,18 @@
 #   (a) sampler overhead per trial on a trivial objective (sum of squares of PARAMS floats), in-memory study:
 #       TPE/random/CMA-ES/QMC at trials TRIALS-WINDOW..TRIALS, GP at GP_TRIALS-GP_WINDOW..GP_TRIALS;
 #       ratio = Descent ms ÷ Optuna ms (< 1: Descent faster; the TPE target is ≤ 0.05);
-#   (b) quality: median best value over SEEDS seeds (0..SEEDS-1) after QUALITY_TRIALS trials on Branin, Hartmann-6 and
-#       Rosenbrock-10 (deterministic per seed, so run once). Descent's seed k and Optuna's seed k are unrelated random
+#   (b) quality: median best value over SEEDS seeds (0..SEEDS-1) after QUALITY_TRIALS trials on OBJECTIVES (default
+#       Branin, Hartmann-6 and Rosenbrock-10; any of BenchmarkFunctions.Names, e.g. the held-out set
+#       OBJECTIVES=camel,sphere2,sphere10,rosenbrock4,ackley5,styblinski5,rastrigin5,levy5,griewank5,logmix,mixed)
+#       (deterministic per seed, so run once). Descent's seed k and Optuna's seed k are unrelated random
 #       streams, so one 20-seed median is a noisy draw: with SEEDS a multiple of BLOCK (20) above it, the TPE medians
 #       are also compared block by block (seeds 0-19, 20-39, ...), e.g. SEEDS=200 SKIP_OVERHEAD=1 bench/compare/tuning.sh.
 #   bench/compare/tuning.sh
 #   ROUNDS=5 SEEDS=20 bench/compare/tuning.sh
+#   SKIP_OVERHEAD=1 OBJECTIVES=camel,ackley5,logmix,mixed bench/compare/tuning.sh
 # Environment: ROUNDS (overhead alternations, median kept; default 3), TRIALS (1000), WINDOW (100), GP_TRIALS (200),
-# GP_WINDOW (20), PARAMS (5), SEEDS (20), BLOCK (20), QUALITY_TRIALS (100), SKIP_QUALITY=1, SKIP_OVERHEAD=1, NO_BUILD=1.
+# GP_WINDOW (20), PARAMS (5), SEEDS (20), BLOCK (20), QUALITY_TRIALS (100), OBJECTIVES (branin,hartmann6,rosenbrock10),
+# SKIP_QUALITY=1, SKIP_OVERHEAD=1, NO_BUILD=1.
 # Runs under `chrt -f 10` when possible (the machine is shared). Optuna 3.1 has no GP sampler and its QMC sampler needs
 # SciPy (not installed): those rows show Descent alone.
 set -euo pipefail
@@ -24,6 +28,7 @@ GP_WINDOW=${GP_WINDOW:-20}
 PARAMS=${PARAMS:-5}
 SEEDS=${SEEDS:-20}
 QUALITY_TRIALS=${QUALITY_TRIALS:-100}
+OBJECTIVES=${OBJECTIVES:-branin,hartmann6,rosenbrock10}
 DLL=src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll
 PY=/usr/bin/python3
 RT=()
@@ -47,7 +52,7 @@ if [[ "${SKIP_OVERHEAD:-0}" != 1 ]]; then
   done
 fi
 if [[ "${SKIP_QUALITY:-0}" != 1 ]]; then
-  q=(--quality --objective branin,hartmann6,rosenbrock10 --trials "$QUALITY_TRIALS" --seeds "$SEEDS" --json)
+  q=(--quality --objective "$OBJECTIVES" --trials "$QUALITY_TRIALS" --seeds "$SEEDS" --json)
   "${RT[@]}" dotnet "$DLL" bench tune "${q[@]}" --sampler tpe,tpe-univariate,tpe-optuna,random | sed 's/^/descent quality /' >>"$results"
   "${RT[@]}" "$PY" bench/compare/tuning.py "${q[@]}" --sampler tpe,tpe-multivariate,random | sed 's/^/optuna quality /' >>"$results"
 fi
