@@ -78,18 +78,8 @@ public class OptimizerTests
             var hp = name == "SGD" ? new Dictionary<string, object?> { ["momentum"] = 0.9 } : null;
             var opt = OptimizerFactory.Create(name, [p], hp);
             for (int i = 0; i < 3; i++) { opt.Step(); opt.ZeroGrad(); }
-            // The fewest bytes over three windows of ten steps. One-time work may land in a window: this thread's
-            // first parallel region (the large update's) allocates its thread-local state, and the process's first
-            // one starts ParallelFor's workers. The warm-up cannot be relied on to do it, because while another test
-            // holds the region this thread's steps run inline. A per-step allocation shows in every window.
-            long fewest = long.MaxValue;
-            for (int window = 0; window < 3; window++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 10; i++) { opt.Step(); opt.ZeroGrad(); }
-                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            Assert.True(fewest == 0, $"{name} n={n}: ten steady-state steps allocated {fewest} bytes.");
+            long bytes = SteadyState.FewestBytes(_ => { opt.Step(); opt.ZeroGrad(); }, calls: 10);
+            Assert.True(bytes == 0, $"{name} n={n}: ten steady-state steps allocated {bytes} bytes.");
         }
     }
 
