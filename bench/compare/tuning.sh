@@ -4,11 +4,13 @@
 #       TPE/random/CMA-ES/QMC at trials TRIALS-WINDOW..TRIALS, GP at GP_TRIALS-GP_WINDOW..GP_TRIALS;
 #       ratio = Descent ms ÷ Optuna ms (< 1: Descent faster; the TPE target is ≤ 0.05);
 #   (b) quality: median best value over SEEDS seeds (0..SEEDS-1) after QUALITY_TRIALS trials on Branin, Hartmann-6 and
-#       Rosenbrock-10 (deterministic per seed, so run once).
+#       Rosenbrock-10 (deterministic per seed, so run once). Descent's seed k and Optuna's seed k are unrelated random
+#       streams, so one 20-seed median is a noisy draw: with SEEDS a multiple of BLOCK (20) above it, the TPE medians
+#       are also compared block by block (seeds 0-19, 20-39, ...), e.g. SEEDS=200 SKIP_OVERHEAD=1 bench/compare/tuning.sh.
 #   bench/compare/tuning.sh
 #   ROUNDS=5 SEEDS=20 bench/compare/tuning.sh
 # Environment: ROUNDS (overhead alternations, median kept; default 3), TRIALS (1000), WINDOW (100), GP_TRIALS (200),
-# GP_WINDOW (20), PARAMS (5), SEEDS (20), QUALITY_TRIALS (100), SKIP_QUALITY=1, SKIP_OVERHEAD=1, NO_BUILD=1.
+# GP_WINDOW (20), PARAMS (5), SEEDS (20), BLOCK (20), QUALITY_TRIALS (100), SKIP_QUALITY=1, SKIP_OVERHEAD=1, NO_BUILD=1.
 # Runs under `chrt -f 10` when possible (the machine is shared). Optuna 3.1 has no GP sampler and its QMC sampler needs
 # SciPy (not installed): those rows show Descent alone.
 set -euo pipefail
@@ -46,13 +48,14 @@ if [[ "${SKIP_OVERHEAD:-0}" != 1 ]]; then
 fi
 if [[ "${SKIP_QUALITY:-0}" != 1 ]]; then
   q=(--quality --objective branin,hartmann6,rosenbrock10 --trials "$QUALITY_TRIALS" --seeds "$SEEDS" --json)
-  "${RT[@]}" dotnet "$DLL" bench tune "${q[@]}" --sampler tpe,tpe-univariate,random | sed 's/^/descent quality /' >>"$results"
+  "${RT[@]}" dotnet "$DLL" bench tune "${q[@]}" --sampler tpe,tpe-univariate,tpe-optuna,random | sed 's/^/descent quality /' >>"$results"
   "${RT[@]}" "$PY" bench/compare/tuning.py "${q[@]}" --sampler tpe,tpe-multivariate,random | sed 's/^/optuna quality /' >>"$results"
 fi
 echo "load after:  $(uptime)"
 
-"$PY" - "$results" <<'PYEOF'
+"$PY" - "$results" "${BLOCK:-20}" <<'PYEOF'
 import json, statistics, sys
+block = int(sys.argv[2])
 over, qual, notes = {}, {}, {}
 for line in open(sys.argv[1]):
     impl, kind, payload = line.split(" ", 2)
@@ -86,7 +89,7 @@ if over:
         print(f"  {name}: {why}")
 
 if qual:
-    cols = [("descent", "tpe"), ("descent", "tpe-univariate"), ("descent", "random"),
+    cols = [("descent", "tpe"), ("descent", "tpe-univariate"), ("descent", "tpe-optuna"), ("descent", "random"),
             ("optuna", "tpe"), ("optuna", "tpe-multivariate"), ("optuna", "random")]
     any_row = next(iter(next(iter(qual.values())).values()))
     print(f"\nQuality: median best value over {any_row['seeds']} seeds after {any_row['trials']} trials (lower is better)")
@@ -97,4 +100,18 @@ if qual:
         d, o, rnd = med[("descent", "tpe")], med[("optuna", "tpe")], med[("descent", "random")]
         print(f"{obj:13}" + "".join(f"{med[c]:>24.6g}" for c in cols)
               + f"{('ok' if d <= o else 'WORSE'):>19}{('ok' if d < rnd else 'WORSE'):>15}")
+    seeds = any_row["seeds"]
+    if seeds > block and seeds % block == 0:
+        print(f"\nTPE medians per block of {block} seeds (Descent / Optuna; lower is better)")
+        for obj, rows in qual.items():
+            d, o = rows.get(("descent", "tpe")), rows.get(("optuna", "tpe"))
+            if d is None or o is None:
+                continue
+            cells, wins = [], 0
+            for b in range(seeds // block):
+                dm = statistics.median(d["best"][b * block:(b + 1) * block])
+                om = statistics.median(o["best"][b * block:(b + 1) * block])
+                wins += dm <= om
+                cells.append(f"{dm:.4g}/{om:.4g}")
+            print(f"{obj:13} Descent no worse in {wins}/{seeds // block} blocks: " + " ".join(cells))
 PYEOF

@@ -15,7 +15,7 @@ namespace Descent.Cli.Bench;
 public static class TuneBench
 {
     private const string Usage =
-        "usage: descent bench tune --sampler tpe|tpe-univariate|tpe-multivariate|random|gp|cmaes|qmc[,...] [--trials N]\n" +
+        "usage: descent bench tune --sampler tpe|tpe-univariate|tpe-multivariate|tpe-optuna|random|gp|cmaes|qmc[,...] [--trials N]\n" +
         "                          [--params D] [--seed S] [--window W] [--json]\n" +
         "       descent bench tune --quality --objective branin|hartmann6|rosenbrock10|sphere[,...]\n" +
         "                          --sampler tpe|random|...[,...] [--trials N] [--seeds K] [--params D] [--json]\n" +

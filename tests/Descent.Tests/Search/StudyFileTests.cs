@@ -127,5 +127,32 @@ public class StudyFileTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Fact]
+    public void TpeSettingsComeFromTheSamplerNode()
+    {
+        var f = StudyFile.Parse(Yaml, "s.yaml");
+        var tpe = Assert.IsType<TpeSampler>(SamplerSpec.Create(Node(
+            "sampler: {name: tpe, multivariate: false, magic_clip_exponent: 1, min_bandwidth_factor: 0.01, improvement_weights: false, bandwidth: optuna}",
+            "sampler"), 1, f.Parameters)).Options;
+        var optuna = TpeOptions.Optuna;
+        Assert.Equal((optuna.Multivariate, optuna.MagicClipExponent, optuna.MinBandwidthFactor, optuna.ImprovementWeights, optuna.Bandwidth),
+            (tpe.Multivariate, tpe.MagicClipExponent, tpe.MinBandwidthFactor, tpe.ImprovementWeights, tpe.Bandwidth));
+        Assert.Equal(1L, tpe.Seed);
+        var plain = Assert.IsType<TpeSampler>(SamplerSpec.Create(Node("sampler: tpe", "sampler"), 1, f.Parameters)).Options;
+        Assert.Equal(new TpeOptions { Seed = 1 }.MagicClipExponent, plain.MagicClipExponent);
+        Assert.Equal(TpeBandwidth.Scott, Assert.IsType<TpeSampler>(SamplerSpec.Create(Node("sampler: {name: tpe, bandwidth: scott}", "sampler"), 1, f.Parameters)).Options.Bandwidth);
+        foreach (var (bad, expected) in new[]
+        {
+            ("min_bandwidth_factor: 2", "must be in [0, 1], got 2"),
+            ("magic_clip_exponent: -1", "must be at least 0, got -1"),
+            ("bandwidth: silverman", "silverman"),
+        })
+        {
+            var e = Assert.Throws<ConfigException>(() => SamplerSpec.Create(Node($"sampler: {{name: tpe, {bad}}}", "sampler"), 1, f.Parameters));
+            Assert.StartsWith("n.yaml:1:", e.Message);
+            Assert.Contains(expected, e.Message);
+        }
+    }
+
     private static ConfigNode Node(string yaml, string key) => ConfigDocument.Parse(yaml, "n.yaml").Required(key);
 }

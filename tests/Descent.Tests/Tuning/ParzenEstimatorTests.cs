@@ -4,7 +4,63 @@ namespace Descent.Tests.Tuning;
 
 public class ParzenEstimatorTests
 {
-    private static readonly TpeOptions Defaults = new();
+    // The hand-computed bandwidths below use Optuna's magic clip (range / min(100, kernels + 1)).
+    private static readonly TpeOptions Defaults = TpeOptions.Optuna;
+
+    // log Σ w_k N_trunc(x; μ_k, σ_k) on [low, high]: the mixture the estimator must equal.
+    private static double MixtureLogPdf(double x, double low, double high, double[] mu, double[] sigma, double[] weights)
+    {
+        double p = 0;
+        for (int k = 0; k < mu.Length; k++)
+        {
+            double z = (x - mu[k]) / sigma[k];
+            double mass = SpecialFunctions.NormCdf((high - mu[k]) / sigma[k]) - SpecialFunctions.NormCdf((low - mu[k]) / sigma[k]);
+            p += weights[k] * Math.Exp(-0.5 * z * z) / (sigma[k] * Math.Sqrt(2 * Math.PI) * mass);
+        }
+        return Math.Log(p);
+    }
+
+    [Theory]
+    [InlineData(2.0, 0.03, new[] { 3.0, 3, 1 })]   // floor 10·max(0.03, 5^−2) = 0.4: the σ = 1 kernel stays narrow
+    [InlineData(2.0, 0.2, new[] { 3.0, 3, 2 })]    // floor 10·max(0.2, 0.04) = 2
+    [InlineData(1.0, 0.01, new[] { 3.0, 3, 2 })]   // Optuna: 10 / min(100, 5) = 2
+    [InlineData(0.5, 0.01, new[] { 4.472135954999579, 4.472135954999579, 4.472135954999579 })] // 10·5^−½
+    public void MagicClipFloorIsTheRangeTimesTheLargerOfFactorAndKernelPower(double alpha, double factor, double[] sigmas)
+    {
+        // Observations 2, 5, 6 on [0, 10], prior at 5: neighbour gaps (3, 3, 1) before the clip; 4 kernels.
+        var settings = new TpeOptions { MagicClipExponent = alpha, MinBandwidthFactor = factor };
+        var est = new ParzenEstimator([new FloatDistribution(0, 10)], [[2, 5, 6]], 3, settings, null);
+        double[] mu = [2, 5, 6, 5], sigma = [.. sigmas, 10];
+        foreach (var x in new[] { 0.0, 1.3, 5.5, 6.2, 9.9 })
+            Assert.Equal(MixtureLogPdf(x, 0, 10, mu, sigma, [0.25, 0.25, 0.25, 0.25]), est.LogPdf([[x]])[0], 12);
+    }
+
+    [Fact]
+    public void ScottBandwidthIsOneWidthPerDimension()
+    {
+        // Optuna's multivariate rule: σ = 0.2 · n^(−1/(d+4)) · range for every observation, the prior kernel as wide
+        // as the range; n = 3 in d = 2 → 0.2 · 3^(−1/6) ≈ 0.1665 of the range, above the clip.
+        var settings = new TpeOptions { Bandwidth = TpeBandwidth.Scott };
+        Distribution[] space = [new FloatDistribution(0, 10), new FloatDistribution(-1, 1)];
+        var est = new ParzenEstimator(space, [[2, 5, 6], [0.5, -0.5, 0]], 3, settings, null);
+        double f = 0.2 * Math.Pow(3, -1.0 / 6);
+        foreach (var (x, y) in new[] { (1.0, 0.4), (5.5, -0.9), (9.0, 0.0) })
+        {
+            double expected = Math.Log(Enumerable.Range(0, 4).Sum(k =>
+            {
+                double[] mx = [2, 5, 6, 5], my = [0.5, -0.5, 0, 0];
+                double sx = k < 3 ? 10 * f : 10, sy = k < 3 ? 2 * f : 2;
+                return 0.25 * Math.Exp(MixtureLogPdf(x, 0, 10, [mx[k]], [sx], [1]) + MixtureLogPdf(y, -1, 1, [my[k]], [sy], [1]));
+            }));
+            Assert.Equal(expected, est.LogPdf([[x, y]])[0], 12);
+        }
+        // The Optuna rule picks Scott's for multivariate TPE and the neighbour gaps for univariate TPE.
+        var optunaMulti = new ParzenEstimator(space, [[2, 5, 6], [0.5, -0.5, 0]], 3, TpeOptions.Optuna with { Multivariate = true }, null);
+        var scottOptunaClip = new ParzenEstimator(space, [[2, 5, 6], [0.5, -0.5, 0]], 3, TpeOptions.Optuna with { Bandwidth = TpeBandwidth.Scott }, null);
+        Assert.Equal(scottOptunaClip.LogPdf([[1, 0.4]]), optunaMulti.LogPdf([[1, 0.4]]));
+        var optunaUni = new ParzenEstimator([space[0]], [[2, 5, 6]], 3, TpeOptions.Optuna, null);
+        Assert.Equal(MixtureLogPdf(1.3, 0, 10, [2, 5, 6, 5], [3, 3, 2, 10], [0.25, 0.25, 0.25, 0.25]), optunaUni.LogPdf([[1.3]])[0], 12);
+    }
 
     [Fact]
     public void ContinuousLogPdfIsTheTruncatedNormalMixture()

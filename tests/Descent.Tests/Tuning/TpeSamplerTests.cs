@@ -109,16 +109,18 @@ public class TpeSamplerTests
     }
 
     [Fact]
-    public void MultivariateTpeConcentratesOnTheBestChoicesForMostSeeds()
+    public void DefaultTpeLearnsTheBestChoicesWithoutLockingOntoThem()
     {
-        // The joint kernel exploits harder than univariate TPE: it usually settles on the best categorical
-        // choices sooner, but a seed can lock onto a wrong choice whose other parameters are good (seen for
-        // 1 seed in 8), so the default sampler is judged over seeds.
+        // Trials 50–80 of the default (multivariate, improvement-weighted) sampler pick the best optimizer and batch norm
+        // clearly more often than chance (1/3 and 1/2) over 8 seeds, yet keep trying the others: with Optuna's wider
+        // clip one seed in 8 locked onto a wrong optimizer for all 30 trials and ended near 3 (docs/tuning.md).
         var studies = Enumerable.Range(0, 8).Select(s => MixedSpaceStudy(new TpeOptions { Seed = s })).ToList();
-        int good = studies.Count(Concentrates);
-        Assert.True(good >= 6, $"{good} of 8 seeds concentrated");
+        var late = studies.SelectMany(s => s.Trials.Skip(50)).ToList();
+        double adam = late.Count(t => (string)t.Params["opt"]! == "adam") / (double)late.Count;
+        double bn = late.Count(t => (bool)t.Params["bn"]!) / (double)late.Count;
+        Assert.True(adam > 0.5 && bn > 0.65, $"adam share {adam:F2}, batch-norm share {bn:F2}");
         var best = studies.Select(s => s.BestValue).Order().ToArray();
-        Assert.True(best[4] < 1, $"median best {best[4]}");
+        Assert.True(best[4] < 0.1 && best[^1] < 1, $"best values {string.Join(", ", best)}");
     }
 
     [Fact]
@@ -217,6 +219,64 @@ public class TpeSamplerTests
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { Group = true, Multivariate = false }));
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { NEiCandidates = 0 }));
         Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { PriorWeight = 0 }));
+        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { MagicClipExponent = -1 }));
+        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { MagicClipExponent = double.NaN }));
+        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeOptions { MinBandwidthFactor = 1.5 }));
+    }
+
+    [Fact]
+    public void DefaultsAreWatanabesSettingsAndTheOptunaPresetIsOptunas()
+    {
+        var d = new TpeSampler(1).Options;
+        Assert.True(d.Multivariate);
+        Assert.True(d.ImprovementWeights);
+        Assert.Equal(2.0, d.MagicClipExponent);
+        Assert.Equal(0.03, d.MinBandwidthFactor);
+        Assert.Equal(TpeBandwidth.NeighbourGaps, d.Bandwidth);
+        var o = TpeOptions.Optuna;
+        Assert.False(o.Multivariate);
+        Assert.False(o.ImprovementWeights);
+        Assert.Equal(1.0, o.MagicClipExponent);
+        Assert.Equal(0.01, o.MinBandwidthFactor);
+        Assert.Equal(TpeBandwidth.Optuna, o.Bandwidth);
+        Assert.Equal((10, 24, 1.0, true, false), (o.NStartupTrials, o.NEiCandidates, o.PriorWeight, o.ConsiderMagicClip, o.ConsiderEndpoints));
+    }
+
+    [Fact]
+    public void ImprovementWeightsAreTheGainOverTheBestOtherTrial()
+    {
+        var study = Study.Create(new StudyOptions { Sampler = new RandomSampler(0) });
+        foreach (var v in new[] { 1.0, 3.0, 5.0, 8.0 }) study.Tell(study.Ask(), v);
+        var pruned = study.Ask();
+        pruned.Report(0.5, 1);
+        study.Tell(pruned, TrialState.Pruned);
+        var t = study.Trials;
+        // Minimize: good 1 and 3, the best other is 5 → weights 4 and 2.
+        Assert.Equal([4.0, 2.0], TpeSampler.ImprovementWeights(StudyDirection.Minimize, [t[0], t[1]], [t[2], t[3]])!);
+        // Maximize: good 8 and 5, the best other is 3 → 5 and 2.
+        Assert.Equal([2.0, 5.0], TpeSampler.ImprovementWeights(StudyDirection.Maximize, [t[2], t[3]], [t[0], t[1]])!);
+        // A tie with the threshold keeps a negligible kernel instead of a zero weight.
+        Assert.Equal([1e-12], TpeSampler.ImprovementWeights(StudyDirection.Minimize, [t[2]], [t[2], t[3]])!);
+        // No final value to weigh (a pruned good trial) or no complete other trial: fall back to the usual weights.
+        Assert.Null(TpeSampler.ImprovementWeights(StudyDirection.Minimize, [t[0], t[4]], [t[2]]));
+        Assert.Null(TpeSampler.ImprovementWeights(StudyDirection.Minimize, [t[0]], [t[4]]));
+        Assert.Null(TpeSampler.ImprovementWeights(StudyDirection.Minimize, [], [t[2]]));
+    }
+
+    [Fact]
+    public void EveryBandwidthAndWeightingSettingRunsAStudyReproducibly()
+    {
+        foreach (var options in new[]
+        {
+            TpeOptions.Optuna, TpeOptions.Optuna with { Multivariate = true }, new TpeOptions { Bandwidth = TpeBandwidth.Scott },
+            new TpeOptions { ImprovementWeights = false }, new TpeOptions { Multivariate = false },
+        })
+        {
+            double[] Run() => TestFunctions.BestValues(s => new TpeSampler(options with { Seed = s }), TestFunctions.BraninObjective, 40, 2);
+            var a = Run();
+            Assert.Equal(a, Run());
+            Assert.All(a, v => Assert.InRange(v, TestFunctions.BraninMin - 1e-9, TestFunctions.BraninMin + 5));
+        }
     }
 
     [Fact]

@@ -5,7 +5,9 @@ namespace Descent.Search.Studies;
 
 /// <summary>
 /// Builds the sampler named in a study file: <c>sampler: tpe</c> or <c>sampler: {name: tpe, seed: 1, multivariate: true}</c>.
-/// Option names are Optuna's constructor arguments in snake_case, with Optuna's defaults.
+/// Option names are Optuna's constructor arguments in snake_case (plus TPE's <c>magic_clip_exponent</c>,
+/// <c>min_bandwidth_factor</c>, <c>improvement_weights</c> and <c>bandwidth</c> from Watanabe 2023), defaulting to the
+/// samplers' option records (Optuna's defaults except where <see cref="TpeOptions"/> says otherwise).
 /// </summary>
 public static class SamplerSpec
 {
@@ -41,6 +43,15 @@ public static class SamplerSpec
                 NEiCandidates = Positive(options, "n_ei_candidates", 24),
                 PriorWeight = options?.Double("prior_weight", 1.0) ?? 1.0,
                 ConsiderMagicClip = options?.Bool("consider_magic_clip", true) ?? true,
+                MagicClipExponent = InRange(options, "magic_clip_exponent", DefaultTpe.MagicClipExponent, 0, double.PositiveInfinity),
+                MinBandwidthFactor = InRange(options, "min_bandwidth_factor", DefaultTpe.MinBandwidthFactor, 0, 1),
+                ImprovementWeights = options?.Bool("improvement_weights", DefaultTpe.ImprovementWeights) ?? DefaultTpe.ImprovementWeights,
+                Bandwidth = (options?.Choice("bandwidth", "neighbour_gaps", "neighbour_gaps", "scott", "optuna") ?? "neighbour_gaps") switch
+                {
+                    "scott" => TpeBandwidth.Scott,
+                    "optuna" => TpeBandwidth.Optuna,
+                    _ => TpeBandwidth.NeighbourGaps,
+                },
                 ConsiderEndpoints = options?.Bool("consider_endpoints", false) ?? false,
                 Multivariate = options?.Bool("multivariate", DefaultTpe.Multivariate) ?? DefaultTpe.Multivariate,
                 Group = options?.Bool("group", false) ?? false,
@@ -95,6 +106,13 @@ public static class SamplerSpec
     {
         var v = options?.Get(key) is { } n ? n.AsInt() : fallback;
         return v >= 1 ? v : throw options!.Get(key)!.Error($"must be at least 1, got {v}");
+    }
+
+    private static double InRange(ConfigNode? options, string key, double fallback, double low, double high)
+    {
+        var v = options?.Get(key) is { } n ? n.AsDouble() : fallback;
+        if (v >= low && v <= high) return v;
+        throw options!.Get(key)!.Error(double.IsPositiveInfinity(high) ? $"must be at least {low}, got {v}" : $"must be in [{low}, {high}], got {v}");
     }
 
     private static int NonNegative(ConfigNode? options, string key, int fallback)

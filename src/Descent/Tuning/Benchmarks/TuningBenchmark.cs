@@ -30,15 +30,16 @@ public sealed record OverheadTimings(double[] TrialMs, double[] SamplerMs)
 public static class TuningBenchmark
 {
     /// <summary>The sampler names accepted by <see cref="CreateSampler"/>.</summary>
-    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "tpe-univariate", "tpe-multivariate", "random", "gp", "cmaes", "qmc"];
+    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "tpe-univariate", "tpe-multivariate", "tpe-optuna", "random", "gp", "cmaes", "qmc"];
 
-    /// <summary>A sampler by name with its default settings and <paramref name="seed"/> (<c>tpe-univariate</c> and <c>tpe-multivariate</c>: TPE with that one setting forced).</summary>
+    /// <summary>A sampler by name with its default settings and <paramref name="seed"/> (<c>tpe-univariate</c> and <c>tpe-multivariate</c>: TPE with that one setting forced; <c>tpe-optuna</c>: <see cref="TpeOptions.Optuna"/>).</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static ISampler CreateSampler(string name, long seed) => name switch
     {
         "tpe" => new TpeSampler(seed),
         "tpe-univariate" => new TpeSampler(new TpeOptions { Seed = seed, Multivariate = false }),
         "tpe-multivariate" => new TpeSampler(new TpeOptions { Seed = seed, Multivariate = true }),
+        "tpe-optuna" => new TpeSampler(TpeOptions.Optuna with { Seed = seed }),
         "random" => new RandomSampler(seed),
         "gp" => new GpSampler(seed),
         "cmaes" => new CmaEsSampler(seed),

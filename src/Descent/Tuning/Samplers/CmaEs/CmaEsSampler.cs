@@ -10,6 +10,9 @@ namespace Descent.Tuning;
 /// attribute <c>cma:state</c>, so every worker reading the storage continues the same run (as Optuna
 /// does). With <see cref="CmaRestartStrategy.Ipop"/> a converged run restarts from a random mean with a
 /// doubled population. Single-objective only; reproducible for a seed with one worker.
+/// The sampler reads only new and unfinished trials on each call (finished ones are immutable) and keeps
+/// the strategy it last restored or stored in memory; it deserializes a state only when another worker
+/// stored a newer one (or the study changed), so one worker's steady state costs O(λ), not O(trials).
 /// </summary>
 public sealed class CmaEsSampler : ISampler
 {
@@ -27,6 +30,7 @@ public sealed class CmaEsSampler : ISampler
     private readonly long _seed;
     private readonly TuningRandom _independentRng;
     private readonly IntersectionSearchSpace _intersection;
+    private readonly CmaEsTrialIndex _trials;
 
     /// <summary>Creates a CMA-ES sampler with the default settings.</summary>
     public CmaEsSampler(long? seed = null) : this(new CmaEsOptions { Seed = seed }) { }
@@ -44,6 +48,7 @@ public sealed class CmaEsSampler : ISampler
         _seed = options.Seed ?? new TuningRandom().NextSeed();
         _independentRng = new TuningRandom(Derive(0));
         _intersection = new IntersectionSearchSpace(includePruned: options.ConsiderPrunedTrials);
+        _trials = new CmaEsTrialIndex(options.ConsiderPrunedTrials);
     }
 
     /// <summary>Hansen's default population size 4 + ⌊3 ln n⌋.</summary>
@@ -69,34 +74,47 @@ public sealed class CmaEsSampler : ISampler
         if (study.IsMultiObjective) throw new InvalidOperationException("CmaEsSampler supports single-objective studies only");
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         if (searchSpace.Count == 0) return result;
-        var all = study.Trials;
-        var learnable = all.Where(IsLearnable).ToList();
-        if (learnable.Count < _options.NStartupTrials) return result;
         lock (_lock)
         {
+            var summary = _trials.Read(study);
+            if (summary.Learnable < _options.NStartupTrials) return result;
             var space = new UnitSpaceTransform(searchSpace, oneHot: false);
             string signature = string.Join(";", space.Names.Zip(space.Distributions, (k, d) => k + "=" + d));
-            var (state, stored) = Restore(all, signature, space);
+            var (state, storedIn) = Restore(summary, signature, space);
 
-            var solutions = learnable
-                .Where(t => AttrInt(t, RestartKey) == state.Restart && AttrInt(t, GenerationKey) == state.Generation && space.Covers(t))
-                .OrderBy(t => t.Number).Take(state.PopulationSize).ToList();
-            if (solutions.Count == state.PopulationSize)
+            // The generation's first λ complete trials (by number) that lie in this space.
+            var members = new List<FrozenTrial>(state.PopulationSize);
+            foreach (var t in _trials.Members(state.Restart, state.Generation))
+            {
+                if (members.Count == state.PopulationSize) break;
+                if (space.Covers(t)) members.Add(t);
+            }
+            if (members.Count == state.PopulationSize)
             {
                 double sign = study.Direction == StudyDirection.Minimize ? 1 : -1;
-                state.Tell(solutions.Select(t =>
+                var solutions = new List<(double[] X, double Value)>(members.Count);
+                foreach (var t in members)
                 {
                     var x = new double[space.ParamCount];
                     space.Encode(t.InternalParams, x);
-                    return (x, sign * t.Values![0]);
-                }).ToList());
+                    solutions.Add((x, sign * t.Values![0]));
+                }
+                // The remembered object is about to change: forget it until the new state is stored.
+                _trials.Forget();
+                state.Tell(solutions);
                 if (_options.RestartStrategy == CmaRestartStrategy.Ipop && state.ShouldStop())
                     state = NewRun(space, state.Restart + 1, state.PopulationSize * _options.IncPopSize);
-                stored = false;
+                storedIn = null;
             }
-            if (!stored) study.Storage.SetTrialSystemAttr(trial.TrialId, StateKey, state.ToAttr(signature));
+            bool storedNow = storedIn is null;
+            if (storedNow) study.Storage.SetTrialSystemAttr(trial.TrialId, StateKey, state.ToAttr(signature));
 
             var point = state.Ask(new TuningRandom(Derive(2L * trial.Number + 2)));
+            // ShouldStop may have decomposed C after the update (rewriting C from its eigenvectors) before it
+            // was stored: this trial's draw uses that decomposition, later ones re-derive it from C as stored,
+            // exactly as a sampler restoring the state from storage does.
+            if (storedNow) state.DiscardDecomposition();
+            _trials.Remember(storedIn ?? trial.TrialId, signature, state);
             study.Storage.SetTrialSystemAttr(trial.TrialId, RestartKey, (long)state.Restart);
             study.Storage.SetTrialSystemAttr(trial.TrialId, GenerationKey, (long)state.Generation);
             for (int p = 0; p < space.ParamCount; p++) result[space.Names[p]] = space.FromUnit(p, point[p]);
@@ -110,27 +128,19 @@ public sealed class CmaEsSampler : ISampler
         lock (_lock) return RandomSampler.Sample(_independentRng, distribution);
     }
 
-    private bool IsLearnable(FrozenTrial t) =>
-        (t.State == TrialState.Complete || (_options.ConsiderPrunedTrials && t.State == TrialState.Pruned)) && t.Values is { Count: 1 };
-
-    // The latest stored state (largest restart, then generation) if it belongs to this search space;
-    // otherwise a fresh run numbered past every run seen, so old trials never join it.
-    private (CmaEvolutionStrategy State, bool Stored) Restore(IReadOnlyList<FrozenTrial> trials, string signature, UnitSpaceTransform space)
+    // The latest stored state (largest restart, then generation) if it belongs to this search space —
+    // the remembered object when it is the one stored there, else deserialized — with the id of the trial
+    // holding it; otherwise a fresh run numbered past every run seen, so old trials never join it.
+    private (CmaEvolutionStrategy State, long? StoredIn) Restore(CmaEsTrialIndex.Summary summary, string signature, UnitSpaceTransform space)
     {
-        IReadOnlyDictionary<string, object?>? latest = null;
-        long latestRestart = -1, latestGeneration = -1, maxRestart = -1;
-        foreach (var t in trials)
+        if (summary.LatestState is { } latest && latest.TryGetValue("space", out var sp) && sp as string == signature)
         {
-            maxRestart = Math.Max(maxRestart, AttrInt(t, RestartKey) ?? -1);
-            if (!t.SystemAttrs.TryGetValue(StateKey, out var v) || v is not IReadOnlyDictionary<string, object?> map) continue;
-            long r = Num(map, "restart"), g = Num(map, "generation");
-            maxRestart = Math.Max(maxRestart, r);
-            if (r > latestRestart || (r == latestRestart && g > latestGeneration)) { latest = map; latestRestart = r; latestGeneration = g; }
+            if (_trials.CachedStrategy(summary.LatestTrialId, summary.LatestRestart, summary.LatestGeneration, signature) is { } cached)
+                return (cached, summary.LatestTrialId);
+            if (CmaEvolutionStrategy.FromAttr(latest) is { } restored) return (restored, summary.LatestTrialId);
         }
-        if (latest is not null && latest.TryGetValue("space", out var sp) && sp as string == signature && CmaEvolutionStrategy.FromAttr(latest) is { } restored)
-            return (restored, true);
         int popsize = _options.PopulationSize ?? DefaultPopulationSize(space.ParamCount);
-        return (NewRun(space, (int)(maxRestart + 1), popsize, first: maxRestart < 0), false);
+        return (NewRun(space, (int)(summary.MaxRestart + 1), popsize, first: summary.MaxRestart < 0), null);
     }
 
     // The first run starts at X0 (else the centre); restarts start at a uniformly random point drawn from a
@@ -156,10 +166,4 @@ public sealed class CmaEsSampler : ISampler
     }
 
     private long Derive(long stream) => unchecked(_seed ^ (stream + 1) * (long)0x9E3779B97F4A7C15UL);
-
-    private static long? AttrInt(FrozenTrial t, string key) =>
-        t.SystemAttrs.TryGetValue(key, out var v) && v is long or double ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : null;
-
-    private static long Num(IReadOnlyDictionary<string, object?> map, string key) =>
-        map.TryGetValue(key, out var v) && v is long or double ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : -1;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Tuning;
 
@@ -108,6 +109,7 @@ internal sealed class CmaEvolutionStrategy
     /// Draws x ~ m + σ·B·D·z in the unit box: redraws up to 100 times when x leaves [0, 1]ⁿ, then clips
     /// (the <c>cmaes</c> library's resampling + repair).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Ask(TuningRandom rng)
     {
         var (b, d) = Eigen();
@@ -132,6 +134,7 @@ internal sealed class CmaEvolutionStrategy
     }
 
     /// <summary>One generation update from exactly λ evaluated solutions (minimization).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Tell(IReadOnlyList<(double[] X, double Value)> solutions)
     {
         if (solutions.Count != PopulationSize) throw new ArgumentException($"CMA-ES needs {PopulationSize} solutions per generation, got {solutions.Count}", nameof(solutions));
@@ -199,6 +202,7 @@ internal sealed class CmaEvolutionStrategy
     }
 
     /// <summary>Whether the run has converged or degenerated (the <c>cmaes</c> library's <c>should_stop</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool ShouldStop()
     {
         var (b, d) = Eigen();
@@ -218,7 +222,14 @@ internal sealed class CmaEvolutionStrategy
         return d.Max() / d.Min() > TolConditionCov;
     }
 
+    /// <summary>
+    /// Drops the cached eigendecomposition, so the next use derives it from <see cref="C"/> as it is now —
+    /// as a state restored with <see cref="FromAttr"/> from <see cref="ToAttr"/> of this one would.
+    /// </summary>
+    public void DiscardDecomposition() => _b = _d = null;
+
     // C = B·diag(D²)·Bᵀ after symmetrizing; negative eigenvalues (rounding) are replaced by ε as in cmaes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (double[] B, double[] D) Eigen()
     {
         if (_b is not null && _d is not null) return (_b, _d);
@@ -242,6 +253,7 @@ internal sealed class CmaEvolutionStrategy
         return (b, d);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] InvSqrtC(double[] b, double[] d, double[] v)
     {
         int n = Dim;

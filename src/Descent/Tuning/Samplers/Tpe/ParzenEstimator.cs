@@ -15,6 +15,9 @@ internal sealed class ParzenEstimator
 {
     private const double Eps = 1e-12;
 
+    // Optuna's SIGMA0_MAGNITUDE: Scott's-rule width as a fraction of the range at n = 1.
+    private const double ScottMagnitude = 0.2;
+
     private readonly double[] _weights;
     private readonly double[] _logWeights;
     private readonly KernelColumn[] _columns;
@@ -52,13 +55,19 @@ internal sealed class ParzenEstimator
         _weights = w;
         _logWeights = w.Select(v => Math.Log(v)).ToArray();
 
+        // Scott's rule (Optuna's multivariate estimator): one width fraction for every numeric dimension.
+        var rule = settings.Bandwidth == TpeBandwidth.Optuna
+            ? (settings.Multivariate ? TpeBandwidth.Scott : TpeBandwidth.NeighbourGaps)
+            : settings.Bandwidth;
+        double? scottFraction = rule == TpeBandwidth.Scott ? ScottMagnitude * Math.Pow(Math.Max(n, 1), -1.0 / (space.Count + 4)) : null;
+
         _columns = new KernelColumn[space.Count];
         for (int d = 0; d < space.Count; d++)
         {
             var obs = observations[d].AsSpan(0, n);
             _columns[d] = space[d] is CategoricalDistribution c
                 ? new CategoricalColumn(obs, c.Choices.Count, settings.PriorWeight)
-                : new NumericColumn(obs, space[d], settings, sortedOrders?[d]);
+                : new NumericColumn(obs, space[d], settings, scottFraction, sortedOrders?[d]);
         }
     }
 
@@ -173,7 +182,7 @@ internal sealed class ParzenEstimator
         private readonly bool _log;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public NumericColumn(ReadOnlySpan<double> obs, Distribution dist, TpeOptions settings, int[]? sortedOrder)
+        public NumericColumn(ReadOnlySpan<double> obs, Distribution dist, TpeOptions settings, double? scottFraction, int[]? sortedOrder)
         {
             (_low, _high, _log, _step) = dist switch
             {
@@ -190,7 +199,16 @@ internal sealed class ParzenEstimator
             _mu = new double[n + 1];
             for (int i = 0; i < n; i++) _mu[i] = _log ? Math.Log(obs[i]) : obs[i];
             _sigma = new double[n + 1];
-            ComputeSigmas(_mu.AsSpan(0, n), _sigma.AsSpan(0, n), low, high, settings, sortedOrder);
+            if (scottFraction is double fraction)
+            {
+                // Optuna clips Scott's width with the same magic clip as the gaps (kernels = n + 1 with the prior).
+                double minSigma = MinSigma(settings, high - low, n + 1);
+                Array.Fill(_sigma, Math.Clamp(fraction * (high - low), minSigma, high - low), 0, n);
+            }
+            else
+            {
+                ComputeSigmas(_mu.AsSpan(0, n), _sigma.AsSpan(0, n), low, high, settings, sortedOrder);
+            }
             // The prior kernel: centred, as wide as the range.
             _mu[n] = 0.5 * (low + high);
             _sigma[n] = high - low;
@@ -252,7 +270,7 @@ internal sealed class ParzenEstimator
             e[m + 1] = high;
             rowAt[m + 1] = -1;
             double maxSigma = high - low;
-            double minSigma = settings.ConsiderMagicClip ? (high - low) / Math.Min(100.0, 1.0 + m) : Eps;
+            double minSigma = MinSigma(settings, high - low, m);
             for (int j = 1; j <= m; j++)
             {
                 int row = rowAt[j];
@@ -266,6 +284,11 @@ internal sealed class ParzenEstimator
                 sigmas[row] = Math.Clamp(s, minSigma, maxSigma);
             }
         }
+
+        // Magic clip floor range · max(Δ, (kernels + 1)^−α) (Watanabe 2023's b_magic exponent α and minimum bandwidth
+        // factor Δ); Optuna's range / min(100, kernels + 1) is α = 1, Δ = 0.01.
+        private static double MinSigma(TpeOptions settings, double range, int kernels) =>
+            settings.ConsiderMagicClip ? range * Math.Max(settings.MinBandwidthFactor, Math.Pow(1.0 + kernels, -settings.MagicClipExponent)) : Eps;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override double Sample(TuningRandom rng, int kernel)

@@ -40,6 +40,8 @@ public sealed class TpeSampler : ISampler
         if (options.NStartupTrials < 0) throw new ArgumentException($"NStartupTrials must be >= 0, got {options.NStartupTrials}", nameof(options));
         if (options.NEiCandidates < 1) throw new ArgumentException($"NEiCandidates must be >= 1, got {options.NEiCandidates}", nameof(options));
         if (!(options.PriorWeight > 0) || !double.IsFinite(options.PriorWeight)) throw new ArgumentException($"PriorWeight must be positive, got {options.PriorWeight}", nameof(options));
+        if (!(options.MagicClipExponent >= 0)) throw new ArgumentException($"MagicClipExponent must be >= 0, got {options.MagicClipExponent}", nameof(options));
+        if (!(options.MinBandwidthFactor >= 0 && options.MinBandwidthFactor <= 1)) throw new ArgumentException($"MinBandwidthFactor must be in [0, 1], got {options.MinBandwidthFactor}", nameof(options));
         if (options.Group && !options.Multivariate) throw new ArgumentException("Group needs Multivariate = true (as in Optuna)", nameof(options));
         _options = options;
         var root = options.Seed is long s ? new TuningRandom(s) : new TuningRandom();
@@ -48,6 +50,9 @@ public sealed class TpeSampler : ISampler
         _rng = new TuningRandom(root.NextSeed());
         if (options.Group) _groups = new GroupDecomposedSearchSpace(includePruned: true);
     }
+
+    /// <summary>The settings this sampler runs with.</summary>
+    public TpeOptions Options => _options;
 
     /// <summary>Optuna's default γ(n) = min(⌈0.1·n⌉, 25).</summary>
     public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
@@ -131,14 +136,21 @@ public sealed class TpeSampler : ISampler
         var (below, above) = Split(study, trial);
         var names = space.Keys.ToArray();
         var dists = names.Select(k => space[k]).ToArray();
-        var (obsBelow, nBelow, _) = Observations(study, below, names, dists);
+        var included = new List<FrozenTrial>();
+        var (obsBelow, nBelow, _) = Observations(study, below, names, dists, included);
         var (obsAbove, nAbove, rowOfNumber) = Observations(study, above, names, dists);
         // The many "above" observations come pre-sorted from the cache when they are all finished trials.
         int[][]? aboveOrder = rowOfNumber is null ? null
             : names.Select((name, d) => dists[d] is CategoricalDistribution ? [] : _cache.SortedRows(name, rowOfNumber, nAbove)).ToArray();
         // Multi-objective TPE weighs the good trials equally (Optuna's MOTPE).
         double[]? belowWeights = directions.Count > 1 ? Enumerable.Repeat(1.0, nBelow).ToArray() : null;
-        var l = new ParzenEstimator(dists, obsBelow, nBelow, _options, belowWeights);
+        var lOptions = _options;
+        if (directions.Count == 1 && _options.ImprovementWeights && ImprovementWeights(directions[0], included, above) is { } improvement)
+        {
+            belowWeights = improvement;
+            lOptions = _options with { PriorWeight = _options.PriorWeight * improvement.Average() };
+        }
+        var l = new ParzenEstimator(dists, obsBelow, nBelow, lOptions, belowWeights);
         var g = new ParzenEstimator(dists, obsAbove, nAbove, _options, null, aboveOrder);
 
         var candidates = l.Sample(_rng, _options.NEiCandidates);
@@ -151,6 +163,28 @@ public sealed class TpeSampler : ISampler
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         for (int d = 0; d < names.Length; d++) result[names[d]] = candidates[best][d];
         return result;
+    }
+
+    // Watanabe 2023 (§3.3, "EI" weighting; his OptunaHub TPE): weigh each good observation by how much it improves on
+    // the split threshold y*, the best value of the other trials, so l(x) is the EI-weighted density ∫(y* − y)p(x|y)p(y)dy
+    // rather than the plain density of the good set; the prior kernel gets the mean weight. Only when every good
+    // observation is complete and some complete trial defines y* (pruned trials have no final value); else null.
+    internal static double[]? ImprovementWeights(StudyDirection direction, List<FrozenTrial> below, List<FrozenTrial> above)
+    {
+        if (below.Count == 0) return null;
+        double sign = direction == StudyDirection.Minimize ? 1 : -1;
+        double threshold = double.PositiveInfinity;
+        foreach (var t in above)
+            if (t.State == TrialState.Complete) threshold = Math.Min(threshold, sign * t.Values![0]);
+        if (!double.IsFinite(threshold)) return null;
+        var weights = new double[below.Count];
+        for (int i = 0; i < below.Count; i++)
+        {
+            if (below[i].State != TrialState.Complete) return null;
+            // A tie with the threshold still keeps a (negligible) kernel, as in Watanabe's max(1e-12, y* − y).
+            weights[i] = Math.Max(1e-12, threshold - sign * below[i].Values![0]);
+        }
+        return weights;
     }
 
     // The below/above split of the finished (and, for the constant liar, running) trials other than this
@@ -177,7 +211,7 @@ public sealed class TpeSampler : ISampler
     // has suggested plus its published relative sample (constant liar, multivariate). Also returns, when
     // every contributing trial is finished, the row of each trial number (−1 if none).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(Study study, List<FrozenTrial> trials, string[] names, Distribution[] dists)
+    private (double[][] Columns, int Count, int[]? RowOfNumber) Observations(Study study, List<FrozenTrial> trials, string[] names, Distribution[] dists, List<FrozenTrial>? included = null)
     {
         var cols = new double[names.Length][];
         for (int d = 0; d < names.Length; d++) cols[d] = new double[trials.Count];
@@ -200,6 +234,7 @@ public sealed class TpeSampler : ISampler
                 all = InRange(dists[d], v);
             }
             if (!all) continue;
+            included?.Add(t);
             if (rowOfNumber is not null)
             {
                 if (t.State.IsFinished()) rowOfNumber[t.Number] = n;
