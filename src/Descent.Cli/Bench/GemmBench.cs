@@ -55,7 +55,8 @@ public static class GemmBench
     /// <summary>Times every shape of <paramref name="o"/> and writes one line per shape; returns 0.</summary>
     private static int Run(Options o, TextWriter output)
     {
-        ParallelFor.Threads = o.Threads;
+        // Scoped to this thread, which runs the GEMMs: tests run the command in-process beside other tests.
+        using var threads = ParallelFor.OverrideThreads(o.Threads);
         foreach (var (m, n, k) in o.Shapes)
         {
             double seconds = o.Double ? Time<double>(o, m, n, k) : Time<float>(o, m, n, k);

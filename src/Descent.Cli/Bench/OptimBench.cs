@@ -57,17 +57,12 @@ public static class OptimBench
             int repeat = a.Count("--repeat") ?? 5;
             double minSeconds = a.Number("--min-seconds") ?? 0.3;
             if (!(minSeconds > 0)) throw new UserErrorException("descent bench optim: --min-seconds must be positive.");
-            int savedThreads = ParallelFor.Threads;
-            ParallelFor.Threads = threads;
-            try
+            // Scoped to this thread, which runs the updates: tests run the command in-process beside other tests.
+            using (ParallelFor.OverrideThreads(threads))
             {
                 foreach (int n in sizes)
                     foreach (var name in names)
                         output.WriteLine(Measure(name, n, threads, repeat, minSeconds, a.Flag("--json")));
-            }
-            finally
-            {
-                ParallelFor.Threads = savedThreads;
             }
             return 0;
         }

@@ -69,8 +69,8 @@ public static class TrainBench
             return 1;
         }
 
-        int savedThreads = ParallelFor.Threads;
-        ParallelFor.Threads = s.Threads;
+        // Scoped to this thread (the benchmark trains on it): tests run the command in-process beside other tests.
+        using var threads = ParallelFor.OverrideThreads(s.Threads);
         try
         {
             var result = Measure(s, errors);
@@ -81,10 +81,6 @@ public static class TrainBench
         {
             errors.WriteLine(e.Message);
             return 1;
-        }
-        finally
-        {
-            ParallelFor.Threads = savedThreads;
         }
     }
 

@@ -30,14 +30,21 @@ public static class ParallelFor
     private static int _sleepers;        // workers blocked in Monitor.Wait
     private static Exception? _failure;
     private static int _threads = DefaultThreads();
+    [ThreadStatic] private static int _threadOverride;   // 0: none; else this thread's count from OverrideThreads
 
     /// <summary>
-    /// Number of threads (caller included) parallel kernels may use. Defaults to <c>DESCENT_THREADS</c>
-    /// or the processor count.
+    /// Number of threads (caller included) the parallel kernels called from this thread may use: the count of the
+    /// innermost <see cref="OverrideThreads"/> scope on this thread, else the process-wide count. Setting it changes
+    /// the process-wide count (default <c>DESCENT_THREADS</c> or the processor count), which threads inside an
+    /// <see cref="OverrideThreads"/> scope do not see until their scope ends.
     /// </summary>
     public static int Threads
     {
-        get => _threads;
+        get
+        {
+            int local = _threadOverride;
+            return local != 0 ? local : _threads;
+        }
         set
         {
             if (value < 1)
@@ -47,12 +54,47 @@ public static class ParallelFor
     }
 
     /// <summary>
+    /// Makes <see cref="Threads"/> <paramref name="threads"/> for the calling thread only, until the returned scope is
+    /// disposed (scopes nest). Training code that needs its own count — a data-parallel replica, an experiment's
+    /// <c>threads</c> setting, a tuning trial running beside others — uses this instead of the process-wide setter,
+    /// which every other thread would see, mid-run, and which concurrent save/set/restore sequences can leave
+    /// at the wrong value. The override does not flow to other threads or tasks.
+    /// </summary>
+    public static ThreadsScope OverrideThreads(int threads)
+    {
+        if (threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "Threads must be at least 1.");
+        var scope = new ThreadsScope(_threadOverride);
+        _threadOverride = threads;
+        return scope;
+    }
+
+    /// <summary>
+    /// Restores the calling thread's previous <see cref="OverrideThreads"/> count when disposed; the default value is a
+    /// scope that changes nothing.
+    /// </summary>
+    public readonly struct ThreadsScope : IDisposable
+    {
+        private readonly int _previous;
+        private readonly bool _active;
+
+        internal ThreadsScope(int previous) => (_previous, _active) = (previous, true);
+
+        /// <summary>Restores the previous count; call it on the thread that created the scope.</summary>
+        public void Dispose()
+        {
+            if (_active)
+                _threadOverride = _previous;
+        }
+    }
+
+    /// <summary>
     /// Runs <c>body.Invoke(i)</c> for every i in [0, <paramref name="count"/>), spread over up to
     /// <see cref="Threads"/> threads. Returns when all items have finished; rethrows the first failure.
     /// </summary>
     public static void Run<TBody>(int count, in TBody body) where TBody : struct, IParallelBody
     {
-        int threads = Math.Min(_threads, count);
+        int threads = Math.Min(Threads, count);
         if (threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             RunInline(count, in body);
@@ -60,6 +102,7 @@ public static class ParallelFor
         }
 
         var runner = Runner<TBody>.Instance;
+        Exception? failure;
         try
         {
             EnsureWorkers(threads - 1);
@@ -102,16 +145,17 @@ public static class ParallelFor
         }
         finally
         {
+            // Taken before the region is released: once _busy is 0 another thread's region may reset _failure (the
+            // exception would be lost) or record its own (this caller would throw another region's exception).
+            failure = _failure;
+            _failure = null;
             runner.Body = default;   // do not keep the body's arrays alive
             _runner = null;
             Volatile.Write(ref _busy, 0);
         }
 
-        if (_failure is { } failure)
-        {
-            _failure = null;
+        if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
     }
 
     private static void RunInline<TBody>(int count, in TBody body) where TBody : struct, IParallelBody

@@ -58,12 +58,13 @@ internal sealed class DataParallel : IDisposable
     {
         int batch = x.Shape[0];
         int used = Math.Min(Replicas, batch);
-        int savedThreads = ParallelFor.Threads;
-        ParallelFor.Threads = Math.Max(1, savedThreads / used);
-        try
+        // The replicas share this thread's kernel threads. Scoped to the replicas' own threads: a process-wide change
+        // would also throttle (and race with) any other training running in the process meanwhile.
+        int threads = Math.Max(1, ParallelFor.Threads / used);
+        using (ParallelFor.OverrideThreads(threads))
         {
             for (int i = 1; i < used; i++)
-                _helpers[i - 1].Start(Part(x, i, used), Part(y, i, used), Weight(batch, i, used), step);
+                _helpers[i - 1].Start(Part(x, i, used), Part(y, i, used), Weight(batch, i, used), step, threads);
             Exception? failure = null;
             try
             {
@@ -82,10 +83,6 @@ internal sealed class DataParallel : IDisposable
             }
             if (failure is not null)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-        finally
-        {
-            ParallelFor.Threads = savedThreads;
         }
 
         using var noGrad = GradMode.Disable();
@@ -140,6 +137,7 @@ internal sealed class DataParallel : IDisposable
         private Tensor? _x, _y;
         private double _weight;
         private long _step;
+        private int _threads;
         private bool _stop;
         private StepScope _scope;
 
@@ -168,9 +166,9 @@ internal sealed class DataParallel : IDisposable
 
         public Exception? Failure { get; private set; }
 
-        public void Start(Tensor x, Tensor y, double weight, long step)
+        public void Start(Tensor x, Tensor y, double weight, long step, int threads)
         {
-            (_x, _y, _weight, _step) = (x, y, weight, step);
+            (_x, _y, _weight, _step, _threads) = (x, y, weight, step, threads);
             _go.Release();
         }
 
@@ -207,6 +205,7 @@ internal sealed class DataParallel : IDisposable
                     using var grads = Gradients.Activate();
                     using var replica = Module.EnterSecondaryReplica();
                     using var random = Generator.Override(_generator);
+                    using var threads = ParallelFor.OverrideThreads(_threads);
                     (Output, Loss) = _owner.Forward(_x!, _y!, _weight);
                 }
                 catch (Exception e)

@@ -22,7 +22,8 @@ public sealed record TrainerOptions
     /// without class weights). As in PyTorch's <c>nn.DataParallel</c>: BatchNorm normalizes each replica with its own
     /// sub-batch's statistics and keeps the running statistics of replica 0 only; dropout in replica i ≥ 1 draws from
     /// its own generator seeded by (step, i), so masks differ from a one-replica run. While the replicas run, the
-    /// intra-op threads (<c>ParallelFor.Threads</c>) are divided between them. Callbacks see the batch loss after
+    /// training thread's intra-op threads (<c>ParallelFor.Threads</c>) are divided between them, through
+    /// <c>ParallelFor.OverrideThreads</c> on the replicas' threads only. Callbacks see the batch loss after
     /// backward (<c>OnLossComputed</c> comes after the replicas' backward passes; a loss it replaces by adding terms
     /// back-propagates those terms only). Evaluation and prediction run on one replica.
     /// </remarks>

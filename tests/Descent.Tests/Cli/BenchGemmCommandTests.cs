@@ -5,7 +5,7 @@ using Descent.Cli;
 namespace Descent.Tests.Cli;
 
 /// <summary><c>descent bench gemm</c>: options parsed by System.CommandLine, JSON lines, user errors.</summary>
-[Collection("KernelConfig")] // sets ParallelFor.Threads
+[Collection("KernelConfig")] // redirects Console.Out, which is process-wide
 public class BenchGemmCommandTests
 {
     private static (int Code, string Out) Invoke(params string[] args)
@@ -28,27 +28,23 @@ public class BenchGemmCommandTests
     [Fact]
     public void JsonLinesCarryEveryShapeAndFlag()
     {
-        int threads = Descent.Kernels.ParallelFor.Threads;
-        try
-        {
-            var (code, output) = Invoke("--shapes", "8x4x3,5x6x7", "--threads", "1", "--dtype", "f64", "--trans-b",
-                "--json", "--repeat", "1", "--min-seconds", "0.001");
-            Assert.Equal(0, code);
-            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(2, lines.Length);
-            var second = JsonDocument.Parse(lines[1]).RootElement;
-            Assert.Equal(5, second.GetProperty("m").GetInt32());
-            Assert.Equal(6, second.GetProperty("n").GetInt32());
-            Assert.Equal(7, second.GetProperty("k").GetInt32());
-            Assert.Equal("f64", second.GetProperty("dtype").GetString());
-            Assert.True(second.GetProperty("trans_b").GetBoolean());
-            Assert.False(second.GetProperty("trans_a").GetBoolean());
-            Assert.True(second.GetProperty("gflops").GetDouble() > 0);
-        }
-        finally
-        {
-            Descent.Kernels.ParallelFor.Threads = threads;
-        }
+        using var threads = Descent.Kernels.ParallelFor.OverrideThreads(2);
+        var (code, output) = Invoke("--shapes", "8x4x3,5x6x7", "--threads", "1", "--dtype", "f64", "--trans-b",
+            "--json", "--repeat", "1", "--min-seconds", "0.001");
+        Assert.Equal(0, code);
+        // --threads holds for the command only: the caller's count is back afterwards.
+        Assert.Equal(2, Descent.Kernels.ParallelFor.Threads);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        var second = JsonDocument.Parse(lines[1]).RootElement;
+        Assert.Equal(1, second.GetProperty("threads").GetInt32());
+        Assert.Equal(5, second.GetProperty("m").GetInt32());
+        Assert.Equal(6, second.GetProperty("n").GetInt32());
+        Assert.Equal(7, second.GetProperty("k").GetInt32());
+        Assert.Equal("f64", second.GetProperty("dtype").GetString());
+        Assert.True(second.GetProperty("trans_b").GetBoolean());
+        Assert.False(second.GetProperty("trans_a").GetBoolean());
+        Assert.True(second.GetProperty("gflops").GetDouble() > 0);
     }
 
     [Theory]

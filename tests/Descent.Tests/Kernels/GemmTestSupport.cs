@@ -149,24 +149,27 @@ internal static class GemmCall
     }
 }
 
-/// <summary>Sets SIMD level, thread count and the parallel threshold for a scope, restoring them on dispose.</summary>
+/// <summary>
+/// Sets SIMD level and the parallel threshold (process-wide: users run in a DisableParallelization collection) and
+/// this thread's kernel thread count for a scope, restoring them on dispose.
+/// </summary>
 internal sealed class GemmSettings : IDisposable
 {
     private readonly IDisposable _simd;
-    private readonly int _threads = ParallelFor.Threads;
+    private readonly ParallelFor.ThreadsScope _threads;
     private readonly double _minFlops = GemmBlocking.MinParallelFlops;
 
     public GemmSettings(SimdLevel level, int threads, double minParallelFlops)
     {
         _simd = KernelConfig.Force(level);
-        ParallelFor.Threads = threads;
+        _threads = ParallelFor.OverrideThreads(threads);
         GemmBlocking.MinParallelFlops = minParallelFlops;
     }
 
     public void Dispose()
     {
         _simd.Dispose();
-        ParallelFor.Threads = _threads;
+        _threads.Dispose();
         GemmBlocking.MinParallelFlops = _minFlops;
     }
 }

@@ -37,12 +37,51 @@ public class ParallelForTests
     }
 
     [Fact]
-    public void RejectsZeroThreads() =>
+    public void RejectsZeroThreads()
+    {
         Assert.Throws<ArgumentOutOfRangeException>(() => ParallelFor.Threads = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParallelFor.OverrideThreads(0));
+    }
+
+    [Fact]
+    public void OverridesNestAndHoldOnlyOnTheirThread()
+    {
+        int processWide = ParallelFor.Threads;
+        int seenElsewhere = 0;
+        using (ParallelFor.OverrideThreads(processWide + 3))
+        {
+            using (ParallelFor.OverrideThreads(1))
+            {
+                Assert.Equal(1, ParallelFor.Threads);
+                var other = new Thread(() => seenElsewhere = ParallelFor.Threads);
+                other.Start();
+                other.Join();
+            }
+            Assert.Equal(processWide + 3, ParallelFor.Threads);
+            default(ParallelFor.ThreadsScope).Dispose();   // the empty scope changes nothing
+            Assert.Equal(processWide + 3, ParallelFor.Threads);
+        }
+        Assert.Equal(processWide, seenElsewhere);
+        Assert.Equal(processWide, ParallelFor.Threads);
+    }
+
+    [Fact]
+    public void AnOverrideOfOneRunsTheRegionOnTheCallingThread()
+    {
+        var ids = new int[64];
+        using (ParallelFor.OverrideThreads(1))
+            ParallelFor.Run(ids.Length, new ThreadIdBody(ids));
+        Assert.All(ids, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+    }
 
     private readonly struct CountBody(int[] hits) : IParallelBody
     {
         public void Invoke(int index) => Interlocked.Increment(ref hits[index]);
+    }
+
+    private readonly struct ThreadIdBody(int[] ids) : IParallelBody
+    {
+        public void Invoke(int index) => ids[index] = Environment.CurrentManagedThreadId;
     }
 
     private readonly struct ThrowingBody : IParallelBody

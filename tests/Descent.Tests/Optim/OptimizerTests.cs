@@ -78,10 +78,8 @@ public class OptimizerTests
             var hp = name == "SGD" ? new Dictionary<string, object?> { ["momentum"] = 0.9 } : null;
             var opt = OptimizerFactory.Create(name, [p], hp);
             for (int i = 0; i < 3; i++) { opt.Step(); opt.ZeroGrad(); }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) { opt.Step(); opt.ZeroGrad(); }
-            long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
-            Assert.True(perStep == 0, $"{name} n={n}: a steady-state step allocated {perStep} bytes.");
+            long bytes = SteadyState.FewestBytes(_ => { opt.Step(); opt.ZeroGrad(); }, calls: 10);
+            Assert.True(bytes == 0, $"{name} n={n}: ten steady-state steps allocated {bytes} bytes.");
         }
     }
 

@@ -138,19 +138,12 @@ public static class ExperimentRunner
         ClassNames = experiment.Data.ClassNames,
     };
 
-    /// <summary>Sets the kernel thread count for the run when <paramref name="threads"/> is positive; restores it on dispose.</summary>
-    private static IDisposable ThreadScope(int threads)
-    {
-        if (threads <= 0) return new Restore(null);
-        int previous = ParallelFor.Threads;
-        ParallelFor.Threads = threads;
-        return new Restore(() => ParallelFor.Threads = previous);
-    }
-
-    private sealed class Restore(Action? action) : IDisposable
-    {
-        public void Dispose() => action?.Invoke();
-    }
+    /// <summary>
+    /// Sets the kernel thread count of the run (which trains on the calling thread) when <paramref name="threads"/> is
+    /// positive, until disposed. Thread-local, so trials that a study runs side by side keep their own counts.
+    /// </summary>
+    private static ParallelFor.ThreadsScope ThreadScope(int threads) =>
+        threads > 0 ? ParallelFor.OverrideThreads(threads) : default;
 
     /// <summary>Stops training after the current batch once the token is cancelled.</summary>
     private sealed class CancellationCallback(CancellationToken token) : ICallback

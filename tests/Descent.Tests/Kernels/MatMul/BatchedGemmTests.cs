@@ -112,14 +112,9 @@ public class BatchedGemmTests
     [Fact]
     public void ManySmallBatchesRunInParallelAndAgree()
     {
-        int saved = ParallelFor.Threads;
-        ParallelFor.Threads = 2;
-        try
-        {
-            // 400 products of 7×11·11×9: above the total-work threshold, below the per-GEMM one, not foldable.
-            Check(false, false, 7, 9, 11, [5, 80], [0, 77], [80 * 99, 99], [80 * 63, 63], 80 * 77, 400 * 99, 400 * 63, 1, 0);
-            Check(true, true, 7, 9, 11, [400], [77], [99], [63], 400 * 77, 400 * 99, 400 * 63, 0.5, 1);
-        }
-        finally { ParallelFor.Threads = saved; }
+        using var threads = ParallelFor.OverrideThreads(2);
+        // 400 products of 7×11·11×9: above the total-work threshold, below the per-GEMM one, not foldable.
+        Check(false, false, 7, 9, 11, [5, 80], [0, 77], [80 * 99, 99], [80 * 63, 63], 80 * 77, 400 * 99, 400 * 63, 1, 0);
+        Check(true, true, 7, 9, 11, [400], [77], [99], [63], 400 * 77, 400 * 99, 400 * 63, 0.5, 1);
     }
 }

@@ -125,22 +125,14 @@ public class FusedUpdateKernelTests
     [MemberData(nameof(Kernels))]
     public void ThreadCountDoesNotChangeResults(string kernel)
     {
-        int saved = ParallelFor.Threads;
-        try
-        {
-            var input = Random<float>(FusedLoop.ParallelThreshold * 3 + 77, 7, specials: true);
-            var one = input.Copy();
-            ParallelFor.Threads = 1;
+        var input = Random<float>(FusedLoop.ParallelThreshold * 3 + 77, 7, specials: true);
+        var one = input.Copy();
+        using (ParallelFor.OverrideThreads(1))
             Apply(kernel, one);
-            var two = input.Copy();
-            ParallelFor.Threads = 2;
+        var two = input.Copy();
+        using (ParallelFor.OverrideThreads(2))
             Apply(kernel, two);
-            AssertBitEqual(one, two, $"{kernel} 1 vs 2 threads");
-        }
-        finally
-        {
-            ParallelFor.Threads = saved;
-        }
+        AssertBitEqual(one, two, $"{kernel} 1 vs 2 threads");
     }
 
     [Fact]

@@ -113,24 +113,19 @@ public class PermuteKernelsTests
     {
         foreach (int threads in new[] { 1, 2 })
         {
-            int saved = ParallelFor.Threads;
-            ParallelFor.Threads = threads;
-            try
+            using var scope = ParallelFor.OverrideThreads(threads);
+            int[] shape = [3, 150, 131];
+            var src = Iota(3 * 150 * 131);
+            foreach (int[] perm in new[] { new[] { 0, 2, 1 }, [2, 0, 1], [1, 0, 2] })
             {
-                int[] shape = [3, 150, 131];
-                var src = Iota(3 * 150 * 131);
-                foreach (int[] perm in new[] { new[] { 0, 2, 1 }, [2, 0, 1], [1, 0, 2] })
-                {
-                    var dst = new long[src.Length];
-                    PermuteKernels.Permute<long>(src, shape, perm, dst);
-                    Assert.Equal(NaivePermute(src, shape, perm), dst);
-                }
-                var big = Iota(700 * 300);
-                var bigDst = new long[big.Length];
-                PermuteKernels.Permute<long>(big, [700, 300], [1, 0], bigDst);
-                Assert.Equal(NaivePermute(big, [700, 300], [1, 0]), bigDst);
+                var dst = new long[src.Length];
+                PermuteKernels.Permute<long>(src, shape, perm, dst);
+                Assert.Equal(NaivePermute(src, shape, perm), dst);
             }
-            finally { ParallelFor.Threads = saved; }
+            var big = Iota(700 * 300);
+            var bigDst = new long[big.Length];
+            PermuteKernels.Permute<long>(big, [700, 300], [1, 0], bigDst);
+            Assert.Equal(NaivePermute(big, [700, 300], [1, 0]), bigDst);
         }
     }
 

@@ -66,19 +66,12 @@ public class Conv2dTests
         var x = NNTestData.Random(DType.Float32, 30, 32, 2, 12, 12);
         var wt = NNTestData.Random(DType.Float32, 31, 4, 2, 3, 3).RequiresGradInPlace();
         var g = NNTestData.Random(DType.Float32, 32, 32, 4, 10, 10);
-        Tensor.Conv2d(x, wt).Backward(g);
+        using (ParallelFor.OverrideThreads(2))
+            Tensor.Conv2d(x, wt).Backward(g);
         var parallel = wt.Grad!.ToArray<float>();
         wt.Grad = null;
-        int threads = ParallelFor.Threads;
-        try
-        {
-            ParallelFor.Threads = 1;
+        using (ParallelFor.OverrideThreads(1))
             Tensor.Conv2d(x, wt).Backward(g);
-        }
-        finally
-        {
-            ParallelFor.Threads = threads;
-        }
         Assert.Equal(parallel, wt.Grad!.ToArray<float>());
     }
 
