@@ -106,6 +106,9 @@ if qual:
         print(f"{obj:13}" + "".join(f"{med[c]:>24.6g}" for c in cols)
               + f"{('ok' if d <= o else 'WORSE'):>19}{('ok' if d < rnd else 'WORSE'):>15}")
     seeds = any_row["seeds"]
+    if seeds <= block:
+        print(f"  (Descent's and Optuna's seed k are unrelated streams: one {seeds}-seed median per side is a single noisy"
+              f" draw; SEEDS={10 * block} also compares them in blocks of {block} seeds)")
     if seeds > block and seeds % block == 0:
         print(f"\nTPE medians per block of {block} seeds (Descent / Optuna; lower is better)")
         for obj, rows in qual.items():

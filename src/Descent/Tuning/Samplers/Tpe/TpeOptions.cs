@@ -27,7 +27,7 @@ public sealed record TpeOptions
     /// <summary>Weight of the prior kernel relative to an observation.</summary>
     public double PriorWeight { get; init; } = 1.0;
 
-    /// <summary>Keep kernel bandwidths at least range / min(100, kernels + 1).</summary>
+    /// <summary>Keep numeric kernel bandwidths above a floor that shrinks with the number of kernels ("magic clip", Bergstra et al. 2011); see <see cref="MagicClipExponent"/>.</summary>
     public bool ConsiderMagicClip { get; init; } = true;
 
     /// <summary>

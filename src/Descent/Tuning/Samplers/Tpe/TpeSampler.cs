@@ -165,7 +165,7 @@ public sealed class TpeSampler : ISampler
         return result;
     }
 
-    // Watanabe 2023 (§3.3, "EI" weighting; his OptunaHub TPE): weigh each good observation by how much it improves on
+    // Watanabe 2023's "EI" weighting (also in his OptunaHub TPE): weigh each good observation by how much it improves on
     // the split threshold y*, the best value of the other trials, so l(x) is the EI-weighted density ∫(y* − y)p(x|y)p(y)dy
     // rather than the plain density of the good set; the prior kernel gets the mean weight. Only when every good
     // observation is complete and some complete trial defines y* (pruned trials have no final value); else null.
