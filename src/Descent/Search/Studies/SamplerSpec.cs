@@ -46,12 +46,14 @@ public static class SamplerSpec
                 MagicClipExponent = InRange(options, "magic_clip_exponent", DefaultTpe.MagicClipExponent, 0, double.PositiveInfinity),
                 MinBandwidthFactor = InRange(options, "min_bandwidth_factor", DefaultTpe.MinBandwidthFactor, 0, 1),
                 ImprovementWeights = options?.Bool("improvement_weights", DefaultTpe.ImprovementWeights) ?? DefaultTpe.ImprovementWeights,
-                Bandwidth = (options?.Choice("bandwidth", "neighbour_gaps", "neighbour_gaps", "scott", "optuna") ?? "neighbour_gaps") switch
-                {
-                    "scott" => TpeBandwidth.Scott,
-                    "optuna" => TpeBandwidth.Optuna,
-                    _ => TpeBandwidth.NeighbourGaps,
-                },
+                Bandwidth = options?.Get("bandwidth") is { } bandwidth
+                    ? bandwidth.AsChoice("neighbour_gaps", "scott", "optuna") switch
+                    {
+                        "scott" => TpeBandwidth.Scott,
+                        "optuna" => TpeBandwidth.Optuna,
+                        _ => TpeBandwidth.NeighbourGaps,
+                    }
+                    : DefaultTpe.Bandwidth,
                 ConsiderEndpoints = options?.Bool("consider_endpoints", false) ?? false,
                 Multivariate = options?.Bool("multivariate", DefaultTpe.Multivariate) ?? DefaultTpe.Multivariate,
                 Group = options?.Bool("group", false) ?? false,
