@@ -50,7 +50,7 @@ public sealed class ModelCheckpoint : ICallback
 
     void ICallback.OnBatchEnd(TrainingContext context)
     {
-        if (EverySteps > 0 && (context.GlobalStep + 1) % EverySteps == 0 && context.BatchIndex + 1 < context.BatchesInEpoch)
+        if (context.IsMidEpochCheckpointStep(EverySteps))
             TrainingCheckpoint.Capture(context, afterBatch: true, Extras?.Invoke()).Save(LastPath);
     }
 

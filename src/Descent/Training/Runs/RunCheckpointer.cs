@@ -58,7 +58,7 @@ public sealed class RunCheckpointer : ICallback
 
     void ICallback.OnBatchEnd(TrainingContext context)
     {
-        if (SaveLast && EverySteps > 0 && (context.GlobalStep + 1) % EverySteps == 0 && context.BatchIndex + 1 < context.BatchesInEpoch)
+        if (SaveLast && context.IsMidEpochCheckpointStep(EverySteps))
         {
             _run.WriteSteps(_steps.Steps);
             TrainingCheckpoint.Capture(context, afterBatch: true, Extras()).Save(_run.LastCheckpointPath);
