@@ -9,7 +9,7 @@ using Descent.NN;
 using Descent.Optim;
 using Descent.Tensors;
 using Descent.Training;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using Descent.Training.Metrics;
 
 namespace Descent.Cli.Bench;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 
 namespace Descent.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Descent.Serialization;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 
 namespace Descent.Cli;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Descent.Cli.Reports;
 using Descent.Training;
 using Descent.Training.Callbacks;
-using Descent.Training.Experiments;
-using Descent.Training.Runs;
+using Descent.Experiments;
+using Descent.Experiments.Runs;
 
 namespace Descent.Cli;
 

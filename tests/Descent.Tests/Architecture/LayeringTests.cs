@@ -19,8 +19,9 @@ public partial class LayeringTests
         ["Data"] = ["Kernels", "Tensors"],
         ["Training"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data"],
         ["Compression"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training"],
+        ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression"],
         ["Tuning"] = [],
-        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Tuning"],
+        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
         ["Reports"] = [],
     };
 

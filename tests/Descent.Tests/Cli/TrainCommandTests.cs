@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Descent.Cli;
 using Descent.Training.Checkpointing;
-using Descent.Training.Runs;
+using Descent.Experiments.Runs;
 
 namespace Descent.Tests.Cli;
 

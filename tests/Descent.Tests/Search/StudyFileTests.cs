@@ -1,5 +1,5 @@
 using Descent.Search.Studies;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using Descent.Tuning;
 
 namespace Descent.Tests.Search;

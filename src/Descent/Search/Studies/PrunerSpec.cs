@@ -1,4 +1,4 @@
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using Descent.Tuning;
 
 namespace Descent.Search.Studies;

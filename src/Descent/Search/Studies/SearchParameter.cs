@@ -1,5 +1,5 @@
 using System.Globalization;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using Descent.Tuning;
 
 namespace Descent.Search.Studies;

@@ -1,4 +1,4 @@
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using YamlDotNet.RepresentationModel;
 
 namespace Descent.Search.Studies;

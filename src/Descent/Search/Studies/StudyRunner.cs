@@ -1,5 +1,5 @@
 using Descent.Training;
-using Descent.Training.Experiments;
+using Descent.Experiments;
 using Descent.Tuning;
 
 namespace Descent.Search.Studies;

@@ -1,0 +1,200 @@
+using Descent.Data;
+using Descent.NN;
+using Descent.Optim;
+using Descent.Optim.Schedules;
+using Descent.Tensors;
+using Descent.Training;
+using Descent.Training.Callbacks;
+using Descent.Training.Metrics;
+
+namespace Descent.Experiments;
+
+/// <summary>
+/// Turns an <see cref="ExperimentConfig"/> into the objects of a run: data, model, loss, optimizer, schedule,
+/// loaders and the training callbacks (clipping, penalties, NaN guard, schedule, early stopping). Run-directory
+/// callbacks (logs, checkpoints) are added by <see cref="ExperimentRunner"/>.
+/// </summary>
+public static class ExperimentBuilder
+{
+    /// <summary>Loads the data and builds everything for <paramref name="config"/>.</summary>
+    public static Experiment Build(ExperimentConfig config) => Build(config, ExperimentDataLoader.Load(config));
+
+    /// <summary>Builds everything for <paramref name="config"/> over already loaded <paramref name="data"/>.</summary>
+    public static Experiment Build(ExperimentConfig config, ExperimentData data)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        config = Resolve(config, data);
+        var generator = new Generator(config.Seed);
+        var model = BuildModel(config, data.InputShape, Outputs(config, data), generator);
+        var loss = BuildLoss(config.Loss);
+        var optimizer = OptimizerFactory.Create(config.Optimizer.Name, model.Parameters(), config.Optimizer.Hyperparameters);
+        LrScheduler? scheduler = null;
+        ReduceLROnPlateau? plateau = null;
+        var callbacks = new List<ICallback>();
+        // Order matters: the NaN guard sees the raw gradients, clipping runs after it, penalties join the loss
+        // before backward, and the schedule advances after the step.
+        if (config.Regularization.NanGuard != "off")
+            callbacks.Add(new NanGuard(config.Regularization.NanGuard == "skip" ? NanAction.Skip : NanAction.Stop));
+        if (config.Regularization.ClipNorm > 0 || config.Regularization.ClipValue > 0)
+            callbacks.Add(new GradientClipping(config.Regularization.ClipNorm, 2, config.Regularization.ClipValue));
+        if (config.Regularization.L1 > 0 || config.Regularization.L2 > 0)
+            callbacks.Add(new PenaltyCallback(config.Regularization.L1, config.Regularization.L2));
+        if (config.Schedule is { } s)
+        {
+            if (s.Name == "ReduceLROnPlateau")
+            {
+                plateau = ScheduleFactory.CreatePlateau(optimizer, s.Hyperparameters);
+                callbacks.Add(new ReduceLROnPlateauCallback(plateau, s.Monitor));
+            }
+            else
+            {
+                scheduler = new LrScheduler(optimizer, ScheduleFactory.Create(s.Name, s.Hyperparameters),
+                    s.Per == "batch" ? ScheduleInterval.Batch : ScheduleInterval.Epoch);
+                callbacks.Add(new LrSchedulerCallback(scheduler));
+            }
+        }
+        EarlyStopping? early = null;
+        if (config.Callbacks.EarlyStopping is { } es)
+        {
+            early = new EarlyStopping(es.Monitor, es.Patience, es.MinDelta, Mode(es.Mode), es.RestoreBestWeights);
+            callbacks.Add(early);
+        }
+        var metrics = Metrics(config, data);
+        var loaderSeed = SeedMixer.Mix(config.Seed, 0x4C_4F41_4445_52);
+        var train = new DataLoader(data.Train, new DataLoaderOptions
+        {
+            BatchSize = config.Data.BatchSize,
+            Shuffle = config.Data.Shuffle,
+            DropLast = config.Data.DropLast,
+            Seed = loaderSeed,
+            Transform = Chain(data.FeatureTransform, data.Augmentation),
+            TargetTransform = TargetTransform(config, data),
+        });
+        DataLoader EvalLoader(IDataset set) => new(set, new DataLoaderOptions
+        {
+            BatchSize = Math.Max(config.Data.BatchSize, 256),
+            Transform = data.FeatureTransform,
+            TargetTransform = TargetTransform(config, data),
+        });
+        return new Experiment
+        {
+            Config = config,
+            Data = data,
+            Model = model,
+            Loss = loss,
+            Optimizer = optimizer,
+            Scheduler = scheduler,
+            Plateau = plateau,
+            EarlyStopping = early,
+            Generator = generator,
+            TrainLoader = train,
+            ValidationLoader = data.Validation is null ? null : EvalLoader(data.Validation),
+            TestLoader = EvalLoader(data.Test),
+            Callbacks = callbacks,
+            TrainerOptions = new TrainerOptions { Metrics = metrics, DataParallel = config.DataParallel },
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="config"/> with the choices that depend on the data made explicit: the loss ("auto" →
+    /// cross_entropy or mse) and the metrics (accuracy for classes; mae, rmse, r2 for regression).
+    /// </summary>
+    public static ExperimentConfig Resolve(ExperimentConfig config, ExperimentData data)
+    {
+        var loss = config.Loss;
+        if (loss.Name == "auto") loss = loss with { Name = data.IsClassification ? "cross_entropy" : "mse" };
+        bool classLoss = loss.Name is "cross_entropy" or "nll";
+        if (classLoss && !data.IsClassification)
+            throw new ConfigException($"loss: {loss.Name} needs class labels, but {data.Description} has a regression target; use mse, l1, smooth_l1 or huber.");
+        if (loss.Name is "bce" or "bce_with_logits" && data.IsClassification && data.Classes != 2)
+            throw new ConfigException($"loss: {loss.Name} is for two classes, but {data.Description} has {data.Classes}; use cross_entropy.");
+        if (!classLoss && loss.Name is not ("bce" or "bce_with_logits") && data.IsClassification)
+            throw new ConfigException($"loss: {loss.Name} is a regression loss, but {data.Description} has class labels; use cross_entropy.");
+        var metrics = config.Metrics.Count > 0 ? config.Metrics
+            : data.IsClassification ? ["accuracy"] : (IReadOnlyList<string>)["mae", "rmse", "r2"];
+        foreach (var m in metrics)
+        {
+            bool classMetric = m.EndsWith("accuracy", StringComparison.Ordinal);
+            if (classMetric != data.IsClassification)
+                throw new ConfigException($"metrics: {m} is a {(classMetric ? "classification" : "regression")} metric, but the task is {(data.IsClassification ? "classification" : "regression")}.");
+        }
+        // Monitors must name something the epoch logs will hold: fail now, not after the first epoch.
+        var known = new List<string> { "loss", "lr" };
+        known.AddRange(metrics);
+        if (config.Data.Validation > 0) known.AddRange(known.Where(k => k != "lr").Select(k => "val_" + k).ToList());
+        void Check(string what, string monitor)
+        {
+            if (!known.Contains(monitor))
+                throw new ConfigException($"{what}: cannot monitor '{monitor}': the epoch logs hold {string.Join(", ", known)}.");
+        }
+        if (config.Callbacks.EarlyStopping is { } es) Check("callbacks.early_stopping.monitor", es.Monitor);
+        Check("callbacks.checkpoint.monitor", config.Callbacks.Checkpoint.Monitor);
+        if (config.Schedule is { Name: "ReduceLROnPlateau" } s) Check("schedule.monitor", s.Monitor);
+        return config with { Loss = loss, Metrics = metrics };
+    }
+
+    /// <summary>Model outputs: the class count (1 for the binary losses) or the regression target width.</summary>
+    public static int Outputs(ExperimentConfig config, ExperimentData data) =>
+        !data.IsClassification ? data.TargetWidth : config.Loss.Name is "bce" or "bce_with_logits" ? 1 : data.Classes;
+
+    /// <summary>Builds the model of <paramref name="config"/> for samples of <paramref name="inputShape"/>.</summary>
+    public static Sequential BuildModel(ExperimentConfig config, int[] inputShape, int outputs, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var m = config.Model;
+        var dtype = ParseDType(m.DType);
+        if (m.Layers is { } layers) return LayerListBuilder.Build(layers, inputShape, outputs, dtype, generator);
+        var preset = m.Preset ?? "mlp";
+        int c, h, w;
+        if (inputShape.Length == 3) (c, h, w) = (inputShape[0], inputShape[1], inputShape[2]);
+        else if (preset is "mlp" or "mlp-bn") (c, h, w) = (1, 1, inputShape.Aggregate(1, (a, b) => a * b));
+        else throw new ConfigException($"model.preset: {preset} needs image input [channels, height, width]; this data has samples of shape [{string.Join(", ", inputShape)}]. Use mlp or a list of layers.");
+        return ModelPresets.Create(preset, c, h, w, outputs, m.Hidden, m.Dropout, dtype, generator);
+    }
+
+    /// <summary>Builds the loss of <paramref name="loss"/> (its name must be resolved, not "auto").</summary>
+    public static Loss BuildLoss(LossConfig loss) => loss.Name switch
+    {
+        "cross_entropy" => new CrossEntropyLoss(labelSmoothing: loss.LabelSmoothing),
+        "nll" => new NLLLoss(),
+        "mse" => new MSELoss(),
+        "l1" => new L1Loss(),
+        "smooth_l1" => new SmoothL1Loss(beta: loss.Beta),
+        "huber" => new HuberLoss(delta: loss.Delta),
+        "bce" => new BCELoss(),
+        "bce_with_logits" => new BCEWithLogitsLoss(),
+        _ => throw new ConfigException($"loss: cannot build '{loss.Name}' (resolve 'auto' with ExperimentBuilder.Resolve first)."),
+    };
+
+    /// <summary>"float32"/"float64" as a <see cref="DType"/>.</summary>
+    public static DType ParseDType(string dtype) => dtype == "float64" ? DType.Float64 : DType.Float32;
+
+    private static IReadOnlyList<Func<IMetric>> Metrics(ExperimentConfig config, ExperimentData data)
+    {
+        // A single-output binary classifier compares logits with 0 and probabilities with 0.5.
+        double threshold = config.Loss.Name == "bce_with_logits" ? 0 : 0.5;
+        return config.Metrics.Select<string, Func<IMetric>>(name => name switch
+        {
+            "accuracy" => () => new Accuracy { Threshold = threshold },
+            "mae" => () => new MeanAbsoluteError(),
+            "rmse" => () => new RootMeanSquaredError(),
+            "r2" => () => new R2Score(),
+            _ => () => new TopKAccuracy(int.Parse(name[3..^"_accuracy".Length], System.Globalization.CultureInfo.InvariantCulture)),
+        }).ToList();
+    }
+
+    private static IBatchTransform? TargetTransform(ExperimentConfig config, ExperimentData data) =>
+        data.IsClassification && config.Loss.Name is "bce" or "bce_with_logits" ? new BinaryTargets(data.FeatureDType) : null;
+
+    private static IBatchTransform? Chain(IBatchTransform? first, IBatchTransform? second) =>
+        first is null ? second : second is null ? first : new Compose(first, second);
+
+    /// <summary>Keras' monitor mode names.</summary>
+    internal static MonitorMode Mode(string mode) => mode switch
+    {
+        "min" => MonitorMode.Min,
+        "max" => MonitorMode.Max,
+        _ => MonitorMode.Auto,
+    };
+}

@@ -1,0 +1,161 @@
+using Descent.Experiments.Runs;
+using Descent.Kernels;
+using Descent.Training;
+using Descent.Training.Checkpointing;
+using Descent.Training.Metrics;
+
+namespace Descent.Experiments;
+
+/// <summary>The outcome of <see cref="ExperimentRunner.Run"/> or <see cref="ExperimentRunner.Resume"/>.</summary>
+/// <param name="Run">The run directory.</param>
+/// <param name="Summary">What summary.json holds (status, best epoch, test metrics, timing).</param>
+/// <param name="History">Per-epoch metrics (as in metrics.csv).</param>
+public sealed record ExperimentResult(RunDirectory Run, RunSummary Summary, History History)
+{
+    /// <summary>Test metrics (loss and the experiment's metrics).</summary>
+    public IReadOnlyDictionary<string, double> Test => Summary.Test;
+
+    /// <summary>"completed" or "stopped".</summary>
+    public string Status => Summary.Status;
+}
+
+/// <summary>
+/// Runs an experiment into a run directory: builds it, writes config.yaml, trains with the run's logging and
+/// checkpoint callbacks (plus any given ones), evaluates on the test set and writes summary.json. Resumes a run
+/// from its last checkpoint so that it ends with exactly the weights of an uninterrupted run.
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>
+    /// Trains <paramref name="config"/> with <paramref name="runDirectory"/> as the run directory (created if needed).
+    /// <paramref name="extraCallbacks"/> run after the experiment's own callbacks and before the checkpoint writer (a
+    /// tuner's reporting/pruning callback goes here). Cancelling <paramref name="cancellationToken"/> stops training
+    /// after the current batch with status "stopped". A failing run writes summary.json with status "failed" and rethrows.
+    /// </summary>
+    public static ExperimentResult Run(ExperimentConfig config, string runDirectory, IEnumerable<ICallback>? extraCallbacks = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(runDirectory);
+        using var threads = ThreadScope(config.Threads);
+        var experiment = ExperimentBuilder.Build(config);
+        var run = RunDirectory.Create(runDirectory);
+        run.WriteConfig(experiment.Config);
+        return Execute(experiment, run, null, [], extraCallbacks, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="runDirectory"/> from <c>checkpoints/last.ckpt</c> to its configured epochs:
+    /// model, optimizer, schedule, early stopping, random generators and data order are restored, and steps.csv is cut
+    /// back to the checkpoint.
+    /// </summary>
+    public static ExperimentResult Resume(string runDirectory, IEnumerable<ICallback>? extraCallbacks = null,
+        CancellationToken cancellationToken = default)
+    {
+        var run = RunDirectory.Open(runDirectory);
+        var config = run.ReadConfig();
+        if (!File.Exists(run.LastCheckpointPath))
+            throw new FileNotFoundException($"{run.LastCheckpointPath}: missing, so the run cannot resume (checkpoint.last was off, or the run died before its first checkpoint).", run.LastCheckpointPath);
+        using var threads = ThreadScope(config.Threads);
+        var experiment = ExperimentBuilder.Build(config);
+        var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
+        try
+        {
+            checkpoint.Restore(experiment.Model, experiment.Optimizer);
+            experiment.RestoreExtras(checkpoint.Extras);
+            experiment.TrainLoader.Resume(checkpoint.Loader);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{run.LastCheckpointPath}: does not match {run.ConfigPath}: {e.Message}");
+        }
+        var steps = run.ReadSteps().Where(s => s.Step <= checkpoint.Resume.GlobalStep).ToList();
+        return Execute(experiment, run, checkpoint, steps, extraCallbacks, cancellationToken);
+    }
+
+    private static ExperimentResult Execute(Experiment experiment, RunDirectory run, TrainingCheckpoint? checkpoint,
+        IReadOnlyList<StepRecord> previousSteps, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
+    {
+        var config = experiment.Config;
+        var ck = config.Callbacks.Checkpoint;
+        var steps = new StepRecorder(previousSteps);
+        var writer = new RunCheckpointer(run, steps, experiment.CheckpointExtras, ck.Monitor, ExperimentBuilder.Mode(ck.Mode), ck.Best, ck.Last, ck.EverySteps);
+        if (checkpoint is not null) writer.LoadState(checkpoint.Extras);
+        var trainer = new Trainer(experiment.Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
+        // The step recorder first (gradient norm before clipping), the checkpoint writer last (it stores everyone's state).
+        trainer.With(steps);
+        trainer.With([.. experiment.Callbacks]);
+        trainer.With(new CancellationCallback(cancellationToken));
+        if (extraCallbacks is not null) trainer.With([.. extraCallbacks]);
+        trainer.With(writer);
+
+        History history;
+        try
+        {
+            history = trainer.Fit(experiment.TrainLoader, experiment.ValidationLoader, config.Epochs, checkpoint?.Resume);
+        }
+        catch (Exception e)
+        {
+            run.WriteSummary(BaseSummary(experiment, run, writer) with
+            {
+                Status = "failed",
+                StopReason = e.Message,
+                Epochs = trainer.LastContext?.History.Epochs.Count ?? 0,
+            });
+            throw;
+        }
+
+        var ctx = trainer.LastContext!;
+        ConfusionMatrix? confusion = experiment.Data.IsClassification && experiment.Outputs == experiment.Data.Classes
+            ? new ConfusionMatrix(experiment.Data.Classes) : null;
+        var test = trainer.Evaluate(experiment.TestLoader, confusion);
+        double seconds = history.Series("seconds").Where(double.IsFinite).Sum();
+        long samples = (long)history.Epochs.Count * experiment.TrainLoader.Dataset.Count;
+        var summary = BaseSummary(experiment, run, writer) with
+        {
+            Status = ctx.StopTraining ? "stopped" : "completed",
+            StopReason = ctx.StopTraining ? ctx.StopReason ?? "stopped by a callback" : null,
+            Epochs = history.Epochs.Count,
+            Test = test.Metrics,
+            ConfusionMatrix = confusion is null ? null
+                : Enumerable.Range(0, confusion.Classes).Select(r => Enumerable.Range(0, confusion.Classes).Select(c => confusion.Counts[r, c]).ToArray()).ToArray(),
+            Timing = new RunTiming(seconds, seconds > 0 ? samples / seconds : 0),
+        };
+        run.WriteHistory(history);
+        run.WriteSteps(steps.Steps);
+        run.WriteSummary(summary);
+        return new ExperimentResult(run, summary, history);
+    }
+
+    private static RunSummary BaseSummary(Experiment experiment, RunDirectory run, RunCheckpointer writer) => new()
+    {
+        Name = run.Name,
+        Status = "failed",
+        BestEpoch = writer.Monitor.BestEpoch >= 0 ? writer.Monitor.BestEpoch + 1 : null,
+        Monitor = writer.Monitor.Metric,
+        Seed = experiment.Config.Seed,
+        Parameters = experiment.Model.ParameterCount,
+        ModelSummary = LayerSummaries.Compute(experiment.Model, experiment.Data.InputShape),
+        ClassNames = experiment.Data.ClassNames,
+    };
+
+    /// <summary>
+    /// Sets the kernel thread count of the run (which trains on the calling thread) when <paramref name="threads"/> is
+    /// positive, until disposed. Thread-local, so trials that a study runs side by side keep their own counts.
+    /// </summary>
+    private static ParallelFor.ThreadsScope ThreadScope(int threads) =>
+        threads > 0 ? ParallelFor.OverrideThreads(threads) : default;
+
+    /// <summary>Stops training after the current batch once the token is cancelled.</summary>
+    private sealed class CancellationCallback(CancellationToken token) : ICallback
+    {
+        void ICallback.OnBatchEnd(TrainingContext context)
+        {
+            if (token.IsCancellationRequested && !context.StopTraining)
+            {
+                context.StopTraining = true;
+                context.StopReason = "cancelled";
+            }
+        }
+    }
+}
