@@ -172,32 +172,9 @@ public sealed class CustomOptimizerTests : IDisposable
         Assert.Equal(0.4, m[1], 6);
     }
 
-    private sealed class Affine : Module
+    private static (Trainer Trainer, Linear Model, LrScheduler Scheduler) MakeRun()
     {
-        public Affine()
-        {
-            W = RegisterParameter("w", Tensor.Zeros(new Shape(1), DType.Float64));
-            B = RegisterParameter("b", Tensor.Zeros(new Shape(1), DType.Float64));
-        }
-
-        public Tensor W { get; }
-
-        public Tensor B { get; }
-
-        public override Tensor Forward(Tensor input) => input * W + B;
-    }
-
-    private sealed class DieAfterSteps(int steps) : ICallback
-    {
-        public void OnBatchEnd(TrainingContext context)
-        {
-            if (context.GlobalStep + 1 >= steps) throw new OperationCanceledException("killed");
-        }
-    }
-
-    private static (Trainer Trainer, Affine Model, LrScheduler Scheduler) MakeRun()
-    {
-        var model = new Affine();
+        var model = new Linear(1, 1, dtype: DType.Float64, generator: new Generator(0));
         var opt = new Lion(model.Parameters(), new LionOptions(lr: 0.2, weightDecay: 0.01));
         var scheduler = new LrScheduler(opt, new CosineAnnealingLR(24), ScheduleInterval.Batch);
         var trainer = new Trainer(model, new MSELoss(), opt).With(new GradientClipping(maxNorm: 0.5), new LrSchedulerCallback(scheduler));
@@ -218,7 +195,7 @@ public sealed class CustomOptimizerTests : IDisposable
         {
             Extras = () => new Dictionary<string, Dictionary<string, object?>> { ["scheduler"] = crashing.Scheduler.StateDict() },
         };
-        Assert.Throws<OperationCanceledException>(() => crashing.Trainer.With(ckpt, new DieAfterSteps(13)).Fit(Loader(), epochs: 3));
+        Assert.Throws<OperationCanceledException>(() => crashing.Trainer.With(ckpt, new SimulatedCrash(13)).Fit(Loader(), epochs: 3));
 
         var saved = TrainingCheckpoint.Load(ckpt.LastPath);
         Assert.Equal(10, saved.Resume.GlobalStep);
@@ -227,11 +204,11 @@ public sealed class CustomOptimizerTests : IDisposable
         resumed.Scheduler.LoadStateDict(saved.Extras["scheduler"]);
         var history = resumed.Trainer.Fit(Loader(), epochs: 3, resume: saved.Resume);
 
-        Assert.Equal(reference.Model.W.Item(), resumed.Model.W.Item());
-        Assert.Equal(reference.Model.B.Item(), resumed.Model.B.Item());
+        Assert.Equal(reference.Model.Weight.Item(), resumed.Model.Weight.Item());
+        Assert.Equal(reference.Model.Bias!.Item(), resumed.Model.Bias!.Item());
         Assert.Equal(reference.Trainer.LastContext!.History.Series("loss"), history.Series("loss"));
         var lion = (Lion)resumed.Trainer.Optimizer;
-        Assert.Equal(24, lion.GetState(resumed.Model.W)!.Step);
+        Assert.Equal(24, lion.GetState(resumed.Model.Weight)!.Step);
         Assert.True(history.Series("loss")[^1] < history.Series("loss")[0] / 4, string.Join(", ", history.Series("loss")));
     }
 
