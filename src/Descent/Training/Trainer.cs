@@ -25,6 +25,7 @@ public sealed class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.DataParallel < 1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.DataParallel, "Trainer: DataParallel must be at least 1.");
+        if (Options.Objective is { } objective) _callbacks.Add(objective);
     }
 
     /// <summary>The model.</summary>
@@ -39,7 +40,7 @@ public sealed class Trainer
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>Callbacks, run in order.</summary>
+    /// <summary>Callbacks, run in order (the <see cref="TrainerOptions.Objective"/>, when set, comes first).</summary>
     public IList<ICallback> Callbacks => _callbacks;
 
     /// <summary>Adds callbacks and returns the trainer.</summary>
@@ -106,12 +107,13 @@ public sealed class Trainer
             foreach (var cb in _callbacks) cb.OnEpochBegin(ctx);
 
             int batchIndex = epoch == startEpoch ? startBatch : 0;
-            foreach (var (x, y) in train.Epoch(epoch, batchIndex))
+            foreach (var batch in train.Epoch(epoch, batchIndex))
             {
                 ctx.BatchIndex = batchIndex++;
+                ctx.SampleIndices = batch.SampleIndices;
                 using (StepScope.Begin())
                 {
-                    RunStep(ctx, x, y, trainMetrics);
+                    RunStep(ctx, batch.Features, batch.Targets, trainMetrics);
                 }
                 lossSum += ctx.BatchLoss * ctx.BatchSize;
                 seen += ctx.BatchSize;
@@ -152,8 +154,14 @@ public sealed class Trainer
             return;
         }
 
-        var output = Model.Call(x);
-        var loss = Loss.Call(output, y);
+        Tensor output, loss;
+        if (Options.Objective is { } objective)
+            (output, loss) = objective.Compute(Model, new TrainingBatch(x, y, ctx.SampleIndices));
+        else
+        {
+            output = Model.Call(x);
+            loss = Loss.Call(output, y);
+        }
         ctx.Output = output;
         ctx.LossTensor = loss;
         foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
@@ -171,9 +179,9 @@ public sealed class Trainer
     /// </summary>
     private void RunDataParallelStep(TrainingContext ctx, Tensor x, Tensor y, IMetric[] metrics)
     {
-        _dataParallel ??= new DataParallel(Model, Loss, Options.DataParallel);
+        _dataParallel ??= new DataParallel(Model, Loss, Options.Objective, Options.DataParallel);
         Optimizer.ZeroGrad();
-        var (loss, output) = _dataParallel.Run(x, y, ctx.GlobalStep);
+        var (loss, output) = _dataParallel.Run(new TrainingBatch(x, y, ctx.SampleIndices), ctx.GlobalStep);
         ctx.Output = output;
         ctx.LossTensor = loss;
         foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
@@ -195,6 +203,7 @@ public sealed class Trainer
         using (GradMode.Disable())
             foreach (var m in metrics) m.Update(output, y);
         ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
+        ctx.SampleIndices = default;
     }
 
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
