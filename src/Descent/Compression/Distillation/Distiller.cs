@@ -72,9 +72,10 @@ public sealed class Distiller : ITrainingObjective
     /// The module to train: <paramref name="student"/> itself, or with hints a <see cref="HintedStudent"/> holding the
     /// student and the hint regressors, sized by one forward pass of <paramref name="exampleInput"/> (a batch, e.g. one
     /// sample [1, ...]) through student and first teacher (eval mode, no gradients). Build the optimizer over the
-    /// returned module's parameters.
+    /// returned module's parameters. The regressors' initial weights draw from <paramref name="generator"/> (default
+    /// <see cref="Generator.Default"/>).
     /// </summary>
-    public Module Prepare(Module student, Tensor exampleInput)
+    public Module Prepare(Module student, Tensor exampleInput, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(exampleInput);
@@ -99,7 +100,7 @@ public sealed class Distiller : ITrainingObjective
         {
             var s = studentCapture.Feature(i);
             var t = teacherCapture.Feature(i);
-            hints[i] = new HintLoss(Shape.Wrap(s.Shape.Dims[1..].ToArray()), Shape.Wrap(t.Shape.Dims[1..].ToArray()), s.DType);
+            hints[i] = new HintLoss(Shape.Wrap(s.Shape.Dims[1..].ToArray()), Shape.Wrap(t.Shape.Dims[1..].ToArray()), s.DType, generator);
         }
         return new HintedStudent(student, guided, hints);
     }
