@@ -48,6 +48,9 @@ internal static class OptimSectionReader
             keys = node.Keys.Where(k => k is not ("name" or "per" or "monitor")).ToList();
         }
         Apply(node, options, keys);
+        // An experiment's optimizer has a single parameter group, so ReduceLROnPlateau takes one min_lr.
+        if (options is ReduceLROnPlateauOptions { MinLr.Count: not 1 and var count })
+            throw node.Get("min_lr")!.Error($"ReduceLROnPlateau: expected 1 min_lr value (the experiment's optimizer has one parameter group), got {count}");
         return new ScheduleConfig { Options = options, Per = per, Monitor = monitor };
     }
 

@@ -174,7 +174,7 @@ internal sealed class NumberOrListType(ValueRange element) : HyperparameterType<
     {
         null => null,
         System.Collections.IEnumerable and not string => OptionValues.ToDoubles(owner, key, value),
-        _ => [OptionValues.ToDouble(owner, key, value)],
+        _ => new OneNumber(OptionValues.ToDouble(owner, key, value)),
     };
 
     public override IReadOnlyList<double>? Check(string owner, string key, IReadOnlyList<double>? value)
@@ -184,8 +184,23 @@ internal sealed class NumberOrListType(ValueRange element) : HyperparameterType<
         return value;
     }
 
-    // A single value is written back as a number, as it is usually given.
-    public override object? ToPlain(IReadOnlyList<double>? value) => value is null ? null : value.Count == 1 ? value[0] : value.ToArray();
+    // Written back in the form it was given: a number read as a number stays one.
+    public override object? ToPlain(IReadOnlyList<double>? value) => value switch
+    {
+        null => null,
+        OneNumber one => one.Value,
+        _ => value.ToArray(),
+    };
+
+    /// <summary>A number given where a list is accepted (it applies to every item, as PyTorch broadcasts it).</summary>
+    private sealed class OneNumber(double value) : IReadOnlyList<double>
+    {
+        public double Value => value;
+        public int Count => 1;
+        public double this[int index] => index == 0 ? value : throw new ArgumentOutOfRangeException(nameof(index));
+        public IEnumerator<double> GetEnumerator() { yield return value; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
 
 /// <summary>A key PyTorch accepts that can only be null here (e.g. CyclicLR's scale_fn, a Python callable).</summary>

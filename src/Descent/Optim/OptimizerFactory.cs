@@ -67,7 +67,7 @@ public static class OptimizerFactory
         foreach (var required in new Hyperparameter[] { OptimizerOptions.LrHyperparameter, OptimizerOptions.WeightDecayHyperparameter })
             if (sample.Hyperparameters.Find(required.Key) is null)
                 throw new ArgumentException(
-                    $"Register({name}): {typeof(TOptions).Name} must declare '{required.Key}' (add OptimizerOptions.{(required.Key == "lr" ? "Lr" : "WeightDecay")}Hyperparameter to its Hyperparameters).", nameof(defaults));
+                    $"Register({name}): {typeof(TOptions).Name} must declare '{required.Key}' (every optimizer's Hyperparameters hold OptimizerOptions.LrHyperparameter and WeightDecayHyperparameter).", nameof(defaults));
         sample.Validate();
         lock (Gate)
         {

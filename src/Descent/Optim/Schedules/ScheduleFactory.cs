@@ -71,8 +71,6 @@ public static class ScheduleFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(defaults);
         var sample = defaults() ?? throw new ArgumentException($"Register({name}): the options factory returned null.", nameof(defaults));
-        if (sample.ScheduleName != name)
-            throw new ArgumentException($"Register({name}): the options say their schedule is '{sample.ScheduleName}'.", nameof(name));
         lock (Gate)
         {
             if (ByName.TryGetValue(name, out var existing))
@@ -80,6 +78,9 @@ public static class ScheduleFactory
                 if (existing.OptionsType == typeof(TOptions)) return;
                 throw new ArgumentException($"The schedule name '{name}' is already taken by {existing.OptionsType.Name}.", nameof(name));
             }
+            // Configurations print ScheduleName and read it back: it must be the registered name.
+            if (sample.GetType() != typeof(TOptions) || sample.ScheduleName != name)
+                throw new ArgumentException($"Register({name}): the options factory made {sample.GetType().Name} for schedule '{sample.ScheduleName}'.", nameof(defaults));
             Add(name, defaults);
         }
     }
