@@ -50,13 +50,15 @@ public sealed record ValueRange(double Low, bool LowIncluded, double High, bool 
     public bool Contains(double value) =>
         (LowIncluded ? value >= Low : value > Low) && (HighIncluded ? value <= High : value < High);
 
+    // The messages say the value ("got 1.5"), so the exceptions carry no ActualValue: that would add a second line.
+
     /// <summary>Returns <paramref name="value"/>, or throws naming <paramref name="owner"/>, <paramref name="name"/> and the range.</summary>
     public double Check(string owner, string name, double value) => Contains(value) ? value
-        : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be {Description}, got {Format(value)}.");
+        : throw new ArgumentOutOfRangeException(name, $"{owner}: {name} must be {Description}, got {Format(value)}.");
 
     /// <summary>Returns <paramref name="value"/>, or throws naming <paramref name="owner"/>, <paramref name="name"/> and the range.</summary>
     public int Check(string owner, string name, int value) => Contains(value) ? value
-        : throw new ArgumentOutOfRangeException(name, value, $"{owner}: {name} must be {Description}, got {Format(value)}.");
+        : throw new ArgumentOutOfRangeException(name, $"{owner}: {name} must be {Description}, got {Format(value)}.");
 
     /// <summary>A number as messages print it (shortest round-trip form).</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
