@@ -88,4 +88,30 @@ public sealed class RunDirectoryTests : IDisposable
         Assert.StartsWith($"{run.ConfigPath}:2:9: epochz: unknown key", c.Message);
         Assert.Throws<DirectoryNotFoundException>(() => RunDirectory.Open(Path.Combine(_dir.FullName, "none")));
     }
+
+    [Fact]
+    public void ReadContentsTakesWhatAHandMadeRunHas()
+    {
+        var run = new RunDirectory(Directory.CreateDirectory(Path.Combine(_dir.FullName, "hand")).FullName);
+        var e = Assert.Throws<InvalidDataException>(() => run.ReadContents());
+        Assert.Equal($"{run.Path} is not a run directory: it has none of config.yaml, metrics.csv, steps.csv, summary.json", e.Message);
+
+        File.WriteAllText(run.SummaryPath, """
+            {"status": "completed", "seed": 0, "test": {"loss": "NaN"},
+             "model_summary": [{"layer": "x", "output_shape": "[2, 3]"}], "timing": {"seconds": 2}}
+            """);
+        File.WriteAllText(run.StepsPath, "step,loss\n1,0.5\n2,inf\n");
+        var contents = run.ReadContents();
+        Assert.Equal(("hand", null, null), (contents.Name, contents.Config, contents.Metrics));
+        var s = contents.Summary!;
+        Assert.Equal(("completed", null, null, 0L), (s.Status, s.Name, s.Epochs, s.Seed));
+        Assert.True(double.IsNaN(s.Test["loss"]));
+        Assert.Equal(("x", 0L), (s.ModelSummary[0].Layer, s.ModelSummary[0].Parameters));
+        Assert.Equal([2, 3], s.ModelSummary[0].OutputShape);
+        Assert.Equal((2.0, (double?)null), (s.Timing.Seconds, s.Timing.SamplesPerSec));
+        Assert.Null(s.ConfusionMatrix);
+        var steps = contents.Steps!;
+        Assert.Equal((2L, 0, double.PositiveInfinity), (steps[1].Step, steps[1].Epoch, steps[1].Loss));
+        Assert.True(double.IsNaN(steps[0].Lr) && double.IsNaN(steps[0].GradNorm));
+    }
 }
