@@ -37,11 +37,11 @@ internal sealed class RunCsv
     /// <summary>An error about <paramref name="line"/>.</summary>
     public InvalidDataException Error(int line, string message) => new($"{FileName} line {line}: {message}");
 
-    /// <summary>The value of <paramref name="row"/> in column <paramref name="column"/> as a whole number.</summary>
-    public long Integer((int Line, double[] Values) row, int column)
+    /// <summary>The value of <paramref name="row"/> in column <paramref name="column"/> as a whole number up to <paramref name="max"/> in size.</summary>
+    public long Integer((int Line, double[] Values) row, int column, long max = int.MaxValue)
     {
         double v = row.Values[column];
-        if (double.IsFinite(v) && v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue) return (long)v;
+        if (double.IsFinite(v) && v == Math.Floor(v) && Math.Abs(v) <= max) return (long)v;
         throw Error(row.Line, $"column \"{Header[column]}\" must hold a whole number, got {v.ToString(CultureInfo.InvariantCulture)}");
     }
 

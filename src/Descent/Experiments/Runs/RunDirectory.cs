@@ -171,7 +171,8 @@ public sealed class RunDirectory
         if (!File.Exists(StepsPath)) return [];
         var csv = RunCsv.Read(StepsPath, "step");
         int epoch = csv.IndexOf("epoch"), loss = csv.IndexOf("loss"), lr = csv.IndexOf("lr"), norm = csv.IndexOf("grad_norm");
-        return csv.Rows.Select(r => new StepRecord(csv.Integer(r, 0), epoch < 0 ? 0 : (int)csv.Integer(r, epoch),
+        // Steps are whole numbers up to 2^53, the largest a double (how CSV cells are parsed) holds exactly.
+        return csv.Rows.Select(r => new StepRecord(csv.Integer(r, 0, 1L << 53), epoch < 0 ? 0 : (int)csv.Integer(r, epoch),
             At(r.Values, loss), At(r.Values, lr), At(r.Values, norm))).ToList();
 
         static double At(double[] values, int column) => column < 0 ? double.NaN : values[column];
