@@ -1,11 +1,9 @@
-using Descent.Data;
 using Descent.NN;
-using Descent.Optim;
 using Descent.Serialization;
-using Descent.Tensors;
 using Descent.Training;
 using Descent.Training.Callbacks;
 using Descent.Training.Checkpointing;
+using static Descent.Tests.Training.AffineRegression;
 
 namespace Descent.Tests.Training.Callbacks;
 
@@ -19,44 +17,11 @@ public sealed class ModelCheckpointTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private sealed class Affine : Module
-    {
-        public Affine()
-        {
-            W = RegisterParameter("w", Tensor.Zeros(new Shape(1), DType.Float64));
-            B = RegisterParameter("b", Tensor.Zeros(new Shape(1), DType.Float64));
-        }
-
-        public Tensor W { get; }
-        public Tensor B { get; }
-        public override Tensor Forward(Tensor input) => input * W + B;
-    }
-
     /// <summary>Logs <c>score</c> = <c>scores[epoch]</c>: a monitored metric whose course the test decides.</summary>
     private sealed class Score(double[] scores) : ICallback
     {
         public void OnEpochEnd(TrainingContext context) => context.EpochLogs["score"] = scores[context.Epoch];
     }
-
-    /// <summary>Simulates the process dying abruptly after step <c>steps</c>.</summary>
-    private sealed class DieAfterSteps(int steps) : ICallback
-    {
-        public void OnBatchEnd(TrainingContext context)
-        {
-            if (context.GlobalStep + 1 >= steps) throw new OperationCanceledException("killed");
-        }
-    }
-
-    private static Trainer Make(out Affine model)
-    {
-        model = new Affine();
-        var opt = OptimizerFactory.Create("Adam", model.Parameters(), new Dictionary<string, object?> { ["lr"] = 0.05 });
-        return new Trainer(model, new MSELoss(), opt);
-    }
-
-    // 128 samples in batches of 16: 8 steps per epoch.
-    private static DataLoader Loader() =>
-        new(SyntheticData.LinearRegression(128, 2.0, 2.0, noise: 0.01, seed: 4, dtype: DType.Float64), 16, shuffle: true, seed: 9);
 
     private ModelCheckpoint Checkpoint(bool saveLast = true, int everySteps = 0, string folder = "checkpoints") =>
         new(Path.Combine(_dir.FullName, folder), monitor: "score", mode: MonitorMode.Min, saveLast: saveLast, everySteps: everySteps);
