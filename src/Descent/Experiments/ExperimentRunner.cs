@@ -88,7 +88,8 @@ public static class ExperimentRunner
         };
         if (checkpoint is not null) writer.LoadState(checkpoint.Extras);
         var trainer = new Trainer(experiment.Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
-        // The step recorder first (gradient norm before clipping), the checkpoint writer last (it stores everyone's state).
+        // The step recorder first (gradient norm before clipping); the log and checkpoint writers last (a checkpoint stores
+        // everyone's state, and steps.csv is flushed before it).
         trainer.With(steps);
         trainer.With([.. experiment.Callbacks]);
         trainer.With(new CancellationCallback(cancellationToken));
