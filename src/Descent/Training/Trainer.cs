@@ -207,36 +207,8 @@ public sealed class Trainer
     }
 
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
-    public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var metrics = Options.Metrics.Select(f => f()).ToArray();
-        bool wasTraining = Model.Training;
-        Model.Eval();
-        double lossSum = 0;
-        long seen = 0;
-        try
-        {
-            using var noGrad = GradMode.Disable();
-            foreach (var (x, y) in data.Epoch(0))
-            {
-                using var scope = StepScope.Begin();
-                var output = Model.Call(x);
-                int b = x.Rank == 0 ? 1 : x.Shape[0];
-                lossSum += Loss.Call(output, y).Item() * b;
-                seen += b;
-                foreach (var m in metrics) m.Update(output, y);
-                confusion?.Update(output, y);
-            }
-        }
-        finally
-        {
-            Model.Train(wasTraining);
-        }
-        var result = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = seen == 0 ? double.NaN : lossSum / seen };
-        foreach (var m in metrics) result[m.Name] = m.Compute();
-        return new EvaluationResult(result, seen);
-    }
+    public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null) =>
+        ModelEvaluation.Evaluate(Model, Loss, data, Options.Metrics, confusion);
 
     /// <summary>Model outputs for every batch of <paramref name="data"/>, concatenated along dim 0 (evaluation mode).</summary>
     public Tensor Predict(DataLoader data)

@@ -22,7 +22,7 @@ namespace Descent.Compression.Distillation;
 /// <remarks>
 /// Epoch logs gain <c>hard_loss</c> (CE with the labels), <c>soft_loss</c> (T²·KL), <c>hint_loss</c> (with hints),
 /// <c>agreement</c> (share of training rows where the student's argmax is the teachers') and <c>val_agreement</c>
-/// (the same on the validation set, one extra student pass). As with the trainer's train metrics, after a mid-epoch
+/// (the same on the validation set, one extra student pass; see <see cref="TeacherAgreement"/>). As with the trainer's train metrics, after a mid-epoch
 /// resume these cover the batches since the resume.
 /// </remarks>
 public sealed class Distiller : ITrainingObjective
@@ -33,8 +33,7 @@ public sealed class Distiller : ITrainingObjective
     private long _agree, _rows;
     private Tensor[]? _precomputed;
     private (IDataset Dataset, IBatchTransform? Transform)? _precomputedFor;
-    private int[]? _teacherValPredictions;
-    private DataLoader? _teacherValFor;
+    private readonly TeacherAgreement? _validationAgreement;
 
     /// <summary>A distiller from one teacher.</summary>
     public Distiller(Module teacher, DistillationOptions? options = null) : this([teacher], options)
@@ -54,6 +53,7 @@ public sealed class Distiller : ITrainingObjective
         Loss = new HintonDistillationLoss(Options.Temperature, Options.Alpha);
         _teacherLayers = [.. Options.Hints.Select(h => (h.Teacher, ModulePath.Resolve(Teachers[0], h.Teacher, "teacher")))];
         foreach (var t in Teachers) t.Eval();
+        if (Options.ValidationAgreement) _validationAgreement = new TeacherAgreement(Teachers, Options.Temperature);
     }
 
     /// <summary>The teachers (kept in eval mode; never trained).</summary>
@@ -176,11 +176,6 @@ public sealed class Distiller : ITrainingObjective
         foreach (var t in Teachers) t.Eval();
         var train = context.TrainLoader;
         _precomputed = UsePrecomputed(train) ? Precompute(train.Dataset, train.Options.Transform) : null;
-        if (Options.ValidationAgreement && context.ValidationLoader is { } val && !ReferenceEquals(_teacherValFor, val))
-        {
-            _teacherValPredictions = TeacherPredictions(val);
-            _teacherValFor = val;
-        }
     }
 
     void ICallback.OnEpochBegin(TrainingContext context)
@@ -199,8 +194,7 @@ public sealed class Distiller : ITrainingObjective
             if (Options.Hints.Count > 0) logs["hint_loss"] = _hintSum / n;
             logs["agreement"] = _agree / n;
         }
-        if (Options.ValidationAgreement && context.ValidationLoader is { } val && _teacherValPredictions is not null)
-            logs["val_agreement"] = ValidationAgreement(context.Model, val);
+        ((ICallback?)_validationAgreement)?.OnEpochEnd(context);
     }
 
     private bool UsePrecomputed(DataLoader train)
@@ -229,52 +223,5 @@ public sealed class Distiller : ITrainingObjective
         var logits = TeacherLogits.Compute(Teachers, dataset, transform);
         _precomputedFor = (dataset, transform);
         return logits;
-    }
-
-    // The teachers' ensemble prediction for each validation sample, indexed by sample index.
-    private int[] TeacherPredictions(DataLoader validation)
-    {
-        var predictions = new int[validation.Dataset.Count];
-        using var noGrad = GradMode.Disable();
-        foreach (var batch in validation.Epoch(0))
-        {
-            using var scope = StepScope.Begin();
-            var logits = new Tensor[Teachers.Count];
-            for (int k = 0; k < logits.Length; k++)
-            {
-                logits[k] = Teachers[k].Call(batch.Features);
-                TeacherLogits.RequireLogits(logits[k], batch.Size, k);
-            }
-            var soft = Functional.SoftTargets(logits, Options.Temperature);
-            var indices = batch.SampleIndices.Span;
-            for (int r = 0; r < indices.Length; r++) predictions[indices[r]] = TeacherLogits.Argmax(soft, r, soft.Shape[1]);
-        }
-        return predictions;
-    }
-
-    // Share of validation samples on which the student (eval mode) predicts the teachers' class.
-    private double ValidationAgreement(Module model, DataLoader validation)
-    {
-        bool wasTraining = model.Training;
-        model.Eval();
-        long agree = 0, seen = 0;
-        try
-        {
-            using var noGrad = GradMode.Disable();
-            foreach (var batch in validation.Epoch(0))
-            {
-                using var scope = StepScope.Begin();
-                var output = model.Call(batch.Features);
-                var indices = batch.SampleIndices.Span;
-                for (int r = 0; r < indices.Length; r++)
-                    if (TeacherLogits.Argmax(output, r, output.Shape[1]) == _teacherValPredictions![indices[r]]) agree++;
-                seen += indices.Length;
-            }
-        }
-        finally
-        {
-            model.Train(wasTraining);
-        }
-        return seen == 0 ? double.NaN : (double)agree / seen;
     }
 }

@@ -13,7 +13,7 @@ public sealed class HintedStudent : Module
 {
     internal HintedStudent(Module student, IReadOnlyList<(string Path, Module Module)> guidedLayers, IReadOnlyList<HintLoss> hints)
     {
-        Student = RegisterModule("student", student);
+        Student = RegisterModule(StudentPrefix.TrimEnd('.'), student);
         var list = new ModuleList();
         foreach (var h in hints) list.Add(h);
         RegisterModule("hints", list);
@@ -32,4 +32,22 @@ public sealed class HintedStudent : Module
 
     /// <summary>The student's output.</summary>
     public override Tensor Forward(Tensor input) => Student.Call(input);
+
+    /// <summary>Prefix of the student's entries in this module's state dict.</summary>
+    public const string StudentPrefix = "student.";
+
+    /// <summary>
+    /// The student's own state (keys without <see cref="StudentPrefix"/>, regressors left out) from a state dict of a
+    /// hinted student, e.g. a checkpoint's model, to load into the bare student.
+    /// </summary>
+    public static StateDict StudentState(StateDict hinted)
+    {
+        ArgumentNullException.ThrowIfNull(hinted);
+        var student = new StateDict();
+        foreach (var (key, value) in hinted)
+            if (key.StartsWith(StudentPrefix, StringComparison.Ordinal)) student.Add(key[StudentPrefix.Length..], value);
+        if (student.Count == 0)
+            throw new ArgumentException($"HintedStudent.StudentState: no '{StudentPrefix}*' entries; the state is not a hinted student's (keys: {string.Join(", ", hinted.Keys.Take(5))}).", nameof(hinted));
+        return student;
+    }
 }
