@@ -19,11 +19,14 @@ internal static class DistillationSetup
     public static (Distiller Distiller, Module Trained) Create(DistillationConfig kd, ExperimentConfig config, ExperimentData data,
         Sequential student, int outputs)
     {
+        // The Hinton loss's hard term is the cross-entropy with class labels (with the experiment's label smoothing).
+        if (config.Loss.Name != "cross_entropy")
+            throw new ConfigException($"distillation: needs loss cross_entropy (the hard term of the Hinton loss); this experiment uses {config.Loss.Name}.");
         var teachers = kd.Teachers.Select(path => LoadTeacher(path, config, data, outputs)).ToList();
         Distiller distiller;
         try
         {
-            distiller = new Distiller(teachers, kd.ToOptions());
+            distiller = new Distiller(teachers, kd.ToOptions() with { LabelSmoothing = config.Loss.LabelSmoothing });
         }
         catch (ArgumentException e)
         {

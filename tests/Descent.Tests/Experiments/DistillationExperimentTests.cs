@@ -109,6 +109,9 @@ public sealed class DistillationExperimentTests : IDisposable
         // The distillation logs may be monitored; a hint loss without hints may not.
         var monitored = Student($"distillation: {{teacher: {teacher}}}").Replace("{every_steps: 4}", "{every_steps: 4, monitor: val_agreement}", StringComparison.Ordinal);
         Assert.NotNull(ExperimentBuilder.Build(ExperimentConfig.Parse(monitored, "a.yaml")).Distiller);
+        // The hard term is the experiment's cross-entropy, label smoothing included.
+        var smoothed = ExperimentConfig.Parse(monitored.Replace("optimizer:", "loss: {name: cross_entropy, label_smoothing: 0.1}\noptimizer:", StringComparison.Ordinal), "ls.yaml");
+        Assert.Equal(0.1, ExperimentBuilder.Build(smoothed).Distiller!.Loss.LabelSmoothing);
         var hintMonitor = monitored.Replace("val_agreement", "hint_loss", StringComparison.Ordinal);
         Assert.Contains("hint_loss", Assert.Throws<ConfigException>(() => ExperimentBuilder.Build(ExperimentConfig.Parse(hintMonitor, "b.yaml"))).Message, StringComparison.Ordinal);
     }

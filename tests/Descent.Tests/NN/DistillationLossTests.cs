@@ -64,6 +64,20 @@ public class DistillationLossTests
     }
 
     [Fact]
+    public void LabelSmoothingAppliesToTheHardTermOnly()
+    {
+        var student = R(3, 2, 6, 5);
+        var teacher = R(4, 2, 6, 5);
+        var labels = Labels(0, 1, 2, 3, 4, 0);
+        var plain = new HintonDistillationLoss(3, 0.25).Compute(student, teacher, labels);
+        var smoothed = new HintonDistillationLoss(3, 0.25) { LabelSmoothing = 0.1 }.Compute(student, teacher, labels);
+        Assert.Equal(Functional.CrossEntropy(student, labels, labelSmoothing: 0.1).Item(), smoothed.HardLoss.Item(), 1e-14);
+        Assert.NotEqual(plain.HardLoss.Item(), smoothed.HardLoss.Item(), 1e-6);
+        Assert.Equal(plain.SoftLoss.Item(), smoothed.SoftLoss.Item());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HintonDistillationLoss { LabelSmoothing = 1.5 });
+    }
+
+    [Fact]
     public void TeacherProbabilitiesThatUnderflowContributeNothing()
     {
         // Row-wise the teacher's top logit exceeds the rest by 1000: softmax is exactly one-hot in float64 and float32.

@@ -15,6 +15,9 @@ public sealed record DistillationOptions
     /// <summary>Weight α ∈ [0, 1] of the cross-entropy with the labels; the soft term gets 1 − α.</summary>
     public double Alpha { get; init; } = 0.1;
 
+    /// <summary>Label smoothing ε of the hard-label cross-entropy (0: Hinton's plain CE).</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Student layer → teacher layer pairs guided with a FitNets hint loss (module paths, e.g. "0" or "features.3").</summary>
     public IReadOnlyList<HintPair> Hints { get; init; } = [];
 
@@ -37,6 +40,8 @@ public sealed record DistillationOptions
             throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "distillation: temperature must be positive and finite.");
         if (!(Alpha >= 0 && Alpha <= 1))
             throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "distillation: alpha must be in [0, 1].");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "distillation: label smoothing must be in [0, 1].");
         if (!(HintWeight >= 0) || double.IsInfinity(HintWeight))
             throw new ArgumentOutOfRangeException(nameof(HintWeight), HintWeight, "distillation: hint weight must be non-negative and finite.");
         ArgumentNullException.ThrowIfNull(Hints, nameof(Hints));

@@ -50,7 +50,7 @@ public sealed class Distiller : ITrainingObjective
         Options = options ?? new DistillationOptions();
         Options.Validate();
         Teachers = [.. teachers];
-        Loss = new HintonDistillationLoss(Options.Temperature, Options.Alpha);
+        Loss = new HintonDistillationLoss(Options.Temperature, Options.Alpha) { LabelSmoothing = Options.LabelSmoothing };
         _teacherLayers = [.. Options.Hints.Select(h => (h.Teacher, ModulePath.Resolve(Teachers[0], h.Teacher, "teacher")))];
         foreach (var t in Teachers) t.Eval();
         if (Options.ValidationAgreement) _validationAgreement = new TeacherAgreement(Teachers, Options.Temperature);

@@ -44,6 +44,19 @@ public sealed class HintonDistillationLoss
     /// <summary>Always <see cref="Reduction.BatchMean"/> for the soft term (the hard term is the mean cross-entropy).</summary>
     public Reduction Reduction => Reduction.BatchMean;
 
+    /// <summary>
+    /// Label smoothing ε of the hard term's cross-entropy (PyTorch's <c>label_smoothing</c>; default 0, Hinton's plain
+    /// CE). Lets a distilled student keep the hard loss its experiment trains (and validates) with.
+    /// </summary>
+    public double LabelSmoothing
+    {
+        get => _labelSmoothing;
+        init => _labelSmoothing = value is >= 0 and <= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), value, "HintonDistillationLoss: label_smoothing must be in [0, 1].");
+    }
+
+    private readonly double _labelSmoothing;
+
     /// <summary>The loss and its unscaled parts (cross-entropy with the labels, KL to the teacher without T²).</summary>
     public (Tensor Loss, Tensor CrossEntropy, Tensor KL) Forward(Tensor studentLogits, Tensor teacherLogits, Tensor target) =>
         Functional.DistillationLoss(studentLogits, teacherLogits, target, Temperature, Alpha);
@@ -66,7 +79,7 @@ public sealed class HintonDistillationLoss
     public DistillationLossTerms ComputeWithSoftTargets(Tensor studentLogits, Tensor softTargets, Tensor target)
     {
         ArgumentNullException.ThrowIfNull(studentLogits);
-        var hard = Functional.CrossEntropy(studentLogits, target);
+        var hard = Functional.CrossEntropy(studentLogits, target, labelSmoothing: LabelSmoothing);
         var soft = Functional.SoftTargetLoss(studentLogits, softTargets, Temperature);
         return new DistillationLossTerms(hard * Alpha + soft * (1 - Alpha), hard, soft);
     }
