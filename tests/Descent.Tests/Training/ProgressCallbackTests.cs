@@ -8,7 +8,7 @@ using Descent.Training.Metrics;
 
 namespace Descent.Tests.Training;
 
-/// <summary>The progress callback's plain-line mode (used whenever the output is not a terminal).</summary>
+/// <summary>The progress callback with the plain-line display (used whenever the output is not a terminal).</summary>
 public class ProgressCallbackTests
 {
     [Fact]
@@ -19,7 +19,7 @@ public class ProgressCallbackTests
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Sgd(model.Parameters(), new SgdOptions { Lr = 0.1 }),
             new TrainerOptions { Metrics = [() => new Accuracy()] });
         var output = new StringWriter();
-        using var progress = new ProgressCallback(output, interactive: false) { PlainInterval = TimeSpan.Zero };
+        using var progress = new ProgressCallback(new PlainTextProgress(output) { Interval = TimeSpan.Zero });
         trainer.With(progress).Fit(new DataLoader(data, 16), new DataLoader(data, 32), epochs: 2);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // Four batches per epoch: a progress line after each (interval 0), then the epoch's metrics.
