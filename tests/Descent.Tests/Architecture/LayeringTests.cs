@@ -22,6 +22,7 @@ public partial class LayeringTests
         ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression"],
         ["Tuning"] = [],
         ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
+        ["Benchmarks"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
         ["Reports"] = [],
     };
 
