@@ -41,8 +41,13 @@ public static class CliErrors
         return false;
     }
 
-    /// <summary>The message on one line.</summary>
-    public static string OneLine(Exception e) => Unwrap(e).Message.ReplaceLineEndings(" ");
+    /// <summary>The message on one line, without the " (Parameter 'x')" that <see cref="ArgumentException"/> appends.</summary>
+    public static string OneLine(Exception e)
+    {
+        e = Unwrap(e);
+        string message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+        return message.ReplaceLineEndings(" ");
+    }
 
     /// <summary>
     /// Writes what the user sees for <paramref name="e"/>, raised by <c>descent <paramref name="args"/></c>, to

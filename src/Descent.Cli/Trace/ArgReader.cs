@@ -60,6 +60,9 @@ internal sealed class ArgReader
             ? [.. list.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))]
             : [];
 
+    /// <summary>Every value of a repeatable option as given (commas kept).</summary>
+    public List<string> Values(string name) => _values.TryGetValue(name, out var list) ? [.. list] : [];
+
     /// <summary>The (last) value of an option, or null.</summary>
     public string? Text(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;
 

@@ -71,7 +71,7 @@ public class CliErrorsTests
         Exception e = kind switch
         {
             "user" => new UserErrorException("--epochs must be at least 1, got 0."),
-            "argument" => new ArgumentException($"exp.yaml:3:5: optimizer.lr: must be ≥ 0,{Environment.NewLine}got -1."),
+            "argument" => new ArgumentException($"exp.yaml:3:5: optimizer.lr: must be ≥ 0,{Environment.NewLine}got -1.", nameof(kind)),
             _ => new FileNotFoundException("Experiment file not found: exp.yaml"),
         };
         var (code, _, errors) = RunThrowing(e);
@@ -81,6 +81,7 @@ public class CliErrorsTests
         Assert.StartsWith("descent: ", lines[0]);
         Assert.DoesNotContain(nameof(ThrowFromAMethod), errors);   // no stack trace
         Assert.DoesNotContain("bug", errors);
+        Assert.DoesNotContain("(Parameter", errors);
     }
 
     [Fact]
