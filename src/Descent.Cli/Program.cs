@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Bench;
 using Descent.Cli.Trace;
 
 namespace Descent.Cli;

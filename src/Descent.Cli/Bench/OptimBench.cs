@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
-using Descent.Cli.Trace;
 using Descent.Benchmarks;
 
 namespace Descent.Cli.Bench;

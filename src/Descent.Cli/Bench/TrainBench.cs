@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
 using Descent.Benchmarks;
-using Descent.Cli.Trace;
 using Descent.Experiments;
 
 namespace Descent.Cli.Bench;

@@ -234,15 +234,4 @@ public static class TraceCommand
         }
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
-
-    /// <summary>Prints a fixed usage text (the <c>--help</c> of commands whose options are parsed by hand).</summary>
-    internal sealed class UsageAction(string usage) : System.CommandLine.Invocation.SynchronousCommandLineAction
-    {
-        /// <inheritdoc/>
-        public override int Invoke(ParseResult parseResult)
-        {
-            parseResult.InvocationConfiguration.Output.WriteLine(usage);
-            return 0;
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Descent.Cli.Trace;
+namespace Descent.Cli;
 
 /// <summary>
 /// A small hand parser for <c>--name value</c>, <c>--name=value</c> and flag options, used by the commands that take
