@@ -67,7 +67,7 @@ public class TraceCommandTests
 
     [Theory]
     [InlineData("--function x^2 --x0 1", "--optimizer is required")]
-    [InlineData("--optimizer lion --function x^2 --x0 1", "unknown optimizer 'lion' (known: gd, momentum-ema, sgd-momentum, nesterov, sgd, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, gradientdescent)")]
+    [InlineData("--optimizer lbfgs --function x^2 --x0 1", "unknown optimizer 'lbfgs' (known: gd, momentum-ema, sgd-momentum, nesterov, sgd, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, gradientdescent")]
     [InlineData("--optimizer adam --function x^2 --x0 1 --set momentum=0.9", "Adam: unknown hyperparameter 'momentum'")]
     [InlineData("--optimizer adam --function x^2 --x0 1 --set betas", "--set needs KEY=VALUE")]
     [InlineData("--optimizer gd --x0 1", "--function is required")]

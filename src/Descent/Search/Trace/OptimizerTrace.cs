@@ -13,7 +13,10 @@ namespace Descent.Search.Trace;
 /// </summary>
 public static class OptimizerTrace
 {
-    /// <summary>The optimizer names understood by <see cref="Run"/> (matched case-insensitively).</summary>
+    /// <summary>
+    /// The optimizer names understood by <see cref="Run"/> (matched case-insensitively): the textbook presets and every
+    /// <see cref="OptimizerFactory"/> name, including optimizers registered with it.
+    /// </summary>
     public static IReadOnlyList<string> Methods => TraceOptimizers.Names;
 
     /// <summary>Traces <paramref name="method"/> on <paramref name="function"/> from <paramref name="start"/>.</summary>

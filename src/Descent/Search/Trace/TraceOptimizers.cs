@@ -36,8 +36,8 @@ internal static class TraceOptimizers
         ["Adadelta"] = "v ← ρv + (1−ρ)g²;  Δ = √(u + ε)/√(v + ε)·g;  u ← ρu + (1−ρ)Δ²;  θ ← θ − lr·Δ",
     };
 
-    /// <summary>The names accepted: the presets, then the factory's names in lower case.</summary>
-    public static IReadOnlyList<string> Names { get; } =
+    /// <summary>The names accepted: the presets, then the factory's names in lower case (registered optimizers included).</summary>
+    public static IReadOnlyList<string> Names =>
         [.. Presets.Keys, .. OptimizerFactory.Names.Select(n => n.ToLowerInvariant()).Where(n => !Presets.ContainsKey(n))];
 
     /// <summary>The factory's name of <paramref name="method"/> (a preset or a factory name in any case), or null.</summary>
@@ -48,7 +48,7 @@ internal static class TraceOptimizers
 
     /// <summary>The update rule shown above the table.</summary>
     public static string Update(string method, string factory) =>
-        Presets.TryGetValue(method, out var p) ? p.Update : Updates.GetValueOrDefault(factory, $"PyTorch {factory}");
+        Presets.TryGetValue(method, out var p) ? p.Update : Updates.GetValueOrDefault(factory, $"{factory}'s update rule");
 
     /// <summary>
     /// Creates <paramref name="method"/> over <paramref name="theta"/>: the preset's hyperparameters, then
