@@ -23,11 +23,12 @@ public static class TraceCommand
         "                     [--x0 A[,B]] [--lr 0.1] [--steps 10] [--momentum 0.9] [--beta1 0.9] [--beta2 0.999]\n" +
         "                     [--alpha 0.99] [--eps E] [--weight-decay W] [--set KEY=VALUE] [--svg out.svg]\n" +
         "                     [--range xmin,xmax,ymin,ymax] [--precision 6] [--json]\n" +
-        $"  optimizers: {string.Join(", ", OptimizerTrace.Methods)} (the names of experiment\n" +
-        "  files, plus the textbook presets gd, momentum-ema, sgd-momentum, nesterov; repeat or comma-separate to compare).\n" +
+        "  optimizers (the names of experiment files, any case, and the textbook presets; repeat or comma-separate to\n" +
+        $"  compare): {string.Join(", ", OptimizerTrace.Methods)}\n" +
         "  --momentum, --beta1/--beta2, --alpha, --eps, --weight-decay go to the optimizers that have them; --set KEY=VALUE\n" +
         "  sets any hyperparameter by its experiment-file name (e.g. --set amsgrad=true, --set betas=[0.8,0.99]) on every\n" +
-        $"  optimizer traced. Named functions: {string.Join(", ", BenchmarkSurfaces.Names)}.\n" +
+        "  optimizer traced.\n" +
+        $"  named functions: {string.Join(", ", BenchmarkSurfaces.Names)}\n" +
         "  EXPR uses x (and y), + - * / ^, sin cos exp log sqrt abs tanh …, pi, e; e.g. \"x^2\" or\n" +
         "  \"(1-x)^2 + 100*(y-x^2)^2\". --x0 defaults to a standard start for the named functions.";
 
