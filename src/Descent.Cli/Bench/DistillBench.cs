@@ -1,21 +1,12 @@
-using System.Globalization;
-using Descent.Cli.Trace;
-using Descent.Compression.Distillation;
-using Descent.Data;
-using Descent.Experiments;
-using Descent.Kernels;
-using Descent.NN;
-using Descent.Optim;
-using Descent.Tensors;
-using Descent.Training;
+using Descent.Benchmarks;
 
 namespace Descent.Cli.Bench;
 
 /// <summary>
 /// <c>descent bench distill</c>: the cost of a distillation epoch against a plain training epoch of the same student
-/// (an MLP, default one hidden layer of 128) on Fashion-MNIST: with the teacher's logits precomputed once, and with
-/// the teacher run on every batch. Rounds alternate the three kinds so background load hits each alike; the medians of
-/// the timed epochs are compared. bench/compare/distill.sh runs the accuracy side (distilled vs scratch students).
+/// (an MLP, default one hidden layer of 128) on Fashion-MNIST (<see cref="DistillationBenchmark"/>): with the teacher's
+/// logits precomputed once, and with the teacher run on every batch. bench/compare/distill.sh runs the accuracy side
+/// (distilled vs scratch students).
 /// </summary>
 public static class DistillBench
 {
@@ -62,78 +53,34 @@ public static class DistillBench
             errors.WriteLine(Usage);
             return 1;
         }
-        using var threads = ParallelFor.OverrideThreads(s.Threads);
-        var result = Measure(s, errors);
+        var result = new Result(s, DistillationBenchmark.Measure(s.ToBenchmark(), errors));
         output.WriteLine(s.Json ? result.ToJson() : result.ToText());
         return 0;
     }
 
-    private static Result Measure(Settings s, TextWriter progress)
+    private sealed record Result(Settings S, DistillationBenchmarkResult R)
     {
-        var location = FashionMnist.Locate(s.DataDir);
-        IDataset train = FashionMnist.Load(location, DataSplit.Train, new FashionMnistOptions { Normalize = true });
-        if (s.Samples is int n && n < train.Count) train = new Subset(train, Enumerable.Range(0, n).ToArray());
-        var teacher = s.Teacher is null ? ModelPresets.Create("cnn-small", generator: new Generator(s.Seed + 1)) : CheckpointModel.Load(s.Teacher).Model;
-        progress.WriteLine($"bench distill: mlp [{string.Join(", ", s.Hidden)}] student, {(s.Teacher ?? "fresh cnn-small")} teacher, batch {s.Batch}, {s.Threads} thread(s), {location}");
-        var kinds = s.OnTheFly ? new[] { "plain", "precomputed", "on_the_fly" } : ["plain", "precomputed"];
-        var epochSeconds = kinds.ToDictionary(k => k, _ => new List<double>());
-        double precompute = double.NaN;
-        for (int round = 0; round < s.Rounds; round++)
-        {
-            foreach (var kind in kinds)
-            {
-                var student = ModelPresets.Create("mlp", hidden: s.Hidden, generator: new Generator(s.Seed));
-                var distiller = kind == "plain" ? null : new Distiller(teacher, new DistillationOptions
-                {
-                    TeacherLogits = kind == "precomputed" ? TeacherLogitsMode.Precomputed : TeacherLogitsMode.OnTheFly,
-                    ValidationAgreement = false,
-                });
-                var trainer = new Trainer(student, new CrossEntropyLoss(), new Adam(student.Parameters(), new AdamOptions(1e-3)),
-                    new TrainerOptions { Objective = distiller });
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var history = trainer.Fit(new DataLoader(train, s.Batch, shuffle: true, seed: s.Seed), epochs: s.Epochs + 1);
-                var seconds = history.Series("seconds");
-                // Fit's time before its first epoch is the one-time teacher pass (precomputed mode).
-                if (kind == "precomputed") precompute = clock.Elapsed.TotalSeconds - seconds.Sum();
-                epochSeconds[kind].AddRange(seconds.Skip(1));
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round + 1}/{s.Rounds} {kind,-12} epochs {string.Join(" ", seconds.Skip(1).Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} s"));
-            }
-        }
-        return new Result(s, kinds.ToDictionary(k => k, k => Median(epochSeconds[k])), precompute, train.Count);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-    }
-
-    private sealed record Result(Settings S, Dictionary<string, double> Seconds, double PrecomputeSeconds, int Samples)
-    {
-        private double Ratio(string kind) => Seconds.TryGetValue(kind, out var v) ? v / Seconds["plain"] : double.NaN;
-
         public string ToJson()
         {
             var json = FormattableString.Invariant(
                 $"{{\"student_hidden\":[{string.Join(",", S.Hidden)}],\"batch\":{S.Batch},\"threads\":{S.Threads},\"epochs\":{S.Epochs},\"rounds\":{S.Rounds},") +
                 FormattableString.Invariant(
-                $"\"samples\":{Samples},\"plain_epoch_seconds\":{Seconds["plain"]:F4},\"precomputed_epoch_seconds\":{Seconds["precomputed"]:F4},") +
-                FormattableString.Invariant($"\"precomputed_ratio\":{Ratio("precomputed"):F4},\"precompute_seconds\":{PrecomputeSeconds:F3}");
-            if (Seconds.TryGetValue("on_the_fly", out var fly))
-                json += FormattableString.Invariant($",\"on_the_fly_epoch_seconds\":{fly:F4},\"on_the_fly_ratio\":{Ratio("on_the_fly"):F4}");
+                $"\"samples\":{R.Samples},\"plain_epoch_seconds\":{R.PlainEpochSeconds:F6},\"precomputed_epoch_seconds\":{R.PrecomputedEpochSeconds:F6},") +
+                FormattableString.Invariant($"\"precomputed_ratio\":{R.PrecomputedRatio:F4},\"precompute_seconds\":{R.PrecomputeSeconds:F3}");
+            if (R.OnTheFlyEpochSeconds is double fly)
+                json += FormattableString.Invariant($",\"on_the_fly_epoch_seconds\":{fly:F6},\"on_the_fly_ratio\":{R.OnTheFlyRatio:F4}");
             return json + "}";
         }
 
         public string ToText()
         {
             var text = FormattableString.Invariant(
-                $"mlp [{string.Join(", ", S.Hidden)}] batch={S.Batch} threads={S.Threads} simd={KernelConfig.Simd}, median of {S.Rounds}×{S.Epochs} epochs of {Samples} samples:\n") +
-                FormattableString.Invariant($"  plain training     {Seconds["plain"],8:F3} s/epoch\n") +
+                $"mlp [{string.Join(", ", S.Hidden)}] batch={S.Batch} threads={S.Threads} simd={BenchmarkMachine.Simd}, median of {S.Rounds}×{S.Epochs} epochs of {R.Samples} samples:\n") +
+                FormattableString.Invariant($"  plain training     {R.PlainEpochSeconds,8:F3} s/epoch\n") +
                 FormattableString.Invariant(
-                $"  precomputed logits {Seconds["precomputed"],8:F3} s/epoch  ({Ratio("precomputed"):F3}× plain; one-time teacher pass {PrecomputeSeconds:F2} s)");
-            if (Seconds.TryGetValue("on_the_fly", out var fly))
-                text += FormattableString.Invariant($"\n  teacher per batch  {fly,8:F3} s/epoch  ({Ratio("on_the_fly"):F3}× plain)");
+                $"  precomputed logits {R.PrecomputedEpochSeconds,8:F3} s/epoch  ({R.PrecomputedRatio:F3}× plain; one-time teacher pass {R.PrecomputeSeconds:F2} s)");
+            if (R.OnTheFlyEpochSeconds is double fly)
+                text += FormattableString.Invariant($"\n  teacher per batch  {fly,8:F3} s/epoch  ({R.OnTheFlyRatio:F3}× plain)");
             return text;
         }
     }
@@ -141,6 +88,12 @@ public static class DistillBench
     private sealed record Settings(string? Teacher, int[] Hidden, int Batch, int Epochs, int Rounds, int Threads, bool OnTheFly, int? Samples,
         long Seed, string? DataDir, bool Json)
     {
+        public DistillationBenchmarkSettings ToBenchmark() => new()
+        {
+            Teacher = Teacher, Hidden = Hidden, Batch = Batch, Epochs = Epochs, Rounds = Rounds, Threads = Threads, OnTheFly = OnTheFly,
+            Samples = Samples, Seed = Seed, DataDir = DataDir,
+        };
+
         public static Settings From(ArgReader a)
         {
             var widths = a.Numbers("--hidden") ?? [128];
@@ -154,7 +107,7 @@ public static class DistillBench
             if (dataDir is not null && !Directory.Exists(dataDir))
                 throw new UserErrorException($"descent bench distill: --data-dir {dataDir} does not exist.");
             return new Settings(teacher, hidden, a.Count("--batch") ?? 128, a.Count("--epochs") ?? 2, a.Count("--rounds") ?? 3,
-                a.Count("--threads") ?? ParallelFor.Threads, a.Flag("--on-the-fly"), a.Count("--samples"), (long)(a.Number("--seed") ?? 0), dataDir,
+                a.Count("--threads") ?? BenchmarkMachine.Threads, a.Flag("--on-the-fly"), a.Count("--samples"), (long)(a.Number("--seed") ?? 0), dataDir,
                 a.Flag("--json"));
         }
     }

@@ -10,7 +10,7 @@ internal static class DistillationSectionReader
     /// <summary>Values of <c>teacher_logits</c>.</summary>
     public static readonly string[] TeacherLogitsModes = ["auto", "precomputed", "on_the_fly"];
 
-    public static DistillationConfig? Read(ConfigNode? node, string baseDir)
+    public static DistillationConfig? Read(ConfigNode? node, string baseDir, DataConfig data)
     {
         if (node is null) return null;
         var teacherNode = node.Required("teacher");
@@ -35,6 +35,8 @@ internal static class DistillationSectionReader
         };
         if (config.Hints.Count > 0 && config.TeacherLogits == "precomputed")
             throw node.Get("teacher_logits")!.Error("hints need the teacher's intermediate features of every batch, so its logits cannot be precomputed (use auto or on_the_fly)");
+        if (config.TeacherLogits == "precomputed" && (data.Augmentation.RandomCrop > 0 || data.Augmentation.HFlip > 0))
+            throw node.Get("teacher_logits")!.Error("precomputed logits need the same features every epoch, but data.augmentation changes them; use auto or on_the_fly (the teacher then sees each augmented batch)");
         node.RejectUnknownKeys();
         return config;
     }

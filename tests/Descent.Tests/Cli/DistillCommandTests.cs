@@ -11,21 +11,8 @@ public sealed class DistillCommandTests : IDisposable
 
     private string Runs => Path.Combine(_dir.FullName, "runs");
 
-    private const string Teacher = """
-        name: teacher
-        seed: 1
-        epochs: 1
-        data:
-          dataset: fashion-mnist
-          source: embedded
-          train_samples: 400
-          test_samples: 100
-          validation: 0.25
-          batch_size: 32
-          normalize: true
-        model: {preset: mlp, hidden: [64]}
-        optimizer: {name: adam, lr: 0.003}
-        """;
+    // The train command tests' tiny run, as the teacher.
+    private static readonly string Teacher = TrainCommandTests.Tiny.Replace("name: tiny", "name: teacher", StringComparison.Ordinal);
 
     private string TrainTeacher()
     {

@@ -4,6 +4,8 @@ using Descent.Experiments.Runs;
 using Descent.Training;
 using Descent.Training.Checkpointing;
 
+using Descent.Tests.Training;
+
 namespace Descent.Tests.Experiments;
 
 /// <summary>
@@ -93,6 +95,17 @@ public sealed class DistillationExperimentTests : IDisposable
     }
 
     [Fact]
+    public void PrecomputedLogitsWithAugmentationAreAnErrorAtTheirLine()
+    {
+        var yaml = Student("distillation: {teacher: t, teacher_logits: precomputed}")
+            .Replace("normalize: true", "normalize: true\n  augmentation: {hflip: true}", StringComparison.Ordinal);
+        var ex = Assert.Throws<ConfigException>(() => ExperimentConfig.Parse(yaml, "aug.yaml"));
+        Assert.Contains("aug.yaml:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("distillation.teacher_logits", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("data.augmentation changes them", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TeachersThatDoNotFitTheStudentAreRejected()
     {
         var teacher = Teacher();
@@ -116,14 +129,6 @@ public sealed class DistillationExperimentTests : IDisposable
         Assert.Contains("hint_loss", Assert.Throws<ConfigException>(() => ExperimentBuilder.Build(ExperimentConfig.Parse(hintMonitor, "b.yaml"))).Message, StringComparison.Ordinal);
     }
 
-    private sealed class DieAfterSteps(int steps) : ICallback
-    {
-        public void OnBatchEnd(TrainingContext context)
-        {
-            if (context.GlobalStep + 1 >= steps) throw new OperationCanceledException("killed");
-        }
-    }
-
     [Fact]
     public void AHintedDistillationRunResumesExactlyAndEndsWithTheComparison()
     {
@@ -131,7 +136,7 @@ public sealed class DistillationExperimentTests : IDisposable
         var config = ExperimentConfig.Parse(Student($"distillation: {{teacher: {teacher}, hints: [\"1:1\"], temperature: 2, alpha: 0.3}}"), "s.yaml");
         var reference = ExperimentRunner.Run(config with { Distillation = config.Distillation! with { Scratch = false } }, Dir("reference"));
 
-        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, Dir("student"), [new DieAfterSteps(21)]));
+        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, Dir("student"), [new AffineRegression.DieAfterSteps(21)]));
         var run = RunDirectory.Open(Dir("student"));
         Assert.Equal("failed", run.ReadSummary().Status);
         Assert.False(Directory.Exists(Path.Combine(run.Path, "scratch")));

@@ -8,6 +8,8 @@ using Descent.Training;
 using Descent.Training.Callbacks;
 using Descent.Training.Checkpointing;
 
+using Descent.Tests.Training;
+
 namespace Descent.Tests.Compression.Distillation;
 
 /// <summary>
@@ -39,14 +41,6 @@ public sealed class DistillationResumeTests : IDisposable
         return new Trainer(model, new CrossEntropyLoss(), opt, new TrainerOptions { Objective = distiller }).With(callbacks);
     }
 
-    private sealed class DieAfterSteps(int steps) : ICallback
-    {
-        public void OnBatchEnd(TrainingContext context)
-        {
-            if (context.GlobalStep + 1 >= steps) throw new OperationCanceledException("killed");
-        }
-    }
-
     [Fact]
     public void ResumeFromAMidEpochCheckpointEqualsTheUninterruptedRun()
     {
@@ -54,7 +48,7 @@ public sealed class DistillationResumeTests : IDisposable
         var refHistory = reference.Fit(Loader(), epochs: 3);
 
         var ckpt = new ModelCheckpoint(_dir.FullName, monitor: "loss", everySteps: 3);
-        var interrupted = Make(out _, ckpt, new DieAfterSteps(7));
+        var interrupted = Make(out _, ckpt, new AffineRegression.DieAfterSteps(7));
         Assert.Throws<OperationCanceledException>(() => interrupted.Fit(Loader(), epochs: 3));
         var saved = TrainingCheckpoint.Load(ckpt.LastPath);
         Assert.Equal((1, 2), (saved.Resume.Epoch, saved.Resume.BatchIndex));   // step 6 = epoch 1, after batch 1
