@@ -188,7 +188,7 @@ public sealed record SyntheticConfig
 /// <summary>The model (<c>model:</c>): a preset with options, or an explicit list of layers.</summary>
 public sealed record ModelConfig
 {
-    /// <summary>Preset name (mlp, mlp-bn, lenet5, cnn-small); null when <see cref="Layers"/> is given.</summary>
+    /// <summary>Preset name (mlp, mlp-bn, lenet5, cnn-small, resnet-small); null when <see cref="Layers"/> is given.</summary>
     public string? Preset { get; init; } = "mlp";
 
     /// <summary>Hidden widths of the MLP presets (null: 256, 128).</summary>

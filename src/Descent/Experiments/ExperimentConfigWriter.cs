@@ -79,7 +79,7 @@ internal static class ExperimentConfigWriter
         {
             Line(sb, 1, "preset", m.Preset ?? "mlp");
             if (m.Hidden is { } hidden) Line(sb, 1, "hidden", Value(hidden.Select(h => (object?)(double)h).ToList()));
-            if (m.Preset != "lenet5") Line(sb, 1, "dropout", Num(m.Dropout));
+            if (m.Preset is not ("lenet5" or "resnet-small")) Line(sb, 1, "dropout", Num(m.Dropout));
         }
         Line(sb, 1, "dtype", m.DType);
 

@@ -37,7 +37,7 @@ internal static class ModelSectionReader
                 if (widths.Length == 0 || widths.Any(w => w < 1)) throw h.Error("expected a list of positive widths, e.g. [256, 128]");
                 hidden = widths;
             }
-            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset == "lenet5" ? "mlp, mlp-bn and cnn-small" : null);
+            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset is "lenet5" or "resnet-small" ? "mlp, mlp-bn and cnn-small" : null);
             config = new ModelConfig { Preset = preset, Hidden = hidden, Dropout = dropout, DType = dtype };
         }
         node.RejectUnknownKeys();

@@ -24,8 +24,24 @@ public sealed class ModuleList : Module
     /// <summary>Number of modules.</summary>
     public int Count => _items.Count;
 
-    /// <summary>The module at <paramref name="index"/>.</summary>
-    public Module this[int index] => _items[index];
+    /// <summary>
+    /// The module at <paramref name="index"/>; setting it replaces the module in place (same name and position), as
+    /// <see cref="Module.ReplaceSubmodule"/> does, so optimizers built before must be rebuilt.
+    /// </summary>
+    public Module this[int index]
+    {
+        get => _items[index];
+        set
+        {
+            if ((uint)index >= (uint)_items.Count)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"ModuleList: no module {index}; it has {_items.Count} (0..{_items.Count - 1}).");
+            ReplaceSubmodule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void OnReplacingChild(string name, Module replacement) =>
+        _items[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
 
     /// <summary>The modules in order.</summary>
     public IReadOnlyList<Module> Items => _items;

@@ -24,8 +24,24 @@ public sealed class Sequential : Module
     /// <summary>Number of layers.</summary>
     public int Count => _layers.Count;
 
-    /// <summary>The layer at <paramref name="index"/>.</summary>
-    public Module this[int index] => _layers[index];
+    /// <summary>
+    /// The layer at <paramref name="index"/>; setting it replaces the layer in place (same name and position), as
+    /// <see cref="Module.ReplaceSubmodule"/> does, so optimizers built before must be rebuilt.
+    /// </summary>
+    public Module this[int index]
+    {
+        get => _layers[index];
+        set
+        {
+            if ((uint)index >= (uint)_layers.Count)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"Sequential: no layer {index}; it has {_layers.Count} (0..{_layers.Count - 1}).");
+            ReplaceSubmodule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void OnReplacingChild(string name, Module replacement) =>
+        _layers[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<Module> Layers => _layers;
