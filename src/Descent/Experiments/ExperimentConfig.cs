@@ -214,6 +214,15 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
 {
     /// <summary>Where the layer was written, for errors (not part of the experiment's value).</summary>
     public string Location { get; init; } = "";
+
+    /// <summary>A <c>residual</c> entry's own list of layers (its body); null for other layers.</summary>
+    public IReadOnlyList<LayerSpec>? Body { get; init; }
+
+    /// <summary>A <c>residual</c> entry's shortcut: auto (identity when the body keeps the shape, else projection), identity or projection.</summary>
+    public string? Shortcut { get; init; }
+
+    /// <summary>A <c>residual</c> entry's activation after the addition (an activation layer), or null for none.</summary>
+    public LayerSpec? Activation { get; init; }
 }
 
 /// <summary>The loss (<c>loss:</c>).</summary>
