@@ -63,26 +63,25 @@ class LSTMOutput(nn.LSTM):
         return super().forward(x, hx)[0]
 
 
-class Residual(nn.Module):
-    """Descent's Residual container: activation(body(x) + shortcut(x)); no shortcut child means the identity."""
+class NamedChildren(nn.Module):
+    """A module built from its repr's (name, child) pairs, registered in order (so state-dict names match)."""
 
     def __init__(self, children):
         super().__init__()
         for name, module in children:
             self.add_module(name, module)
+
+
+class Residual(NamedChildren):
+    """Descent's Residual container: activation(body(x) + shortcut(x)); no shortcut child means the identity."""
 
     def forward(self, x):
         y = self.body(x) + (self.shortcut(x) if hasattr(self, "shortcut") else x)
         return self.activation(y) if hasattr(self, "activation") else y
 
 
-class ResidualBlock(nn.Module):
+class ResidualBlock(NamedChildren):
     """Descent's ResidualBlock (torchvision's BasicBlock): relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
-
-    def __init__(self, children):
-        super().__init__()
-        for name, module in children:
-            self.add_module(name, module)
 
     def forward(self, x):
         y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))

@@ -67,6 +67,21 @@ public abstract partial class Module
         throw new NotSupportedException($"{TypeName} does not support replacing its child '{name}': its forward keeps its own reference to it. " +
             "Containers (Sequential, ModuleList, Residual, ResidualBlock) do support it.");
 
+    /// <summary>
+    /// Replaces item <paramref name="index"/> of a container whose children are named by their position ("0", "1",
+    /// …) and listed in <paramref name="items"/> (Sequential, ModuleList), through <see cref="ReplaceSubmodule"/>.
+    /// </summary>
+    private protected void ReplaceAt(List<Module> items, int index, Module value, string noun)
+    {
+        if ((uint)index >= (uint)items.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{TypeName}: no {noun} {index}; it has {items.Count} (0..{items.Count - 1}).");
+        ReplaceSubmodule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+    }
+
+    /// <summary>Updates a positional container's own list when its child <paramref name="name"/> ("3") is replaced.</summary>
+    private protected static void ReplacedAt(List<Module> items, string name, Module replacement) =>
+        items[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
+
     private Module? FindChild(string name)
     {
         foreach (var (n, m) in _children)

@@ -31,17 +31,11 @@ public sealed class ModuleList : Module
     public Module this[int index]
     {
         get => _items[index];
-        set
-        {
-            if ((uint)index >= (uint)_items.Count)
-                throw new ArgumentOutOfRangeException(nameof(index), index, $"ModuleList: no module {index}; it has {_items.Count} (0..{_items.Count - 1}).");
-            ReplaceSubmodule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
-        }
+        set => ReplaceAt(_items, index, value, "module");
     }
 
     /// <inheritdoc/>
-    protected override void OnReplacingChild(string name, Module replacement) =>
-        _items[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
+    protected override void OnReplacingChild(string name, Module replacement) => ReplacedAt(_items, name, replacement);
 
     /// <summary>The modules in order.</summary>
     public IReadOnlyList<Module> Items => _items;

@@ -31,17 +31,11 @@ public sealed class Sequential : Module
     public Module this[int index]
     {
         get => _layers[index];
-        set
-        {
-            if ((uint)index >= (uint)_layers.Count)
-                throw new ArgumentOutOfRangeException(nameof(index), index, $"Sequential: no layer {index}; it has {_layers.Count} (0..{_layers.Count - 1}).");
-            ReplaceSubmodule(index.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
-        }
+        set => ReplaceAt(_layers, index, value, "layer");
     }
 
     /// <inheritdoc/>
-    protected override void OnReplacingChild(string name, Module replacement) =>
-        _layers[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
+    protected override void OnReplacingChild(string name, Module replacement) => ReplacedAt(_layers, name, replacement);
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<Module> Layers => _layers;
