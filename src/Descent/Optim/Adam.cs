@@ -6,6 +6,11 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters shared by <see cref="Adam"/> and <see cref="AdamW"/>: <see cref="BetasOptions"/> plus AMSGrad.</summary>
 public abstract record AdamFamilyOptions : BetasOptions
 {
+    private static readonly Hyperparameter<AdamFamilyOptions, bool> AmsgradHyperparameter =
+        Hyperparameter.Flag<AdamFamilyOptions>("amsgrad", o => o.Amsgrad, (o, v) => o.Amsgrad = v);
+
+    private static readonly HyperparameterSet Declared = Declare(AmsgradHyperparameter);
+
     /// <summary>Sets and validates every hyperparameter.</summary>
     protected AdamFamilyOptions(double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad, bool maximize)
         : base(lr, beta1, beta2, eps, weightDecay, maximize)
@@ -16,16 +21,8 @@ public abstract record AdamFamilyOptions : BetasOptions
     /// <summary>AMSGrad (Reddi et al. 2018): divide by the running maximum of the second moment.</summary>
     public bool Amsgrad { get; set; }
 
-    /// <inheritdoc/>
-    protected override void WriteExtras(IDictionary<string, object> into) => into["amsgrad"] = Amsgrad;
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        if (name != "amsgrad") return base.TrySet(name, value);
-        Amsgrad = Flag(name, value);
-        return true;
-    }
+    /// <summary>PyTorch's order: lr, betas, eps, weight_decay, amsgrad, maximize.</summary>
+    public sealed override HyperparameterSet Hyperparameters => Declared;
 }
 
 /// <summary>Hyperparameters of <see cref="Adam"/> (PyTorch defaults).</summary>
@@ -68,15 +65,15 @@ public sealed class AdamState : ParamState
     /// <summary>Running maximum of v under AMSGrad (<c>max_exp_avg_sq</c>), else null.</summary>
     public Tensor? MaxExpAvgSq { get; internal set; }
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["exp_avg"] = Copy(ExpAvg);
-        into["exp_avg_sq"] = Copy(ExpAvgSq);
-        if (MaxExpAvgSq is not null) into["max_exp_avg_sq"] = Copy(MaxExpAvgSq);
+        writer.StepCount(Step);
+        writer.Tensor("exp_avg", ExpAvg);
+        writer.Tensor("exp_avg_sq", ExpAvgSq);
+        if (MaxExpAvgSq is not null) writer.Tensor("max_exp_avg_sq", MaxExpAvgSq);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         ExpAvg = reader.Tensor("exp_avg");

@@ -18,6 +18,12 @@ public abstract class Optimizer
     // taken it out of the model since, and stepping it would be a wrong update.
     private readonly List<long> _takenAt = [];
 
+    // Optimizers outside this assembly derive from Optimizer<TOptions, TState>, which owns the groups' registration,
+    // the per-parameter state and the state dicts (docs/extending.md).
+    private protected Optimizer()
+    {
+    }
+
     /// <summary>PyTorch's class name of the optimizer (e.g. "Adam"), stored in state dicts.</summary>
     public abstract string Name { get; }
 
@@ -81,8 +87,11 @@ public abstract class Optimizer
             $"{removal.Reason}. An optimizer keeps the tensors it was built with, so after module surgery build a new " +
             "optimizer over the model's current Parameters().");
 
-    /// <summary>Updates one parameter (state creation included).</summary>
-    private protected abstract void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad);
+    /// <summary>
+    /// Updates one parameter (state creation included); <paramref name="grad"/> has the parameter's shape and dtype.
+    /// <see cref="Optimizer{TOptions, TState}"/> implements it with typed options and per-parameter state.
+    /// </summary>
+    protected abstract void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad);
 
     /// <summary>Copies of the per-parameter state and every group's hyperparameters (see <see cref="OptimizerStateDict"/>).</summary>
     public abstract OptimizerStateDict StateDict();
