@@ -12,6 +12,7 @@ namespace Descent.Tests.NN;
 /// taken from the fixture (choosing them is the pruning engine's job); the slicing and surgery are under test.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("structured_pruning.json")]
 public class KeepFixtureTests
 {
     private const string File = "structured_pruning.json";
