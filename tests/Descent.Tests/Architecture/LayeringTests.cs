@@ -19,9 +19,10 @@ public partial class LayeringTests
         ["Data"] = ["Kernels", "Tensors"],
         ["Training"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data"],
         ["Compression"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training"],
-        ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression"],
+        ["Interop"] = ["Kernels", "Tensors", "Serialization", "NN"],
+        ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Interop"],
         ["Tuning"] = [],
-        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
+        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Interop", "Experiments", "Tuning"],
         ["Reports"] = [],
     };
 
