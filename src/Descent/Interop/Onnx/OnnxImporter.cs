@@ -6,7 +6,7 @@ using Google.Protobuf;
 namespace Descent.Interop.Onnx;
 
 /// <summary>
-/// Reads an ONNX model (<c>.onnx</c>, e.g. from <c>torch.onnx.export</c> or <c>OnnxExporter</c>) into an
+/// Reads an ONNX model (<c>.onnx</c>, e.g. from <c>torch.onnx.export</c> or <see cref="OnnxExporter"/>) into an
 /// ordinary Descent model: Gemm/MatMul(+Add) become <see cref="Linear"/>, Conv becomes Conv1d/Conv2d, BatchNormalization,
 /// pooling, activations (including the exporter's decomposed GELU, SiLU and Hardswish), Gather on a table
 /// (<see cref="Embedding"/>) and LSTM become their layers. A chain of layers is returned as a <see cref="Sequential"/>;
