@@ -16,6 +16,7 @@ internal static class OnnxLayers
     [
         "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Relu", "LeakyRelu", "Elu", "Selu",
         "Sigmoid", "Tanh", "Softplus", "HardSwish", "Gelu", "Flatten", "Softmax", "LogSoftmax", "Identity", "Dropout", "LSTM",
+        "LayerNormalization",
     ];
 
     /// <summary>The layer for <paramref name="node"/>, given its constant inputs and the rank of its data input.</summary>
@@ -43,6 +44,7 @@ internal static class OnnxLayers
         "Softmax" or "LogSoftmax" => SoftmaxLayer(node, rank, opset),
         "Identity" => new Identity(),
         "Dropout" => Dropout(node, constant),
+        "LayerNormalization" => LayerNormalization(node, constant, rank),
         _ => null,
     };
 
@@ -154,6 +156,21 @@ internal static class OnnxLayers
     {
         double p = node.Input(1) is { } r ? constant(r)?.GetDouble(0) ?? throw node.Error("the ratio (input 1) must be an initializer.") : node.Float("ratio", 0.5f);
         return p == 0 ? new Identity() : new Dropout(p);
+    }
+
+    private static Module LayerNormalization(OnnxNode node, Func<string?, Tensor?> constant, int? rank)
+    {
+        var scale = constant(node.Input(1)) ?? throw node.Error("the scale (input 1) must be an initializer.");
+        var bias = node.Input(2) is { } b ? constant(b) ?? throw node.Error("the bias (input 2) must be an initializer.") : null;
+        if (node.Outputs.Skip(1).Any(o => o.Length > 0)) throw node.Error("the mean and inverse-deviation outputs are not supported.");
+        long axis = node.Int("axis", -1);
+        // PyTorch's LayerNorm normalizes the trailing dims that its weight covers: the axis must start them.
+        if (!(axis == -scale.Rank || (rank is { } r && axis == r - scale.Rank)))
+            throw node.Error($"axis {axis} does not normalize exactly the trailing {scale.Rank} dimension(s) its scale covers.");
+        var ln = new LayerNorm([.. scale.Shape.ToArray()], node.Float("epsilon", 1e-5f), elementwiseAffine: true, scale.DType);
+        Copy(ln.Weight!, scale);
+        Copy(ln.Bias!, bias ?? Tensor.Zeros(scale.Shape, scale.DType));
+        return ln;
     }
 
     /// <summary>A forward or bidirectional ONNX LSTM with PyTorch's activations as a Descent <see cref="LSTM"/>.</summary>
