@@ -6,6 +6,8 @@ public static class CliErrors
     /// <summary>True for errors caused by the user's input or files.</summary>
     public static bool IsUserError(Exception e) => e is ArgumentException or FormatException or FileNotFoundException
         or DirectoryNotFoundException or InvalidDataException or UserErrorException or UnauthorizedAccessException
+        or Descent.Interop.Onnx.OnnxImportException // an ONNX file the importer cannot read or map: named node and cause
+        or NotSupportedException // a model with a layer that has no ONNX form (the message names the layer)
         or Descent.Tuning.StorageException; // unreachable database, wrong schema version: the user's setup, not a bug
 
     /// <summary>The message on one line.</summary>
