@@ -70,14 +70,14 @@ public sealed class AdadeltaState : ParamState
     /// <summary>Average of squared updates (<c>acc_delta</c>).</summary>
     public Tensor AccDelta { get; internal set; } = null!;
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["square_avg"] = Copy(SquareAvg);
-        into["acc_delta"] = Copy(AccDelta);
+        writer.StepCount(Step);
+        writer.Tensor("square_avg", SquareAvg);
+        writer.Tensor("acc_delta", AccDelta);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         SquareAvg = reader.Tensor("square_avg");

@@ -78,13 +78,13 @@ public sealed class AdagradState : ParamState
     /// <summary>Sum of squared gradients (PyTorch's <c>sum</c>).</summary>
     public Tensor Sum { get; internal set; } = null!;
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["sum"] = Copy(Sum);
+        writer.StepCount(Step);
+        writer.Tensor("sum", Sum);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         Sum = reader.Tensor("sum");

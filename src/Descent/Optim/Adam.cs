@@ -68,15 +68,15 @@ public sealed class AdamState : ParamState
     /// <summary>Running maximum of v under AMSGrad (<c>max_exp_avg_sq</c>), else null.</summary>
     public Tensor? MaxExpAvgSq { get; internal set; }
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["exp_avg"] = Copy(ExpAvg);
-        into["exp_avg_sq"] = Copy(ExpAvgSq);
-        if (MaxExpAvgSq is not null) into["max_exp_avg_sq"] = Copy(MaxExpAvgSq);
+        writer.StepCount(Step);
+        writer.Tensor("exp_avg", ExpAvg);
+        writer.Tensor("exp_avg_sq", ExpAvgSq);
+        if (MaxExpAvgSq is not null) writer.Tensor("max_exp_avg_sq", MaxExpAvgSq);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         ExpAvg = reader.Tensor("exp_avg");

@@ -26,14 +26,14 @@ public sealed class AdamaxState : ParamState
     /// <summary>Exponentially weighted infinity norm (<c>exp_inf</c>).</summary>
     public Tensor ExpInf { get; internal set; } = null!;
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["exp_avg"] = Copy(ExpAvg);
-        into["exp_inf"] = Copy(ExpInf);
+        writer.StepCount(Step);
+        writer.Tensor("exp_avg", ExpAvg);
+        writer.Tensor("exp_inf", ExpInf);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         ExpAvg = reader.Tensor("exp_avg");

@@ -18,9 +18,9 @@ public sealed record GradientDescentOptions : OptimizerOptions
 /// <summary>State of one parameter under <see cref="GradientDescent"/>: only the step count.</summary>
 public sealed class GradientDescentState : ParamState
 {
-    internal override void Save(IDictionary<string, object?> into) => into["step"] = (double)Step;
+    protected internal override void Save(StateWriter writer) => writer.StepCount(Step);
 
-    internal override void Load(StateReader reader) => Step = reader.StepCount();
+    protected internal override void Load(StateReader reader) => Step = reader.StepCount();
 }
 
 /// <summary>

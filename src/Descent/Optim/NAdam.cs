@@ -50,15 +50,15 @@ public sealed class NAdamState : ParamState
     /// <summary>Second moment (<c>exp_avg_sq</c>).</summary>
     public Tensor ExpAvgSq { get; internal set; } = null!;
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["mu_product"] = MuProduct;
-        into["exp_avg"] = Copy(ExpAvg);
-        into["exp_avg_sq"] = Copy(ExpAvgSq);
+        writer.StepCount(Step);
+        writer.Number("mu_product", MuProduct);
+        writer.Tensor("exp_avg", ExpAvg);
+        writer.Tensor("exp_avg_sq", ExpAvgSq);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         MuProduct = reader.Number("mu_product");

@@ -14,6 +14,12 @@ public abstract class Optimizer
     private protected readonly Dictionary<Tensor, int> Ordinals = new(ReferenceEqualityComparer.Instance);
     private protected readonly List<Tensor> AllParams = [];
 
+    // Optimizers outside this assembly derive from Optimizer<TOptions, TState>, which owns the groups' registration,
+    // the per-parameter state and the state dicts (docs/extending.md).
+    private protected Optimizer()
+    {
+    }
+
     /// <summary>PyTorch's class name of the optimizer (e.g. "Adam"), stored in state dicts.</summary>
     public abstract string Name { get; }
 
@@ -70,8 +76,11 @@ public abstract class Optimizer
         }
     }
 
-    /// <summary>Updates one parameter (state creation included).</summary>
-    private protected abstract void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad);
+    /// <summary>
+    /// Updates one parameter (state creation included); <paramref name="grad"/> has the parameter's shape and dtype.
+    /// <see cref="Optimizer{TOptions, TState}"/> implements it with typed options and per-parameter state.
+    /// </summary>
+    protected abstract void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad);
 
     /// <summary>Copies of the per-parameter state and every group's hyperparameters (see <see cref="OptimizerStateDict"/>).</summary>
     public abstract OptimizerStateDict StateDict();

@@ -69,7 +69,8 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
     /// <summary>Applies one update of <paramref name="param"/> with gradient <paramref name="grad"/> (same shape and dtype).</summary>
     protected abstract void Update(Tensor param, Tensor grad, TState state, TOptions options);
 
-    private protected sealed override void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad)
+    /// <summary>Creates the parameter's state at its first update, then calls <see cref="Update"/> with the group's options.</summary>
+    protected sealed override void StepParameter(ParamGroup group, int ordinal, Tensor param, Tensor grad)
     {
         var options = (TOptions)group.Options;
         var state = _state[ordinal] ??= CreateState(param, options);
@@ -85,7 +86,7 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
         {
             if (_state[i] is not { } s) continue;
             var entry = new Dictionary<string, object?>(StringComparer.Ordinal);
-            s.Save(entry);
+            s.Save(new StateWriter(Name, i, entry));
             dict.State[i] = entry;
         }
         foreach (var group in Groups)

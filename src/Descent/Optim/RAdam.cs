@@ -26,14 +26,14 @@ public sealed class RAdamState : ParamState
     /// <summary>Second moment (<c>exp_avg_sq</c>).</summary>
     public Tensor ExpAvgSq { get; internal set; } = null!;
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["exp_avg"] = Copy(ExpAvg);
-        into["exp_avg_sq"] = Copy(ExpAvgSq);
+        writer.StepCount(Step);
+        writer.Tensor("exp_avg", ExpAvg);
+        writer.Tensor("exp_avg_sq", ExpAvgSq);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         ExpAvg = reader.Tensor("exp_avg");

@@ -93,15 +93,15 @@ public sealed class RmsPropState : ParamState
     /// <summary>Average gradient when centered (<c>grad_avg</c>), else null.</summary>
     public Tensor? GradAvg { get; internal set; }
 
-    internal override void Save(IDictionary<string, object?> into)
+    protected internal override void Save(StateWriter writer)
     {
-        into["step"] = (double)Step;
-        into["square_avg"] = Copy(SquareAvg);
-        if (MomentumBuffer is not null) into["momentum_buffer"] = Copy(MomentumBuffer);
-        if (GradAvg is not null) into["grad_avg"] = Copy(GradAvg);
+        writer.StepCount(Step);
+        writer.Tensor("square_avg", SquareAvg);
+        if (MomentumBuffer is not null) writer.Tensor("momentum_buffer", MomentumBuffer);
+        if (GradAvg is not null) writer.Tensor("grad_avg", GradAvg);
     }
 
-    internal override void Load(StateReader reader)
+    protected internal override void Load(StateReader reader)
     {
         Step = reader.StepCount();
         SquareAvg = reader.Tensor("square_avg");

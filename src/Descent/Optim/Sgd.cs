@@ -114,9 +114,9 @@ public sealed class SgdState : ParamState
     /// <summary>The momentum buffer (PyTorch's <c>momentum_buffer</c>), or null.</summary>
     public Tensor? MomentumBuffer { get; internal set; }
 
-    internal override void Save(IDictionary<string, object?> into) => into["momentum_buffer"] = Copy(MomentumBuffer);
+    protected internal override void Save(StateWriter writer) => writer.Tensor("momentum_buffer", MomentumBuffer);
 
-    internal override void Load(StateReader reader) => MomentumBuffer = reader.TensorOrNull("momentum_buffer");
+    protected internal override void Load(StateReader reader) => MomentumBuffer = reader.TensorOrNull("momentum_buffer");
 }
 
 /// <summary>

@@ -10,6 +10,7 @@ namespace Descent.Tests.Compression;
 /// exactly (they are 0/1 selections), and the pruned count too, in Float64 and Float32. An unknown function fails.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("pruning.json")]
 public class PruningFixtureTests
 {
     public static TheoryData<string> Cases() => FixtureFiles.CaseData("pruning.json");

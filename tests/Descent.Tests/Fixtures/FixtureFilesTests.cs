@@ -33,6 +33,23 @@ public class FixtureFilesTests
     }
 
     [Fact]
+    public void EveryManifestFileHasATestClassThatReadsIt()
+    {
+        var readers = typeof(FixtureFilesTests).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(FixtureReaderAttribute), false).Cast<FixtureReaderAttribute>()
+                .Select(a => (a.FileName, Type: t)))
+            .ToList();
+        foreach (var (file, type) in readers)
+        {
+            Assert.True(type.GetMethods().Any(m => m.IsDefined(typeof(TheoryAttribute), false) || m.IsDefined(typeof(FactAttribute), false)),
+                $"{type.Name} claims to read {file} but has no tests.");
+        }
+        var unread = ManifestFiles().Cast<object[]>().Select(row => (string)row[0]).Where(f => readers.All(r => r.FileName != f)).ToList();
+        Assert.True(unread.Count == 0,
+            $"The fixture manifest lists files no test class reads (mark the reader with [FixtureReader]): {string.Join(", ", unread)}");
+    }
+
+    [Fact]
     public void TensorsParseToTheRequestedFloatTypeAndKeepIntegerTypes()
     {
         var json = JsonDocument.Parse("""

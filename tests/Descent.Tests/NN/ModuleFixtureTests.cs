@@ -11,6 +11,9 @@ namespace Descent.Tests.NN;
 /// parameter gradients and buffers after the forward pass. Each case is also gradient-checked in Float64.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("layers.json")]
+[FixtureReader("activations.json")]
+[FixtureReader("losses.json")]
 public class ModuleFixtureTests
 {
     private static readonly string[] Files = ["layers.json", "activations.json", "losses.json"];

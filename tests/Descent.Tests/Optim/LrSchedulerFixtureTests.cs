@@ -12,6 +12,7 @@ namespace Descent.Tests.Optim;
 /// schedule at the listed steps. Float64 and Float32 parameters (the rates are doubles either way).
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("lr_schedulers.json")]
 public class LrSchedulerFixtureTests
 {
     private const string File = "lr_schedulers.json";

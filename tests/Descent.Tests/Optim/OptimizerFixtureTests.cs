@@ -10,6 +10,7 @@ namespace Descent.Tests.Optim;
 /// compared after each step, in Float64 (trajectory tolerance) and Float32 (relative 1e-4).
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("optimizers.json")]
 public class OptimizerFixtureTests
 {
     private const string File = "optimizers.json";

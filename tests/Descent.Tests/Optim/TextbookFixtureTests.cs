@@ -12,6 +12,7 @@ namespace Descent.Tests.Optim;
 /// the torch_reference run, when present, is reproduced through <see cref="OptimizerFactory"/>. Float64 and Float32.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("textbook.json")]
 public class TextbookFixtureTests
 {
     private const string File = "textbook.json";

@@ -12,6 +12,7 @@ namespace Descent.Tests.Optim;
 /// after each step, the final state, and eval-mode outputs are compared, in Float64 and Float32.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("training.json")]
 public class TrainingFixtureTests
 {
     private const string File = "training.json";

@@ -10,6 +10,7 @@ namespace Descent.Tests.Optim;
 /// penalties (value and gradient through autograd), in Float64 (single-op tolerance) and Float32.
 /// </summary>
 [Trait("Category", "Fixtures")]
+[FixtureReader("utilities.json")]
 public class UtilitiesFixtureTests
 {
     private const string File = "utilities.json";
