@@ -50,15 +50,13 @@ internal static class OnnxGraphExport
     /// <summary>An imported ONNX LSTM node written again with the layer's (possibly fine-tuned) weights.</summary>
     private static string[] Lstm(OnnxGraphWriter w, LSTM lstm, string path, string[] inputs, int outputs)
     {
-        var p = lstm.Parameters().ToArray();
-        int h = lstm.HiddenSize, dirs = lstm.Bidirectional ? 2 : 1;
-        Tensor Stack(int k) => Tensor.Stack([.. Enumerable.Range(0, dirs).Select(d => OnnxGates.ToOnnx(p[4 * d + k], h))], 0);
-        var b = Tensor.Cat([Stack(2), Stack(3)], 1);
+        var (wih, whh, b) = OnnxRecurrentExport.Weights(lstm, 0);
         string?[] args =
         [
-            inputs[0], w.Initializer(Stack(0), OnnxLayerExport.Join(path, "W")), w.Initializer(Stack(1), OnnxLayerExport.Join(path, "R")),
-            w.Initializer(b, OnnxLayerExport.Join(path, "B")), null, At(inputs, 5), At(inputs, 6),
+            inputs[0], w.Initializer(wih, OnnxLayerExport.Join(path, "W")), w.Initializer(whh, OnnxLayerExport.Join(path, "R")),
+            w.Initializer(b!, OnnxLayerExport.Join(path, "B")), null, At(inputs, 5), At(inputs, 6),
         ];
+        int h = lstm.HiddenSize, dirs = lstm.Bidirectional ? 2 : 1;
         var attributes = new List<Interop.Onnx.Protobuf.AttributeProto> { Int("hidden_size", h), Text("direction", dirs == 2 ? "bidirectional" : "forward") };
         if (lstm.BatchFirst) attributes.Add(Int("layout", 1)); // an opset-14 attribute: only where the source graph had it
         return w.Node("LSTM", path, args, outputs, [.. attributes]);

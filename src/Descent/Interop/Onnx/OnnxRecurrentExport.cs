@@ -13,21 +13,16 @@ internal static class OnnxRecurrentExport
 {
     public static string Emit(OnnxGraphWriter w, LSTM lstm, string path, string x)
     {
-        var p = lstm.NamedParameters().ToDictionary(t => t.Name, t => t.Parameter, StringComparer.Ordinal);
         int h = lstm.HiddenSize, dirs = lstm.Bidirectional ? 2 : 1;
         if (lstm.BatchFirst) x = w.Op("Transpose", path, [x], Ints("perm", [1, 0, 2]));
         for (int l = 0; l < lstm.NumLayers; l++)
         {
-            string Suffix(int d) => $"_l{l}{(d == 1 ? "_reverse" : "")}";
-            Tensor Stack(string name) => Tensor.Stack([.. Enumerable.Range(0, dirs).Select(d => OnnxGates.ToOnnx(p[name + Suffix(d)], h))], 0);
+            var (wih, whh, b) = Weights(lstm, l);
             var inputs = new List<string?>
             {
-                x,
-                w.Initializer(Stack("weight_ih"), OnnxLayerExport.Join(path, $"W_l{l}")),
-                w.Initializer(Stack("weight_hh"), OnnxLayerExport.Join(path, $"R_l{l}")),
+                x, w.Initializer(wih, OnnxLayerExport.Join(path, $"W_l{l}")), w.Initializer(whh, OnnxLayerExport.Join(path, $"R_l{l}")),
             };
-            if (p.ContainsKey("bias_ih" + Suffix(0)))
-                inputs.Add(w.Initializer(Tensor.Cat([Stack("bias_ih"), Stack("bias_hh")], 1), OnnxLayerExport.Join(path, $"B_l{l}")));
+            if (b is not null) inputs.Add(w.Initializer(b, OnnxLayerExport.Join(path, $"B_l{l}")));
             var y = w.Node("LSTM", path, [.. inputs], 1, Int("hidden_size", h), Text("direction", dirs == 2 ? "bidirectional" : "forward"))[0];
             var tbdh = w.Op("Transpose", path, [y], Ints("perm", [0, 2, 1, 3]));
             x = w.Op("Reshape", path, [tbdh, w.Ints(OnnxLayerExport.Join(path, "shape"), 0, 0, -1)]);
@@ -35,40 +30,15 @@ internal static class OnnxRecurrentExport
         if (lstm.BatchFirst) x = w.Op("Transpose", path, [x], Ints("perm", [1, 0, 2]));
         return x;
     }
-}
 
-/// <summary>
-/// Writes a <see cref="MultiheadAttention"/> used as self-attention (its one-input <c>Forward</c>) as the nodes PyTorch
-/// decomposes it into before fused attention ops existed: packed in-projection (MatMul + Add), q/k/v Slices,
-/// head split (Reshape, Transpose), softmax(q·kᵀ/√d)·v, head merge and the output projection.
-/// </summary>
-internal static class OnnxAttentionExport
-{
-    public static string Emit(OnnxGraphWriter w, MultiheadAttention mha, string path, string x, Tensor sample)
+    /// <summary>ONNX's W [dirs, 4H, in], R [dirs, 4H, H] and B [dirs, 8H] (null without biases) of layer <paramref name="layer"/>.</summary>
+    public static (Tensor W, Tensor R, Tensor? B) Weights(LSTM lstm, int layer)
     {
-        var p = mha.NamedParameters().ToDictionary(t => t.Name, t => t.Parameter, StringComparer.Ordinal);
-        if (!p.TryGetValue("in_proj_weight", out var inProj) || p.ContainsKey("bias_k") || mha.AddZeroAttn)
-            throw new NotSupportedException($"ONNX export: MultiheadAttention '{path}' uses separate kdim/vdim, bias_kv or zero attention, which are not exported.");
-        if (sample.Rank != 3) throw new NotSupportedException($"ONNX export: MultiheadAttention '{path}' needs batched 3-D input, got {sample.Shape}.");
-        int e = mha.EmbedDim, heads = mha.NumHeads, d = e / heads;
-        var dtype = inProj.DType;
-        string J(string n) => OnnxLayerExport.Join(path, n);
-        if (!mha.BatchFirst) x = w.Op("Transpose", path, [x], Ints("perm", [1, 0, 2]));
-        var qkv = w.Op("MatMul", path, [x, w.Initializer(inProj.Transpose(0, 1), J("in_proj_weight_t"))]);
-        if (p.TryGetValue("in_proj_bias", out var inBias)) qkv = w.Op("Add", path, [qkv, w.Initializer(inBias, J("in_proj_bias"))]);
-        var axes = w.Ints(J("axes"), 2);
-        string Part(int i) => w.Op("Slice", path, [qkv, w.Ints(J("start"), i * e), w.Ints(J("end"), (i + 1) * e), axes]);
-        var headShape = w.Ints(J("head_shape"), 0, 0, heads, d);
-        string Heads(string t, long[] perm) => w.Op("Transpose", path, [w.Op("Reshape", path, [t, headShape])], Ints("perm", perm));
-        var q = Heads(Part(0), [0, 2, 1, 3]);
-        var kT = Heads(Part(1), [0, 2, 3, 1]);
-        var v = Heads(Part(2), [0, 2, 1, 3]);
-        var scores = w.Op("MatMul", path, [w.Op("Mul", path, [q, w.Scalar(J("scale"), 1 / Math.Sqrt(d), dtype)]), kT]);
-        var attn = w.Op("Softmax", path, [scores], Int("axis", -1));
-        var merged = w.Op("Transpose", path, [w.Op("MatMul", path, [attn, v])], Ints("perm", [0, 2, 1, 3]));
-        var y = w.Op("Reshape", path, [merged, w.Ints(J("merge_shape"), 0, 0, e)]);
-        y = OnnxLayerExport.Linear(w, mha.OutProj, J("out_proj"), y, 3);
-        if (!mha.BatchFirst) y = w.Op("Transpose", path, [y], Ints("perm", [1, 0, 2]));
-        return y;
+        var p = lstm.NamedParameters().ToDictionary(t => t.Name, t => t.Parameter, StringComparer.Ordinal);
+        int h = lstm.HiddenSize, dirs = lstm.Bidirectional ? 2 : 1;
+        Tensor Stack(string name) => Tensor.Stack([.. Enumerable.Range(0, dirs).Select(d =>
+            OnnxGates.ToOnnx(p[$"{name}_l{layer}{(d == 1 ? "_reverse" : "")}"], h))], 0);
+        var b = p.ContainsKey($"bias_ih_l{layer}") ? Tensor.Cat([Stack("bias_ih"), Stack("bias_hh")], 1) : null;
+        return (Stack("weight_ih"), Stack("weight_hh"), b);
     }
 }
