@@ -1,6 +1,7 @@
 using Descent.Experiments.Runs;
 using Descent.Kernels;
 using Descent.Training;
+using Descent.Training.Callbacks;
 using Descent.Training.Checkpointing;
 using Descent.Training.Metrics;
 
@@ -16,7 +17,7 @@ public sealed record ExperimentResult(RunDirectory Run, RunSummary Summary, Hist
     public IReadOnlyDictionary<string, double> Test => Summary.Test;
 
     /// <summary>"completed" or "stopped".</summary>
-    public string Status => Summary.Status;
+    public string Status => Summary.Status!;   // the runner always sets it
 }
 
 /// <summary>
@@ -79,15 +80,21 @@ public static class ExperimentRunner
         var config = experiment.Config;
         var ck = config.Callbacks.Checkpoint;
         var steps = new StepRecorder(previousSteps);
-        var writer = new RunCheckpointer(run, steps, experiment.CheckpointExtras, ck.Monitor, ExperimentBuilder.Mode(ck.Mode), ck.Best, ck.Last, ck.EverySteps);
+        var logs = new RunLogWriter(run, steps);
+        var writer = new ModelCheckpoint(run.CheckpointsDirectory, ck.Monitor, ExperimentBuilder.Mode(ck.Mode), ck.Best, ck.Last, ck.EverySteps)
+        {
+            Extras = experiment.CheckpointExtras,
+            BeforeSave = _ => logs.WriteSteps(),
+        };
         if (checkpoint is not null) writer.LoadState(checkpoint.Extras);
         var trainer = new Trainer(experiment.Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
-        // The step recorder first (gradient norm before clipping), the checkpoint writer last (it stores everyone's state).
+        // The step recorder first (gradient norm before clipping); the log and checkpoint writers last (a checkpoint stores
+        // everyone's state, and steps.csv is flushed before it).
         trainer.With(steps);
         trainer.With([.. experiment.Callbacks]);
         trainer.With(new CancellationCallback(cancellationToken));
         if (extraCallbacks is not null) trainer.With([.. extraCallbacks]);
-        trainer.With(writer);
+        trainer.With(logs, writer);
 
         History history;
         try
@@ -127,7 +134,7 @@ public static class ExperimentRunner
         return new ExperimentResult(run, summary, history);
     }
 
-    private static RunSummary BaseSummary(Experiment experiment, RunDirectory run, RunCheckpointer writer) => new()
+    private static RunSummary BaseSummary(Experiment experiment, RunDirectory run, ModelCheckpoint writer) => new()
     {
         Name = run.Name,
         Status = "failed",

@@ -46,13 +46,6 @@ public sealed class TrainingContext
     /// <summary>Optimizer steps taken so far over the whole run (batches seen, including skipped steps).</summary>
     public long GlobalStep { get; internal set; }
 
-    /// <summary>
-    /// In a batch-end event: whether this is an every-<paramref name="everySteps"/>-steps checkpoint point (0: never). An
-    /// epoch's last batch is not: the epoch end saves that state, with the epoch's logs.
-    /// </summary>
-    public bool IsMidEpochCheckpointStep(int everySteps) =>
-        everySteps > 0 && (GlobalStep + 1) % everySteps == 0 && BatchIndex + 1 < BatchesInEpoch;
-
     /// <summary>Current batch input (valid during batch events).</summary>
     public Tensor? Input { get; internal set; }
 

@@ -140,4 +140,19 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("give a run directory", err);
     }
+
+    [Fact]
+    public void ReportsARunDirectoryOfThePreviousVersion()
+    {
+        // Fixtures/run-v1: a run that died after two epochs, written before the checkpointers were merged.
+        var run = Path.Combine(AppContext.BaseDirectory, "Experiments", "Runs", "Fixtures", "run-v1");
+        var output = Path.Combine(_dir.Path, "v1.html");
+        var (code, _, err) = CliRunner.Run("report", run, "--output", output);
+        Assert.True(code == 0, err);
+        var html = File.ReadAllText(output);
+        Assert.Equal(["Overview", "Training curves", "Per step", "Model", "Timing", "Configuration"], ReportFixtures.Headings(html));
+        Assert.Contains("<th>status</th><td>failed</td>", html);
+        Assert.Contains("<th>best epoch</th><td>2</td>", html);
+        Assert.Contains("<td>2 (Linear)</td><td>[3]</td><td>27</td>", html);
+    }
 }

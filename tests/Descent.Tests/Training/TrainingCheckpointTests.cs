@@ -1,10 +1,8 @@
-using Descent.Data;
 using Descent.NN;
-using Descent.Optim;
-using Descent.Tensors;
 using Descent.Training;
 using Descent.Training.Callbacks;
 using Descent.Training.Checkpointing;
+using static Descent.Tests.Training.AffineRegression;
 
 namespace Descent.Tests.Training;
 
@@ -13,38 +11,6 @@ public sealed class TrainingCheckpointTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("descent-ckpt-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    private sealed class Affine : Module
-    {
-        public Affine()
-        {
-            W = RegisterParameter("w", Tensor.Zeros(new Shape(1), DType.Float64));
-            B = RegisterParameter("b", Tensor.Zeros(new Shape(1), DType.Float64));
-        }
-
-        public Tensor W { get; }
-        public Tensor B { get; }
-        public override Tensor Forward(Tensor input) => input * W + B;
-    }
-
-    private static Trainer Make(out Affine model)
-    {
-        model = new Affine();
-        var opt = OptimizerFactory.Create("Adam", model.Parameters(), new Dictionary<string, object?> { ["lr"] = 0.05 });
-        return new Trainer(model, new MSELoss(), opt);
-    }
-
-    private static DataLoader Loader() =>
-        new(SyntheticData.LinearRegression(128, 2.0, 2.0, noise: 0.01, seed: 4, dtype: DType.Float64), 16, shuffle: true, seed: 9);
-
-    /// <summary>Simulates the process dying abruptly (no epoch-end work, no train-end work).</summary>
-    private sealed class DieAfterSteps(int steps) : ICallback
-    {
-        public void OnBatchEnd(TrainingContext context)
-        {
-            if (context.GlobalStep + 1 >= steps) throw new OperationCanceledException("killed");
-        }
-    }
 
     [Fact]
     public void ResumeFromMidEpochCheckpointEqualsUninterruptedRun()

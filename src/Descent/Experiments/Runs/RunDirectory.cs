@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Descent.Experiments;
 using Descent.Serialization;
 using Descent.Training;
+using Descent.Training.Callbacks;
 
 namespace Descent.Experiments.Runs;
 
 /// <summary>
 /// A run directory <c>runs/&lt;name&gt;/</c>: <c>config.yaml</c> (resolved experiment), <c>metrics.csv</c> (one row per
-/// epoch), <c>steps.csv</c> (one row per optimizer step), <c>summary.json</c>, <c>checkpoints/last.ckpt</c> and
-/// <c>checkpoints/best.ckpt</c>, and <c>report.html</c>. Every file is written atomically; reading errors name the file
-/// and line. The layout is specified in docs/experiments.md.
+/// epoch), <c>steps.csv</c> (one row per optimizer step), <c>summary.json</c>, <c>checkpoints/</c> (written by
+/// <see cref="ModelCheckpoint"/>: last.ckpt, best.ckpt, best.safetensors) and <c>report.html</c>. The only reader and
+/// writer of these files: every file is written atomically, and read errors name the file, the line and the key or
+/// column. The layout is specified in docs/experiments.md.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -44,10 +45,13 @@ public sealed class RunDirectory
     public string CheckpointsDirectory => System.IO.Path.Combine(Path, "checkpoints");
 
     /// <summary>checkpoints/last.ckpt: the latest full training checkpoint (resume point).</summary>
-    public string LastCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, "last.ckpt");
+    public string LastCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, ModelCheckpoint.LastFileName);
 
-    /// <summary>checkpoints/best.ckpt: the checkpoint of the best epoch by the monitored metric.</summary>
-    public string BestCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, "best.ckpt");
+    /// <summary>checkpoints/best.ckpt: the full training checkpoint of the best epoch by the monitored metric.</summary>
+    public string BestCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, ModelCheckpoint.BestFileName);
+
+    /// <summary>checkpoints/best.safetensors: the best epoch's model weights alone (PyTorch-loadable safetensors).</summary>
+    public string BestWeightsPath => System.IO.Path.Combine(CheckpointsDirectory, ModelCheckpoint.BestWeightsFileName);
 
     /// <summary>report.html.</summary>
     public string ReportPath => System.IO.Path.Combine(Path, "report.html");
@@ -90,26 +94,49 @@ public sealed class RunDirectory
         return run;
     }
 
+    /// <summary>
+    /// Reads every file of the run that exists (a missing one leaves its part null), for reports and tools.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The directory holds none of config.yaml, metrics.csv, steps.csv and summary.json, or a file is malformed (named
+    /// with its line and key or column).
+    /// </exception>
+    public RunContents ReadContents()
+    {
+        if (!Directory.Exists(Path)) throw new DirectoryNotFoundException($"run directory not found: {Path}");
+        bool config = File.Exists(ConfigPath), metrics = File.Exists(MetricsPath), steps = File.Exists(StepsPath), summary = File.Exists(SummaryPath);
+        if (!config && !metrics && !steps && !summary)
+            throw new InvalidDataException($"{Path} is not a run directory: it has none of config.yaml, metrics.csv, steps.csv, summary.json");
+        return new RunContents(Name, config ? ReadConfigText() : null, summary ? ReadSummary() : null,
+            metrics ? ReadHistory() : null, steps ? ReadSteps() : null);
+    }
+
     /// <summary>Reads config.yaml.</summary>
     public ExperimentConfig ReadConfig() => ExperimentConfig.Load(ConfigPath);
 
     /// <summary>Writes config.yaml (the resolved form of <paramref name="config"/>).</summary>
     public void WriteConfig(ExperimentConfig config) => WriteText(ConfigPath, config.ToYaml());
 
-    /// <summary>Reads metrics.csv into a history (the <c>epoch</c> column gives the order and is checked).</summary>
+    /// <summary>Reads config.yaml as written, without parsing it (a report shows it verbatim).</summary>
+    public string ReadConfigText() => File.ReadAllText(ConfigPath);
+
+    /// <summary>
+    /// Reads metrics.csv: one record per epoch (the <c>epoch</c> column must count 1, 2, …; an empty cell or
+    /// <c>nan</c> is NaN).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A malformed file: names the file, the line and the column.</exception>
     public History ReadHistory()
     {
+        var csv = RunCsv.Read(MetricsPath, "epoch");
         var history = new History();
-        var (header, rows) = ReadCsv(MetricsPath);
-        if (header.Length == 0 || header[0] != "epoch")
-            throw new InvalidDataException($"{MetricsPath}:1: the header must start with 'epoch', got '{string.Join(',', header)}'.");
-        for (int r = 0; r < rows.Count; r++)
+        foreach (var row in csv.Rows)
         {
-            var (line, values) = rows[r];
-            if (values[0] != r + 1)
-                throw new InvalidDataException($"{MetricsPath}:{line}: epoch {values[0]} where {r + 1} was expected.");
+            long epoch = csv.Integer(row, 0);
+            if (epoch != history.Epochs.Count + 1)
+                throw csv.Error(row.Line, $"epoch {epoch} where {history.Epochs.Count + 1} was expected");
             var logs = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (int c = 1; c < header.Length; c++) logs[header[c]] = values[c];
+            for (int c = 1; c < csv.Header.Count; c++) logs[csv.Header[c]] = row.Values[c];
             history.Add(logs);
         }
         return history;
@@ -128,20 +155,27 @@ public sealed class RunDirectory
         {
             sb.Append((e + 1).ToString(CultureInfo.InvariantCulture));
             foreach (var n in names)
-                sb.Append(',').Append(history.Epochs[e].TryGetValue(n, out var v) ? Num(v) : "");
+                sb.Append(',').Append(history.Epochs[e].TryGetValue(n, out var v) ? RunCsv.Format(v) : "");
             sb.Append('\n');
         }
         WriteText(MetricsPath, sb.ToString());
     }
 
-    /// <summary>Reads steps.csv (empty when the file does not exist yet).</summary>
+    /// <summary>
+    /// Reads steps.csv (empty when the file does not exist yet). The first column is <c>step</c>; the others are found
+    /// by name, and one the file lacks reads as NaN (<c>epoch</c> as 0).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A malformed file: names the file, the line and the column.</exception>
     public IReadOnlyList<StepRecord> ReadSteps()
     {
         if (!File.Exists(StepsPath)) return [];
-        var (header, rows) = ReadCsv(StepsPath);
-        if (!header.SequenceEqual(StepsHeader))
-            throw new InvalidDataException($"{StepsPath}:1: expected the header '{string.Join(',', StepsHeader)}', got '{string.Join(',', header)}'.");
-        return rows.Select(r => new StepRecord((long)r.Values[0], (int)r.Values[1], r.Values[2], r.Values[3], r.Values[4])).ToList();
+        var csv = RunCsv.Read(StepsPath, "step");
+        int epoch = csv.IndexOf("epoch"), loss = csv.IndexOf("loss"), lr = csv.IndexOf("lr"), norm = csv.IndexOf("grad_norm");
+        // Steps are whole numbers up to 2^53, the largest a double (how CSV cells are parsed) holds exactly.
+        return csv.Rows.Select(r => new StepRecord(csv.Integer(r, 0, 1L << 53), epoch < 0 ? 0 : (int)csv.Integer(r, epoch),
+            At(r.Values, loss), At(r.Values, lr), At(r.Values, norm))).ToList();
+
+        static double At(double[] values, int column) => column < 0 ? double.NaN : values[column];
     }
 
     /// <summary>Writes steps.csv (<c>step,epoch,loss,lr,grad_norm</c>).</summary>
@@ -152,23 +186,17 @@ public sealed class RunDirectory
         sb.Append(string.Join(',', StepsHeader)).Append('\n');
         foreach (var s in steps)
             sb.Append(s.Step.ToString(CultureInfo.InvariantCulture)).Append(',').Append(s.Epoch.ToString(CultureInfo.InvariantCulture))
-              .Append(',').Append(Num(s.Loss)).Append(',').Append(Num(s.Lr)).Append(',').Append(Num(s.GradNorm)).Append('\n');
+              .Append(',').Append(RunCsv.Format(s.Loss)).Append(',').Append(RunCsv.Format(s.Lr)).Append(',').Append(RunCsv.Format(s.GradNorm)).Append('\n');
         WriteText(StepsPath, sb.ToString());
     }
 
-    /// <summary>Reads summary.json.</summary>
+    /// <summary>Reads summary.json (every key optional; see <see cref="RunSummary"/>).</summary>
+    /// <exception cref="FileNotFoundException">The run has not finished.</exception>
+    /// <exception cref="InvalidDataException">Invalid JSON or a value of the wrong type: names the file, the line and the key.</exception>
     public RunSummary ReadSummary()
     {
         if (!File.Exists(SummaryPath)) throw new FileNotFoundException($"{SummaryPath}: missing (the run has not finished).", SummaryPath);
-        try
-        {
-            return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(SummaryPath), RunSummary.JsonOptions)
-                ?? throw new InvalidDataException($"{SummaryPath}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{SummaryPath}:{(e.LineNumber ?? 0) + 1}: {e.Message}");
-        }
+        return RunSummaryReader.Read(SummaryPath);
     }
 
     /// <summary>Writes summary.json.</summary>
@@ -178,32 +206,4 @@ public sealed class RunDirectory
     public static IReadOnlyList<string> StepsHeader { get; } = ["step", "epoch", "loss", "lr", "grad_norm"];
 
     private static void WriteText(string path, string text) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
-
-    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>A numeric CSV file: the header and each row's numbers with its line number; errors name file and line.</summary>
-    private static (string[] Header, List<(int Line, double[] Values)> Rows) ReadCsv(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing.", path);
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0) throw new InvalidDataException($"{path}:1: empty file (no header).");
-        var header = lines[0].Split(',');
-        var rows = new List<(int, double[])>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0) continue;
-            var cells = lines[i].Split(',');
-            if (cells.Length != header.Length)
-                throw new InvalidDataException($"{path}:{i + 1}: {cells.Length} values for {header.Length} columns.");
-            var values = new double[cells.Length];
-            for (int c = 0; c < cells.Length; c++)
-            {
-                if (cells[c].Length == 0) values[c] = double.NaN;
-                else if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]))
-                    throw new InvalidDataException($"{path}:{i + 1}: column '{header[c]}': '{cells[c]}' is not a number.");
-            }
-            rows.Add((i + 1, values));
-        }
-        return (header, rows);
-    }
 }

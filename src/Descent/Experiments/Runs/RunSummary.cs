@@ -6,17 +6,19 @@ namespace Descent.Experiments.Runs;
 /// <summary>
 /// The run directory's <c>summary.json</c>: outcome, best epoch, model summary, test metrics, confusion matrix and
 /// timing. Property names are written in snake_case (<c>best_epoch</c>, <c>model_summary</c>, ...); see docs/experiments.md.
+/// A run always writes every key; a file read back may leave any out (hand-made or older files), which reads as null
+/// or empty.
 /// </summary>
 public sealed record RunSummary
 {
-    /// <summary>Run name.</summary>
-    public required string Name { get; init; }
+    /// <summary>Run name (null when the file has none).</summary>
+    public string? Name { get; init; }
 
     /// <summary>"completed" (all epochs ran), "stopped" (early stopping, NaN guard, cancellation) or "failed".</summary>
-    public required string Status { get; init; }
+    public string? Status { get; init; }
 
     /// <summary>Epochs completed.</summary>
-    public int Epochs { get; init; }
+    public int? Epochs { get; init; }
 
     /// <summary>Best epoch by the checkpoint monitor, counting from 1 (null when none was recorded).</summary>
     public int? BestEpoch { get; init; }
@@ -28,15 +30,15 @@ public sealed record RunSummary
     public string? StopReason { get; init; }
 
     /// <summary>The experiment's seed.</summary>
-    public long Seed { get; init; }
+    public long? Seed { get; init; }
 
     /// <summary>Number of model parameters.</summary>
-    public long Parameters { get; init; }
+    public long? Parameters { get; init; }
 
     /// <summary>One row per layer: name, output shape per sample, own parameters.</summary>
     public IReadOnlyList<LayerSummary> ModelSummary { get; init; } = [];
 
-    /// <summary>Test metrics: loss and the experiment's metrics (empty for a failed run).</summary>
+    /// <summary>Test metrics: loss and the experiment's metrics, in file order (empty for a failed run).</summary>
     public IReadOnlyDictionary<string, double> Test { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Test confusion matrix [true class][predicted class] (null for regression and single-output models).</summary>
@@ -46,7 +48,7 @@ public sealed record RunSummary
     public IReadOnlyList<string> ClassNames { get; init; } = [];
 
     /// <summary>Training time and throughput.</summary>
-    public RunTiming Timing { get; init; } = new(0, 0);
+    public RunTiming Timing { get; init; } = new(null, null);
 
     /// <summary>JSON options of the file (snake_case names, NaN/Infinity allowed as strings, indented).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -64,15 +66,7 @@ public sealed record RunSummary
 /// <param name="Parameters">Parameters registered on the layer itself.</param>
 public sealed record LayerSummary(string Layer, int[] OutputShape, long Parameters);
 
-/// <summary>Training time of a run.</summary>
+/// <summary>Training time of a run (null: not in the file).</summary>
 /// <param name="Seconds">Wall-clock seconds of the training epochs (validation included, test evaluation excluded).</param>
 /// <param name="SamplesPerSec">Training samples per second over those epochs.</param>
-public sealed record RunTiming(double Seconds, double SamplesPerSec);
-
-/// <summary>One row of <c>steps.csv</c>.</summary>
-/// <param name="Step">Optimizer step, counting from 1 over the whole run.</param>
-/// <param name="Epoch">Epoch of the step, counting from 1.</param>
-/// <param name="Loss">Data loss of the batch (before penalties).</param>
-/// <param name="Lr">Learning rate used by the step (first parameter group).</param>
-/// <param name="GradNorm">Global L2 norm of all gradients before clipping.</param>
-public readonly record struct StepRecord(long Step, int Epoch, double Loss, double Lr, double GradNorm);
+public sealed record RunTiming(double? Seconds, double? SamplesPerSec);

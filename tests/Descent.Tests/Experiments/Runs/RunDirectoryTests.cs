@@ -73,19 +73,45 @@ public sealed class RunDirectoryTests : IDisposable
         var run = RunDirectory.Create(Path.Combine(_dir.FullName, "bad"));
         File.WriteAllText(run.MetricsPath, "epoch,loss\n1,0.5\n2,oops\n");
         var e = Assert.Throws<InvalidDataException>(() => run.ReadHistory());
-        Assert.Equal($"{run.MetricsPath}:3: column 'loss': 'oops' is not a number.", e.Message);
+        Assert.Equal("metrics.csv line 3: column \"loss\": \"oops\" is not a number", e.Message);
         File.WriteAllText(run.MetricsPath, "epoch,loss\n1,0.5\n3,0.4\n");
         e = Assert.Throws<InvalidDataException>(() => run.ReadHistory());
-        Assert.Equal($"{run.MetricsPath}:3: epoch 3 where 2 was expected.", e.Message);
+        Assert.Equal("metrics.csv line 3: epoch 3 where 2 was expected", e.Message);
         File.WriteAllText(run.StepsPath, "step,epoch,loss,lr,grad_norm\n1,1,0.5,0.1\n");
         e = Assert.Throws<InvalidDataException>(() => run.ReadSteps());
-        Assert.Equal($"{run.StepsPath}:2: 4 values for 5 columns.", e.Message);
-        File.WriteAllText(run.SummaryPath, "{\n  \"name\": \"x\",\n  \"status\": 3\n}");
+        Assert.Equal("steps.csv line 2: 4 fields, the header has 5", e.Message);
+        File.WriteAllText(run.SummaryPath, "{\n  \"name\": \"x\",\n  \"epochs\": \"three\"\n}");
         e = Assert.Throws<InvalidDataException>(() => run.ReadSummary());
-        Assert.StartsWith($"{run.SummaryPath}:3:", e.Message);
+        Assert.Equal("summary.json line 3: \"epochs\" must be an integer, got \"three\"", e.Message);
         File.WriteAllText(run.ConfigPath, "epochs: 2\nepochz: 3\n");
         var c = Assert.Throws<ConfigException>(() => run.ReadConfig());
         Assert.StartsWith($"{run.ConfigPath}:2:9: epochz: unknown key", c.Message);
         Assert.Throws<DirectoryNotFoundException>(() => RunDirectory.Open(Path.Combine(_dir.FullName, "none")));
+    }
+
+    [Fact]
+    public void ReadContentsTakesWhatAHandMadeRunHas()
+    {
+        var run = new RunDirectory(Directory.CreateDirectory(Path.Combine(_dir.FullName, "hand")).FullName);
+        var e = Assert.Throws<InvalidDataException>(() => run.ReadContents());
+        Assert.Equal($"{run.Path} is not a run directory: it has none of config.yaml, metrics.csv, steps.csv, summary.json", e.Message);
+
+        File.WriteAllText(run.SummaryPath, """
+            {"status": "completed", "seed": 0, "test": {"loss": "NaN"},
+             "model_summary": [{"layer": "x", "output_shape": "[2, 3]"}], "timing": {"seconds": 2}}
+            """);
+        File.WriteAllText(run.StepsPath, "step,loss\n1,0.5\n2,inf\n");
+        var contents = run.ReadContents();
+        Assert.Equal(("hand", null, null), (contents.Name, contents.Config, contents.Metrics));
+        var s = contents.Summary!;
+        Assert.Equal(("completed", null, null, 0L), (s.Status, s.Name, s.Epochs, s.Seed));
+        Assert.True(double.IsNaN(s.Test["loss"]));
+        Assert.Equal(("x", 0L), (s.ModelSummary[0].Layer, s.ModelSummary[0].Parameters));
+        Assert.Equal([2, 3], s.ModelSummary[0].OutputShape);
+        Assert.Equal((2.0, (double?)null), (s.Timing.Seconds, s.Timing.SamplesPerSec));
+        Assert.Null(s.ConfusionMatrix);
+        var steps = contents.Steps!;
+        Assert.Equal((2L, 0, double.PositiveInfinity), (steps[1].Step, steps[1].Epoch, steps[1].Loss));
+        Assert.True(double.IsNaN(steps[0].Lr) && double.IsNaN(steps[0].GradNorm));
     }
 }

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Descent.Cli.Reports;
+namespace Descent.Experiments.Runs;
 
 /// <summary>
-/// A parsed JSON file that can point at the line of any value, so a report reader's errors say
+/// A parsed JSON file that can point at the line of any value, so a run-file reader's errors say
 /// <c>summary.json line 7: "epochs" must be an integer, got "ten"</c> rather than only a key path.
 /// </summary>
-public sealed class JsonSource : IDisposable
+internal sealed class JsonSource : IDisposable
 {
     private readonly byte[] _bytes;
     private readonly JsonDocument _doc;
