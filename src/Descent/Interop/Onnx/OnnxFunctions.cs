@@ -88,7 +88,7 @@ internal static class OnnxFunctions
         if (n.Int("transA", 0) != 0) a = a.Transpose(0, 1);
         if (n.Int("transB", 0) != 0) b = b.Transpose(0, 1);
         var y = Tensor.Matmul(a, b);
-        float alpha = n.Float("alpha", 1), beta = n.Float("beta", 1);
+        double alpha = n.Float("alpha", 1), beta = n.Float("beta", 1);
         if (alpha != 1) y = y * alpha;
         if (x.Length > 2 && x[2] is { } c) y = y + (beta == 1 ? c : c * beta);
         return y;

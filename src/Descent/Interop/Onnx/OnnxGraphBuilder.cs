@@ -68,16 +68,16 @@ internal sealed class OnnxGraphBuilder
             }
         }
 
+        // Constants first: a pattern starting at one node looks at constants that appear later in the node order.
+        foreach (var node in _nodes.Where(n => n.OpType == "Constant"))
+        {
+            _constants[node.Outputs[0]] = ConstantValue(node);
+            _ranks[node.Outputs[0]] = _constants[node.Outputs[0]].Rank;
+        }
         var steps = new List<OnnxStep>();
         foreach (var node in _nodes)
         {
-            if (_fused.Contains(node)) continue;
-            if (node.OpType == "Constant")
-            {
-                _constants[node.Outputs[0]] = ConstantValue(node);
-                _ranks[node.Outputs[0]] = _constants[node.Outputs[0]].Rank;
-                continue;
-            }
+            if (_fused.Contains(node) || node.OpType == "Constant") continue;
             var step = OnnxPatterns.TryFuse(this, node) ?? Single(node);
             steps.Add(step);
             foreach (var o in step.Outputs.Where(o => o.Length > 0)) _ranks.TryAdd(o, OnnxRanks.Infer(step, node, this) ?? -1);

@@ -43,7 +43,14 @@ internal sealed class OnnxNode
 
     public long Int(string name, long fallback) => Attributes.TryGetValue(name, out var a) ? a.I : fallback;
 
-    public float Float(string name, float fallback) => Attributes.TryGetValue(name, out var a) ? a.F : fallback;
+    /// <summary>
+    /// A float attribute as the double its shortest decimal names (0.1f → 0.1), so layers get PyTorch's constructor
+    /// values back (ONNX stores float32; PyTorch's export rounded the double it had).
+    /// </summary>
+    public double Float(string name, float fallback) => Widen(Attributes.TryGetValue(name, out var a) ? a.F : fallback);
+
+    /// <summary>The double named by the shortest decimal that round-trips <paramref name="value"/>.</summary>
+    public static double Widen(float value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     public string Text(string name, string fallback) => Attributes.TryGetValue(name, out var a) ? a.S.ToStringUtf8() : fallback;
 

@@ -6,7 +6,8 @@ namespace Descent.Interop.Onnx;
 /// <summary>
 /// Node patterns that are one PyTorch layer: Gemm and MatMul(+Add) with constant weights (<see cref="Linear"/>), the
 /// exporter's decompositions of GELU (x·(erf(x/√2) + 1)·½), SiLU (x·σ(x)) and Hardswish before opset 14
-/// (x·HardSigmoid(x; ⅙, ½)), and Gather on a constant table (<see cref="Embedding"/>).
+/// (x·HardSigmoid(x; ⅙, ½)) and LayerNorm before opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add:
+/// <see cref="LayerNorm"/>), and Gather on a constant table (<see cref="Embedding"/>).
 /// </summary>
 internal static class OnnxPatterns
 {
@@ -19,6 +20,7 @@ internal static class OnnxPatterns
         "Sigmoid" => GatedBy(g, node, new SiLU()),
         "HardSigmoid" when Near(node.Float("alpha", 0.2f), 1.0 / 6) && Near(node.Float("beta", 0.5f), 0.5) => GatedBy(g, node, new Hardswish()),
         "Gather" => Embedding(g, node),
+        "ReduceMean" => LayerNormalization(g, node),
         _ => null,
     };
 
@@ -96,6 +98,61 @@ internal static class OnnxPatterns
         OnnxLayers.Copy(embedding.Weight, table);
         g.Absorb(node.Input(0));
         return new OnnxStep { Inputs = [node.Inputs[1]], Outputs = [node.Outputs[0]], Name = g.StepName(node, node.Input(0)), Layer = embedding };
+    }
+
+    /// <summary>
+    /// (x − mean)/√(var + eps)·γ + β with mean and var over the trailing dims γ covers: PyTorch's export of
+    /// <c>nn.LayerNorm</c> before opset 17 (and <see cref="OnnxExporter"/>'s).
+    /// </summary>
+    private static OnnxStep? LayerNormalization(OnnxGraphBuilder g, OnnxNode mean)
+    {
+        var x = mean.Input(0);
+        var axes = TrailingAxes(g, mean);
+        if (x is null || axes is null) return null;
+        if (g.SoleConsumer(mean.Outputs[0]) is not { OpType: "Sub" } sub || sub.Input(0) != x || sub.Input(1) != mean.Outputs[0]) return null;
+        var d = sub.Outputs[0];
+        if (g.GraphOutputs.Contains(d) || !g.Consumers.TryGetValue(d, out var readers) || readers.Count != 2) return null;
+        var pow = readers.FirstOrDefault(r => r.OpType == "Pow" && r.Input(0) == d && g.Constant(r.Input(1)) is { Numel: 1 } e && e.GetDouble(0) == 2);
+        if (pow is null || g.SoleConsumer(pow.Outputs[0]) is not { OpType: "ReduceMean" } variance || TrailingAxes(g, variance) is not { } vAxes || !vAxes.SequenceEqual(axes)) return null;
+        if (g.SoleConsumer(variance.Outputs[0]) is not { OpType: "Add" } addEps) return null;
+        var epsName = addEps.Input(0) == variance.Outputs[0] ? addEps.Input(1) : addEps.Input(0);
+        if (g.Constant(epsName) is not { Numel: 1 } eps) return null;
+        if (g.SoleConsumer(addEps.Outputs[0]) is not { OpType: "Sqrt" } sqrt) return null;
+        if (g.SoleConsumer(sqrt.Outputs[0]) is not { OpType: "Div" } div || div.Input(0) != d || div.Input(1) != sqrt.Outputs[0] || !readers.Contains(div)) return null;
+        // Affine part: γ covers the normalized dims (its shape is the normalized shape); β is optional.
+        if (g.SoleConsumer(div.Outputs[0]) is not { OpType: "Mul" } mul) return null;
+        var gammaName = mul.Input(0) == div.Outputs[0] ? mul.Input(1) : mul.Input(0);
+        if (g.Constant(gammaName) is not { } gamma || gamma.Rank != axes.Length || !gamma.DType.IsFloatingPoint()) return null;
+        OnnxNode last = mul;
+        Tensor? beta = null;
+        string? betaName = null;
+        if (g.SoleConsumer(mul.Outputs[0]) is { OpType: "Add" } addBeta)
+        {
+            betaName = addBeta.Input(0) == mul.Outputs[0] ? addBeta.Input(1) : addBeta.Input(0);
+            beta = g.Constant(betaName);
+            if (beta is not null && beta.Shape == gamma.Shape) last = addBeta;
+            else (beta, betaName) = (null, null);
+        }
+        double epsilon = eps.DType == DType.Float32 ? OnnxNode.Widen((float)eps.GetDouble(0)) : eps.GetDouble(0);
+        var ln = new LayerNorm([.. gamma.Shape.ToArray()], epsilon, elementwiseAffine: true, gamma.DType);
+        OnnxLayers.Copy(ln.Weight!, gamma);
+        OnnxLayers.Copy(ln.Bias!, beta ?? Tensor.Zeros(gamma.Shape, gamma.DType));
+        foreach (var n in new[] { sub, pow, variance, addEps, sqrt, div, mul }) g.Fuse(n);
+        if (last != mul) g.Fuse(last);
+        g.Absorb(gammaName);
+        g.Absorb(betaName);
+        return new OnnxStep { Inputs = [x], Outputs = [last.Outputs[0]], Name = g.StepName(mul, gammaName), Layer = ln };
+    }
+
+    /// <summary>The axes of a keepdims ReduceMean when they are the trailing ones (as negative axes −k..−1), else null.</summary>
+    private static long[]? TrailingAxes(OnnxGraphBuilder g, OnnxNode reduce)
+    {
+        if (reduce.Int("keepdims", 1) == 0) return null;
+        var axes = g.Opset >= 18 ? g.Constant(reduce.Input(1)) is { } t ? OnnxFunctions.Longs(t) : null : reduce.Ints("axes");
+        if (axes is null || axes.Length == 0) return null;
+        int? rank = g.Rank(reduce.Input(0));
+        var negative = axes.Select(a => a >= 0 && rank is { } r ? a - r : a).Order().ToArray();
+        return negative.SequenceEqual(Enumerable.Range(-axes.Length, axes.Length).Select(a => (long)a)) ? negative : null;
     }
 
     private static bool HasConstant(OnnxGraphBuilder g, OnnxNode node, string other, double value)

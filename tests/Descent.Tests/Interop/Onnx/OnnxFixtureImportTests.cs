@@ -36,6 +36,23 @@ public class OnnxFixtureImportTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public void ChainsImportAsThePyTorchModule(string name)
+    {
+        var fixture = OnnxFixtureFiles.Model(name);
+        var imported = OnnxImporter.Import(OnnxFixtureFiles.PathOf(fixture.GetProperty("onnx_file").GetString()!));
+        var pytorch = fixture.GetProperty("pytorch_module").GetString()!.ReplaceLineEndings("\n");
+        // Where the exporter kept every layer (no Dropout removed, no BatchNorm folded), the import is PyTorch's module:
+        // the same layers in the same order (compared by the "(i): Type(" heads of the reprs).
+        static string[] Heads(string repr) => [.. repr.Split('\n').Where(l => l.StartsWith("  (", StringComparison.Ordinal)).Select(l => l[..(l.IndexOf('(', 3) + 1)])];
+        var layers = Heads(pytorch);
+        if (imported.Model is Descent.NN.Sequential seq && pytorch.StartsWith("Sequential(", StringComparison.Ordinal) && seq.Count == layers.Length)
+            Assert.Equal(layers, Heads(imported.Model.ToString().ReplaceLineEndings("\n")));
+        else
+            Assert.True(imported.Model is Descent.NN.Sequential || imported.Model is OnnxGraphModule, $"{name}: imported as {imported.Model.TypeName}");
+    }
+
     internal static void AssertClose(Tensor actual, JsonElement expected, double atol, double rtol, string what)
     {
         var shape = expected.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();

@@ -110,6 +110,29 @@ public class OnnxImporterTests
     }
 
     [Fact]
+    public void DecomposedLayerNormsBecomeLayerNormLayers()
+    {
+        var gamma = Tensor.Rand(new Shape(2, 3), DType.Float32, new Generator(7)) + 0.5;
+        var beta = Tensor.Randn(new Shape(2, 3), DType.Float32, new Generator(8));
+        var bytes = Model(13, [4, 2, 3], w =>
+        {
+            var axes = Ints("axes", [-2, -1]);
+            var mean = w.Op("ReduceMean", "ln", ["x"], axes);
+            var d = w.Op("Sub", "ln", ["x", mean]);
+            var variance = w.Op("ReduceMean", "ln", [w.Op("Pow", "ln", [d, w.Scalar("two", 2, DType.Float32)])], axes);
+            var y = w.Op("Div", "ln", [d, w.Op("Sqrt", "ln", [w.Op("Add", "ln", [variance, w.Scalar("eps", 1e-3, DType.Float32)])])]);
+            w.Op("Add", "ln", [w.Op("Mul", "ln", [y, w.Initializer(gamma, "norm.weight")]), w.Initializer(beta, "norm.bias")]);
+        });
+        var seq = Assert.IsType<Sequential>(OnnxImporter.Import(bytes).Model);
+        var ln = Assert.IsType<LayerNorm>(Assert.Single(seq.Layers));
+        Assert.Equal([2, 3], ln.NormalizedShape);
+        Assert.Equal(1e-3, ln.Eps, 1e-9);
+        var x = Tensor.Randn(new Shape(5, 4, 2, 3), DType.Float32, new Generator(9));
+        using (GradMode.Disable())
+            OnnxRuntimeCheck.AssertClose(seq.Call(x), new LayerNorm([2, 3], 1e-3).Call(x) * gamma + beta, "fused LayerNorm", 1e-5, 1e-5);
+    }
+
+    [Fact]
     public void TensorsOfEveryStoredTypeReadBack()
     {
         var f16 = new TensorProto { Name = "h", DataType = (int)TensorProto.Types.DataType.Float16, RawData = ByteString.CopyFrom(BitConverter.GetBytes(BitConverter.HalfToUInt16Bits((Half)1.5))) };
