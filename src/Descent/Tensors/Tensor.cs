@@ -186,7 +186,7 @@ public sealed partial class Tensor
         DType.Float64 => Span<double>()[flatIndex],
         DType.Int64 => Span<long>()[flatIndex],
         DType.Bool => Span<bool>()[flatIndex] ? 1 : 0,
-        _ => throw new InvalidOperationException(),
+        _ => throw new DescentInternalException($"GetDouble: no case for dtype {DType}."),
     };
 
     /// <summary>Element at the given indices, as double.</summary>

@@ -15,8 +15,8 @@ internal static class OnnxAttentionExport
     {
         var p = mha.NamedParameters().ToDictionary(t => t.Name, t => t.Parameter, StringComparer.Ordinal);
         if (!p.TryGetValue("in_proj_weight", out var inProj) || p.ContainsKey("bias_k") || mha.AddZeroAttn)
-            throw new NotSupportedException($"ONNX export: MultiheadAttention '{path}' uses separate kdim/vdim, bias_kv or zero attention, which are not exported.");
-        if (sample.Rank != 3) throw new NotSupportedException($"ONNX export: MultiheadAttention '{path}' needs batched 3-D input, got {sample.Shape}.");
+            throw new OnnxExportException($"ONNX export: MultiheadAttention '{path}' uses separate kdim/vdim, bias_kv or zero attention, which are not exported.");
+        if (sample.Rank != 3) throw new OnnxExportException($"ONNX export: MultiheadAttention '{path}' needs batched 3-D input, got {sample.Shape}.");
         int e = mha.EmbedDim, heads = mha.NumHeads, d = e / heads;
         var dtype = inProj.DType;
         string J(string n) => OnnxLayerExport.Join(path, n);

@@ -13,7 +13,7 @@ internal static class OnnxGraphExport
     public static (string Name, Tensor Sample) Emit(OnnxGraphWriter w, OnnxGraphModule graph, string path, string x, Tensor sample)
     {
         if (graph.Steps.Any(s => s.Node is not null) && w.Opset != graph.Opset)
-            throw new NotSupportedException($"ONNX export: the imported graph '{(path.Length == 0 ? "<model>" : path)}' runs opset-{graph.Opset} " +
+            throw new OnnxExportException($"ONNX export: the imported graph '{(path.Length == 0 ? "<model>" : path)}' runs opset-{graph.Opset} " +
                 $"operators; export it at opset {graph.Opset}, not {w.Opset}.");
         var env = new Dictionary<string, (string Name, Tensor Sample)>(StringComparer.Ordinal) { [graph.InputName] = (x, sample) };
         (string, Tensor) Value(string name)

@@ -72,7 +72,7 @@ internal static class OnnxLayerExport
         LogSoftmax s => w.Op("LogSoftmax", path, [x], Int("axis", s.Dim)),
         LayerNorm ln => LayerNorm(w, ln, path, x, sample.DType),
         Embedding e => w.Op("Gather", path, [w.Initializer(e.Weight, Join(path, "weight")), x], Int("axis", 0)),
-        _ => throw new NotSupportedException($"ONNX export: layer '{(path.Length == 0 ? "<model>" : path)}' ({m.TypeName}) has no ONNX form here. " +
+        _ => throw new OnnxExportException($"ONNX export: layer '{(path.Length == 0 ? "<model>" : path)}' ({m.TypeName}) has no ONNX form here. " +
             "Exportable: Sequential, Linear, Conv1d, Conv2d, BatchNorm1d/2d, MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, Flatten, Identity, " +
             "Dropout, the activations, Softmax, LogSoftmax, LayerNorm, Embedding, LSTM, MultiheadAttention (self-attention) and imported ONNX graphs."),
     };
@@ -104,7 +104,7 @@ internal static class OnnxLayerExport
     private static string BatchNorm(OnnxGraphWriter w, BatchNorm bn, string path, string x)
     {
         if (bn.RunningMean is null || bn.RunningVar is null)
-            throw new NotSupportedException($"ONNX export: {bn.TypeName} '{path}' keeps no running statistics (track_running_stats=False), so it has no inference form.");
+            throw new OnnxExportException($"ONNX export: {bn.TypeName} '{path}' keeps no running statistics (track_running_stats=False), so it has no inference form.");
         var dtype = bn.RunningMean.DType;
         var scale = bn.Weight ?? Tensor.Ones(new Shape(bn.NumFeatures), dtype);
         var shift = bn.Bias ?? Tensor.Zeros(new Shape(bn.NumFeatures), dtype);
@@ -126,7 +126,7 @@ internal static class OnnxLayerExport
             var k = inSizes.Zip(outSizes).Select(p => (long)(p.First / p.Second)).ToArray();
             return w.Op("AveragePool", path, [x], Ints("kernel_shape", k), Ints("strides", k));
         }
-        throw new NotSupportedException($"ONNX export: {m.TypeName} '{path}' maps {string.Join("x", inSizes)} to {string.Join("x", outSizes)}, " +
+        throw new OnnxExportException($"ONNX export: {m.TypeName} '{path}' maps {string.Join("x", inSizes)} to {string.Join("x", outSizes)}, " +
             "which is no fixed pooling window (ONNX has no adaptive pooling).");
     }
 
@@ -146,7 +146,7 @@ internal static class OnnxLayerExport
 
     private static string Softplus(OnnxGraphWriter w, Softplus s, string path, string x, DType dtype)
     {
-        if (s.Threshold < 20) throw new NotSupportedException($"ONNX export: Softplus '{path}' with threshold {s.Threshold} (ONNX Softplus has no threshold; 20 or more is exported).");
+        if (s.Threshold < 20) throw new OnnxExportException($"ONNX export: Softplus '{path}' with threshold {s.Threshold} (ONNX Softplus has no threshold; 20 or more is exported).");
         if (s.Beta == 1) return w.Op("Softplus", path, [x]);
         var beta = w.Scalar(Join(path, "beta"), s.Beta, dtype);
         return w.Op("Div", path, [w.Op("Softplus", path, [w.Op("Mul", path, [x, beta])]), beta]);

@@ -70,7 +70,7 @@ internal static class OnnxTensorConverter
         DType.Float64 => TensorProto.Types.DataType.Double,
         DType.Int64 => TensorProto.Types.DataType.Int64,
         DType.Bool => TensorProto.Types.DataType.Bool,
-        _ => throw new NotSupportedException($"ONNX export: dtype {dtype} has no ONNX element type here."),
+        _ => throw new OnnxExportException($"ONNX export: dtype {dtype} has no ONNX element type here."),
     };
 
     /// <summary>The Descent dtype of ONNX element type <paramref name="elemType"/>, or null when it has none.</summary>

@@ -123,7 +123,7 @@ public sealed class OneCycleLR : ILrSchedule, IMomentumSchedule
                 return (i, (step - start) / (end - start));
             start = end;
         }
-        throw new InvalidOperationException("unreachable");
+        throw new DescentInternalException($"OneCycleLR: step {step} of {TotalSteps} fell in no phase.");
     }
 
     private double Anneal(double start, double end, double pct) => AnnealStrategy == AnnealStrategy.Cos

@@ -15,7 +15,7 @@ public sealed partial class Tensor
         DType.Float64 => MemoryMarshal.Cast<double, TBits>(Span<double>()),
         DType.Int64 => MemoryMarshal.Cast<long, TBits>(Span<long>()),
         DType.Bool => MemoryMarshal.Cast<bool, TBits>(Span<bool>()),
-        _ => throw new InvalidOperationException($"Unsupported dtype {DType}."),
+        _ => throw new DescentInternalException($"Unsupported dtype {DType}."),
     };
 
     /// <summary>Throws unless <paramref name="index"/> is an int64 tensor, naming the op.</summary>

@@ -1,4 +1,4 @@
-namespace Descent.Optim.Trace;
+namespace Descent.Search.Trace;
 
 /// <summary>
 /// A syntax error in an <see cref="Expression"/>: the message names the problem and shows the text with a caret under

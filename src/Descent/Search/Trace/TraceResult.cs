@@ -1,4 +1,6 @@
-namespace Descent.Optim.Trace;
+using Descent.Tuning;
+
+namespace Descent.Search.Trace;
 
 /// <summary>A column of a trace table: a stable key (fixture vocabulary: grad, v, m, m_hat, …) and a display label.</summary>
 /// <param name="Key">Machine name (JSON output, tests).</param>
@@ -14,10 +16,11 @@ public sealed record TraceRow(int Step, IReadOnlyList<double[]> Values);
 /// <summary>What an optimizer did on a function, step by step (see <see cref="OptimizerTrace"/>).</summary>
 public sealed class TraceResult
 {
-    internal TraceResult(string method, string update, Expression function, double[] start,
+    internal TraceResult(string method, string update, double lr, IDifferentiableFunction function, double[] start,
         IReadOnlyList<TraceColumn> columns, IReadOnlyList<TraceRow> rows, bool diverged)
     {
         Method = method;
+        Lr = lr;
         Update = update;
         Function = function;
         Start = start;
@@ -26,14 +29,17 @@ public sealed class TraceResult
         Diverged = diverged;
     }
 
-    /// <summary>The method name (gd, momentum-ema, adam, …).</summary>
+    /// <summary>The optimizer's name as given (gd, momentum-ema, adam, …).</summary>
     public string Method { get; }
+
+    /// <summary>The learning rate the optimizer ran with.</summary>
+    public double Lr { get; }
 
     /// <summary>The update rule in textbook notation.</summary>
     public string Update { get; }
 
     /// <summary>The function minimized.</summary>
-    public Expression Function { get; }
+    public IDifferentiableFunction Function { get; }
 
     /// <summary>θ₀.</summary>
     public IReadOnlyList<double> Start { get; }

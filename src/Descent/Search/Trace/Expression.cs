@@ -1,4 +1,6 @@
-namespace Descent.Optim.Trace;
+using Descent.Tuning;
+
+namespace Descent.Search.Trace;
 
 /// <summary>
 /// A differentiable scalar function of one or more named variables, parsed from text such as
@@ -7,7 +9,7 @@ namespace Descent.Optim.Trace;
 /// cosh tanh exp log/ln log2 log10 sqrt abs sigmoid softplus pow max min). Gradients are exact, by forward-mode
 /// differentiation on dual numbers.
 /// </summary>
-public sealed class Expression
+public sealed class Expression : IDifferentiableFunction
 {
     private readonly ExprNode _root;
     private readonly int[] _coordinateOf;   // parser variable index → coordinate

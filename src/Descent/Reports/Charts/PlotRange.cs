@@ -1,4 +1,4 @@
-namespace Descent.Optim.Trace;
+namespace Descent.Reports.Charts;
 
 /// <summary>The rectangle [XMin, XMax] × [YMin, YMax] shown by a plot.</summary>
 public sealed record PlotRange

@@ -1,4 +1,4 @@
-namespace Descent.Optim.Trace;
+namespace Descent.Search.Trace;
 
 /// <summary>A forward-mode dual number v + d·ε (ε² = 0): evaluating f on duals gives f(x) and its directional derivative.</summary>
 internal readonly record struct Dual(double V, double D)

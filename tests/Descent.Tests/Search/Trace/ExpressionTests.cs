@@ -1,6 +1,6 @@
-using Descent.Optim.Trace;
+using Descent.Search.Trace;
 
-namespace Descent.Tests.Optim.Trace;
+namespace Descent.Tests.Search.Trace;
 
 /// <summary>The safe expression parser: precedence, functions, exact gradients and errors that point at the character.</summary>
 public class ExpressionTests

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Descent.Cli.Trace;
+namespace Descent.Cli;
 
 /// <summary>
 /// A small hand parser for <c>--name value</c>, <c>--name=value</c> and flag options, used by the commands that take
@@ -59,6 +59,9 @@ internal sealed class ArgReader
         _values.TryGetValue(name, out var list)
             ? [.. list.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))]
             : [];
+
+    /// <summary>Every value of a repeatable option as given (commas kept).</summary>
+    public List<string> Values(string name) => _values.TryGetValue(name, out var list) ? [.. list] : [];
 
     /// <summary>The (last) value of an option, or null.</summary>
     public string? Text(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Descent.Cli.Bench;
 
-namespace Descent.Cli;
+namespace Descent.Cli.Bench;
 
 /// <summary><c>descent bench ...</c>: benchmarks that print human tables or JSON lines.</summary>
 public static class BenchCommand

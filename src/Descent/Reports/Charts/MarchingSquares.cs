@@ -1,4 +1,4 @@
-namespace Descent.Optim.Trace;
+namespace Descent.Reports.Charts;
 
 /// <summary>A line segment in data coordinates.</summary>
 /// <param name="X1">Start x.</param>
@@ -10,8 +10,9 @@ public readonly record struct Segment(double X1, double Y1, double X2, double Y2
 /// <summary>
 /// Contour lines of a function sampled on a regular grid, by marching squares (Lorensen &amp; Cline's 2-D case): each
 /// cell's corners above/below the level select which edges the contour crosses, the crossing points are linearly
-/// interpolated, and the two ambiguous saddle cases are resolved with the cell-centre average. Cells with a non-finite
-/// corner are skipped.
+/// interpolated, and the two ambiguous saddle cases are resolved with the cell-centre average. Filled bands between two
+/// levels clip each cell's square by both levels along the same interpolated edges (Sutherland–Hodgman), so their
+/// borders are the contour lines. Cells with a non-finite corner are skipped.
 /// </summary>
 public static class MarchingSquares
 {
@@ -94,6 +95,77 @@ public static class MarchingSquares
             levels.Add(finite[(int)Math.Min(finite.Length - 1, Math.Round(q * q * (finite.Length - 1)))]);
         }
         return [.. levels];
+    }
+
+    /// <summary>
+    /// The region where <paramref name="low"/> ≤ f &lt; <paramref name="high"/> (either bound may be infinite) as
+    /// polygons in data coordinates: runs of cells wholly inside the band as one rectangle, and each cell the band's
+    /// border crosses clipped to it.
+    /// </summary>
+    public static List<(double X, double Y)[]> Band(double[,] values, PlotRange range, double low, double high)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(range);
+        int ny = values.GetLength(0), nx = values.GetLength(1);
+        double dx = (range.XMax - range.XMin) / (nx - 1), dy = (range.YMax - range.YMin) / (ny - 1);
+        var polygons = new List<(double X, double Y)[]>();
+        var corners = new List<(double X, double Y, double V)>(8);
+        for (int j = 0; j + 1 < ny; j++)
+        {
+            double y0 = range.YMin + j * dy;
+            int runStart = -1;
+            for (int i = 0; i + 1 < nx; i++)
+            {
+                double v00 = values[j, i], v10 = values[j, i + 1], v11 = values[j + 1, i + 1], v01 = values[j + 1, i];
+                bool finite = double.IsFinite(v00) && double.IsFinite(v10) && double.IsFinite(v11) && double.IsFinite(v01);
+                bool inside = finite && In(v00) && In(v10) && In(v11) && In(v01);
+                if (inside)
+                {
+                    if (runStart < 0) runStart = i;
+                    continue;
+                }
+                CloseRun(i);
+                if (!finite) continue;
+                double x0 = range.XMin + i * dx;
+                corners.Clear();
+                corners.AddRange([(x0, y0, v00), (x0 + dx, y0, v10), (x0 + dx, y0 + dy, v11), (x0, y0 + dy, v01)]);
+                var clipped = Clip(Clip(corners, low, keepAbove: true), high, keepAbove: false);
+                if (clipped.Count >= 3) polygons.Add([.. clipped.Select(c => (c.X, c.Y))]);
+            }
+            CloseRun(nx - 1);
+
+            void CloseRun(int end)
+            {
+                if (runStart < 0) return;
+                double xa = range.XMin + runStart * dx, xb = range.XMin + end * dx;
+                polygons.Add([(xa, y0), (xb, y0), (xb, y0 + dy), (xa, y0 + dy)]);
+                runStart = -1;
+            }
+        }
+        return polygons;
+
+        bool In(double v) => v >= low && v < high;
+    }
+
+    // One Sutherland–Hodgman pass: keeps the part of the polygon with value ≥ level (keepAbove) or < level, cutting each
+    // crossing edge where the linearly interpolated value equals the level.
+    private static List<(double X, double Y, double V)> Clip(List<(double X, double Y, double V)> polygon, double level, bool keepAbove)
+    {
+        if (double.IsInfinity(level)) return polygon;
+        var output = new List<(double X, double Y, double V)>(polygon.Count + 2);
+        for (int k = 0; k < polygon.Count; k++)
+        {
+            var a = polygon[k];
+            var b = polygon[(k + 1) % polygon.Count];
+            bool aIn = keepAbove ? a.V >= level : a.V < level, bIn = keepAbove ? b.V >= level : b.V < level;
+            if (aIn) output.Add(a);
+            if (aIn != bIn)
+            {
+                double t = Frac(a.V, b.V, level);
+                output.Add((a.X + (b.X - a.X) * t, a.Y + (b.Y - a.Y) * t, level));
+            }
+        }
+        return output;
     }
 
     private static double Frac(double a, double b, double level) => a == b ? 0.5 : Math.Clamp((level - a) / (b - a), 0, 1);

@@ -12,3 +12,16 @@ public sealed class OnnxImportException : Exception
     /// <summary>Creates the exception with no message.</summary>
     public OnnxImportException() { }
 }
+
+/// <summary>A model the exporter cannot write as ONNX (a layer with no ONNX form, an unsupported option); the message names the layer.</summary>
+public sealed class OnnxExportException : NotSupportedException
+{
+    /// <summary>Creates the exception.</summary>
+    public OnnxExportException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public OnnxExportException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception with no message.</summary>
+    public OnnxExportException() { }
+}

@@ -1,4 +1,4 @@
-namespace Descent.Optim.Trace;
+namespace Descent.Search.Trace;
 
 /// <summary>A node of a parsed expression, evaluated on dual numbers (value and one directional derivative).</summary>
 internal abstract class ExprNode

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Descent.Optim.Trace;
+namespace Descent.Search.Trace;
 
 /// <summary>
 /// Recursive-descent parser for <see cref="Expression"/> (no code execution: the text only builds a small tree).
