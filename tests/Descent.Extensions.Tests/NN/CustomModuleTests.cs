@@ -2,6 +2,8 @@ using Descent.Examples.CustomOptimizer;
 using Descent.NN;
 using Descent.Tensors;
 using Descent.Tensors.Autograd;
+// The example's ReZero block, not Descent.NN's ResNet basic block of the same name.
+using ResidualBlock = Descent.Examples.CustomOptimizer.ResidualBlock;
 
 namespace Descent.Extensions.Tests.NN;
 
