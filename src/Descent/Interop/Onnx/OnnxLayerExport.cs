@@ -24,6 +24,25 @@ internal static class OnnxLayerExport
                     (x, sample) = Emit(w, child, Join(path, name), x, sample);
                 return (x, sample);
             }
+            case Residual r:
+            {
+                // y = activation(body(x) + shortcut(x)): the residual Add, as PyTorch exports a skip connection.
+                var (body, bodySample) = Emit(w, r.Body, Join(path, "body"), x, sample);
+                var (skip, skipSample) = r.Shortcut is null ? (x, sample) : Emit(w, r.Shortcut, Join(path, "shortcut"), x, sample);
+                var sum = (w.Op("Add", path, [body, skip]), bodySample + skipSample);
+                return r.Activation is null ? sum : Emit(w, r.Activation, Join(path, "activation"), sum.Item1, sum.Item2);
+            }
+            case ResidualBlock b:
+            {
+                // torchvision's BasicBlock: relu(bn2(conv2(relu(bn1(conv1(x))))) + downsample(x)).
+                var main = Emit(w, b.Conv1, Join(path, "conv1"), x, sample);
+                main = Emit(w, b.Bn1, Join(path, "bn1"), main.Name, main.Sample);
+                main = Emit(w, new ReLU(), path, main.Name, main.Sample);
+                main = Emit(w, b.Conv2, Join(path, "conv2"), main.Name, main.Sample);
+                main = Emit(w, b.Bn2, Join(path, "bn2"), main.Name, main.Sample);
+                var (skip, skipSample) = b.Downsample is null ? (x, sample) : Emit(w, b.Downsample, Join(path, "downsample"), x, sample);
+                return Emit(w, new ReLU(), path, w.Op("Add", path, [main.Name, skip]), main.Sample + skipSample);
+            }
             case OnnxGraphModule graph:
                 return OnnxGraphExport.Emit(w, graph, path, x, sample);
             case MultiheadAttention mha:
@@ -73,7 +92,7 @@ internal static class OnnxLayerExport
         LayerNorm ln => LayerNorm(w, ln, path, x, sample.DType),
         Embedding e => w.Op("Gather", path, [w.Initializer(e.Weight, Join(path, "weight")), x], Int("axis", 0)),
         _ => throw new OnnxExportException($"ONNX export: layer '{(path.Length == 0 ? "<model>" : path)}' ({m.TypeName}) has no ONNX form here. " +
-            "Exportable: Sequential, Linear, Conv1d, Conv2d, BatchNorm1d/2d, MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, Flatten, Identity, " +
+            "Exportable: Sequential, Residual, ResidualBlock, Linear, Conv1d, Conv2d, BatchNorm1d/2d, MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, Flatten, Identity, " +
             "Dropout, the activations, Softmax, LogSoftmax, LayerNorm, Embedding, LSTM, MultiheadAttention (self-attention) and imported ONNX graphs."),
     };
 

@@ -103,6 +103,25 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void ResidualModelsRunInOnnxRuntime()
+    {
+        // The YAML residual entries (examples/experiments/resnet-small.yaml) and ResidualBlocks with and without projection.
+        var config = ExperimentConfig.Load(Path.Combine(AppContext.BaseDirectory, "examples", "experiments", "resnet-small.yaml"));
+        var yamlModel = ExperimentBuilder.BuildModel(config, [1, 12, 12], 10, new Generator(30));
+        RandomizeBatchNorms(yamlModel, 31);
+        AssertExportAgrees(yamlModel, [1, 12, 12], 32, what: "YAML residual layers");
+        var g = new Generator(33);
+        var blocks = new Sequential(new Conv2d(2, 4, 3, padding: 1, generator: g), new ResidualBlock(4, 4, generator: g),
+            new ResidualBlock(4, 6, 8, stride: 2, generator: g), new AdaptiveAvgPool2d(new Size2(1, 1)), new Flatten(), new Linear(8, 3, generator: g));
+        RandomizeBatchNorms(blocks, 34);
+        AssertExportAgrees(blocks, [2, 8, 8], 35, what: "ResidualBlocks");
+        var imported = OnnxImporter.Import(OnnxExporter.Export(blocks, [2, 8, 8]));
+        var x = Input(36, 2, 2, 8, 8);
+        blocks.Eval();
+        using (GradMode.Disable()) OnnxRuntimeCheck.AssertClose(imported.Model.Call(x), blocks.Call(x), "ResidualBlocks exported and imported", 1e-5, 1e-5);
+    }
+
+    [Fact]
     public void LstmModelsRunInOnnxRuntime()
     {
         var g = new Generator(7);
