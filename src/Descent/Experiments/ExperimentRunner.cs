@@ -40,7 +40,9 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
         return Finish(experiment, Execute(experiment, run, null, [], extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
@@ -59,7 +61,9 @@ public static class ExperimentRunner
         if (!File.Exists(run.LastCheckpointPath))
             throw new FileNotFoundException($"{run.LastCheckpointPath}: missing, so the run cannot resume (checkpoint.last was off, or the run died before its first checkpoint).", run.LastCheckpointPath);
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
         try
         {
