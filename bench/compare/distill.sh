@@ -11,14 +11,15 @@
 # Environment: RUNS (folder of the runs; default runs/distill-bench), TEACHER (a teacher run to reuse), SEEDS
 # ("0 1 2"), EPOCHS (student epochs; default the file's 20), T and ALPHA (default the file's 4 and 0.1), EXTRA (more
 # `descent train` options for the students, e.g. "--set distillation.temperature=8"), SKIP_ACCURACY=1, SKIP_COST=1,
-# COST_ROUNDS (3), NO_BUILD=1. Seeds run one after another (the machine is shared).
+# COST_ROUNDS (3), NO_BUILD=1, DLL (the CLI to run, e.g. a copy outside the build output). Seeds run one after
+# another (the machine is shared).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-runs/distill-bench}
 SEEDS=${SEEDS:-"0 1 2"}
 COST_ROUNDS=${COST_ROUNDS:-3}
-DLL=src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll
+DLL=${DLL:-src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll}
 STUDENT=examples/experiments/mlp-distilled.yaml
 
 if [[ "${NO_BUILD:-0}" != 1 ]]; then
