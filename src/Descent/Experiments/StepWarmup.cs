@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Descent.Data;
+using Descent.Experiments.Runs;
 using Descent.Kernels;
 using Descent.Tensors;
 using Descent.Training;
@@ -61,6 +62,7 @@ internal sealed class StepWarmup
             using var random = Generator.Override(new Generator(config.Seed));
             var copy = ExperimentBuilder.Build(config with { Epochs = 1 }, data);
             var trainer = new Trainer(copy.Model, copy.Loss, copy.Optimizer, copy.TrainerOptions);
+            trainer.With(new StepRecorder());      // as the runner does: the gradient norm of steps.csv
             trainer.With([.. copy.Callbacks]);
             trainer.Fit(copy.TrainLoader, copy.ValidationLoader, epochs: 1);
             return true;
@@ -88,7 +90,9 @@ internal sealed class StepWarmup
         {
             return null;
         }
-        var batch = new TensorDataset(Tensor.Zeros(new Shape([n, .. shape]), dtype), Tensor.Zeros(new Shape(n), DType.Int64));
+        var zeros = new TensorDataset(Tensor.Zeros(new Shape([n, .. shape]), dtype), Tensor.Zeros(new Shape(n), DType.Int64));
+        // A Subset, as the run's training and validation splits are: its batch gathering is compiled too.
+        var batch = new Subset(zeros, Enumerable.Range(0, n).ToArray());
         return new ExperimentData
         {
             Train = batch,
