@@ -82,6 +82,11 @@ public sealed class Conv2d : Module
     public override string ExtraRepr() =>
         ConvLayout.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null, PaddingMode);
 
+    /// <inheritdoc/>
+    /// <remarks>out·(in/groups)·kh·kw per output position, as thop and the structured-pruning fixture count.</remarks>
+    public override long MultiplyAccumulates(Shape output) =>
+        ModelComplexity.PerSample(output, (long)(InChannels / Groups) * KernelSize.H * KernelSize.W, batched: output.Rank == 4);
+
     /// <summary>
     /// A new, independent Conv2d holding the output channels <paramref name="outChannels"/> (weight slices and bias
     /// entries) and input channels <paramref name="inChannels"/> of this one; null keeps all. Indices must be strictly

@@ -59,6 +59,10 @@ public sealed class Linear : Module
     }
 
     /// <inheritdoc/>
+    public override long MultiplyAccumulates(Shape output) =>
+        ModelComplexity.PerSample(output, InFeatures, batched: output.Rank > 1);
+
+    /// <inheritdoc/>
     public override string ExtraRepr() =>
         $"in_features={Repr.Int(InFeatures)}, out_features={Repr.Int(OutFeatures)}, bias={Repr.Bool(Bias is not null)}";
 }
