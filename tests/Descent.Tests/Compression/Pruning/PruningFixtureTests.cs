@@ -3,7 +3,7 @@ using Descent.Compression.Pruning;
 using Descent.Tensors;
 using Descent.Tests.Fixtures;
 
-namespace Descent.Tests.Compression;
+namespace Descent.Tests.Compression.Pruning;
 
 /// <summary>
 /// Every case of pruning.json (torch.nn.utils.prune masks from PyTorch 1.13): masks and pruned weights must match
