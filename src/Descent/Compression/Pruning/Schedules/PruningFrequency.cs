@@ -12,12 +12,11 @@ public readonly record struct PruningFrequency(long BeginStep, long EndStep, lon
     /// <summary>Checks the values, naming the schedule in errors.</summary>
     public void Validate(string schedule, bool endOptional)
     {
-        if (BeginStep < 0) throw new ArgumentOutOfRangeException(nameof(BeginStep), BeginStep, $"{schedule}: begin_step must be at least 0.");
-        if (Frequency < 1) throw new ArgumentOutOfRangeException(nameof(Frequency), Frequency, $"{schedule}: frequency must be at least 1.");
+        if (BeginStep < 0) throw new ArgumentException($"{schedule}: begin_step must be at least 0 (got {BeginStep}).");
+        if (Frequency < 1) throw new ArgumentException($"{schedule}: frequency must be at least 1 (got {Frequency}).");
         if (EndStep == -1 && endOptional) return;
         if (EndStep < BeginStep)
-            throw new ArgumentOutOfRangeException(nameof(EndStep), EndStep,
-                $"{schedule}: end_step must be at least begin_step {BeginStep}{(endOptional ? " (or -1 for no end)" : "")}.");
+            throw new ArgumentException($"{schedule}: end_step {EndStep} must be at least begin_step {BeginStep}{(endOptional ? " (or -1 for no end)" : "")}.");
     }
 
     /// <summary>True when pruning happens at <paramref name="step"/>.</summary>

@@ -43,7 +43,7 @@ public static class ChannelRemoval
                 modules[member.Path] = member.Module;
                 var indices = member.IndicesOf(kept);
                 if (member.Role != GroupRole.Consumer) Set(outputs, member, indices);
-                if (member.Role == GroupRole.Consumer || member.Module is Conv2d) Set(inputs, member, indices);
+                if (member.Role == GroupRole.Consumer || (member.Role == GroupRole.Follower && member.Module is Conv2d)) Set(inputs, member, indices);   // depthwise: both sides
             }
         }
         var changes = new List<LayerChange>();

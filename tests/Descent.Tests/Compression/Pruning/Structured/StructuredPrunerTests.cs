@@ -46,8 +46,8 @@ public class StructuredPrunerTests
         Assert.Equal([4], kept[0]);
         Assert.Equal([0, 1, 2, 3], kept[1]);
         var capped = GlobalChannelSelection.Keep([a, b], amount: 4.0 / 9, maxRatio: 0.4);
-        Assert.Equal([2, 3, 4], capped[0]);   // at most 2 of 5 from group 0, then the two lowest of group 1
-        Assert.Equal([2, 3], capped[1]);
+        Assert.Equal([2, 3, 4], capped[0]);   // at most 2 of 5 from group 0 and 1 of 4 from group 1: 3 < 4 removed
+        Assert.Equal([1, 2, 3], capped[1]);
         var rounded = GlobalChannelSelection.Keep([a, b], amount: 4.0 / 9, roundTo: 2);
         Assert.Equal([3, 4], rounded[0]);
     }
