@@ -41,7 +41,12 @@ public static class Gemm
             Run(new GemmArgs<double>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc));
     }
 
-    private static unsafe void Run<T>(in GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The product of already validated pointer arguments, for kernels that drive many small products themselves
+    /// (the Winograd convolution's 16 per tile block); threads as <see cref="Sgemm"/> does, so a caller inside its
+    /// own parallel loop gets the calling thread only.
+    /// </summary>
+    internal static unsafe void Run<T>(in GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.M == 0 || g.N == 0)
             return;
