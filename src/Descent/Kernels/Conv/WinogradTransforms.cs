@@ -18,8 +18,12 @@ internal static unsafe class WinogradTransforms<T, TV>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TV : unmanaged, ISimdVector<TV, T>
 {
+    // Each whole transform is its own fully optimized method: inlined into the tile loop, the JIT's inlining budget ran
+    // out before the vector operations (calls to Simd512.Add and friends in the profile); as roots they all inline.
+    private const MethodImplOptions RootOptions = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
+
     /// <summary>V = Bᵀ d B: Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(RootOptions)]
     public static void Input(T* d, nint rowStride, nint colStride, T* v, nint xiStride)
     {
         // Along each row first (r = d·B), all 16 values in registers, then down the columns (Bᵀ·r).
@@ -37,7 +41,7 @@ internal static unsafe class WinogradTransforms<T, TV>
     /// dd += B dV Bᵀ (the adjoint of <see cref="Input"/>), accumulated into the 4×4 tile at <paramref name="d"/>:
     /// neighbouring tiles overlap by two rows and columns and both contribute there.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(RootOptions)]
     public static void InputAdjoint(T* dv, nint xiStride, T* d, nint rowStride, nint colStride)
     {
         // B = the transpose of Bᵀ: along each transformed row k (e = dV_k·Bᵀ), then down the columns.
@@ -96,7 +100,7 @@ internal static unsafe class WinogradTransforms<T, TV>
     }
 
     /// <summary>Y = Aᵀ M A: Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]; writes the 2×2 output tile.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(RootOptions)]
     public static void Output(T* m, nint xiStride, T* y, nint rowStride, nint colStride)
     {
         // Column pass over the four columns l: s(a, l); then the row pass gives y(a, b).
@@ -113,7 +117,7 @@ internal static unsafe class WinogradTransforms<T, TV>
     }
 
     /// <summary>dM = A dY Aᵀ (the adjoint of <see cref="Output"/>) from the 2×2 output-gradient tile.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(RootOptions)]
     public static void OutputAdjoint(T* dy, nint rowStride, nint colStride, T* dm, nint xiStride)
     {
         var g00 = TV.Load(dy);
