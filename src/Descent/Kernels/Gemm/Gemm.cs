@@ -56,7 +56,9 @@ public static class Gemm
             GemmEdge<T>.Scale(g.M, g.N, g.C, g.Ldc, g.Beta);
             return;
         }
-        if (GemmColumnDriver<T>.Handles(in g))
+        if (GemmRowVector<T>.Handles(in g))
+            GemmRowVector<T>.Run(in g);
+        else if (GemmColumnDriver<T>.Handles(in g))
             GemmColumnDriver<T>.Run(in g);
         else if (KernelConfig.UseVector512)
             GemmDriver<T, GemmKernel512<T>>.Run(in g);
