@@ -19,10 +19,7 @@ internal static unsafe class GemmRowVector<T> where T : unmanaged, IFloatingPoin
     {
         int tasks = 2.0 * g.N * g.K < GemmBlocking.MinParallelFlops ? 1 : Math.Min(ParallelFor.Threads, g.N);
         var body = new Body(g, tasks);
-        if (tasks == 1)
-            body.Invoke(0);
-        else
-            ParallelFor.Run(tasks, in body);
+        ParallelFor.Run(tasks, in body);   // inline for one task
     }
 
     private readonly struct Body(GemmArgs<T> g, int tasks) : IParallelBody
