@@ -152,6 +152,7 @@ public sealed partial class Tensor
             switch (_t.DType)
             {
                 case DType.Int64: s = _t.Span<long>()[flat].ToString(CultureInfo.InvariantCulture); break;
+                case DType.Int8 or DType.UInt8: s = ((int)_t.GetDouble(flat)).ToString(CultureInfo.InvariantCulture); break;
                 case DType.Bool: s = _t.Span<bool>()[flat] ? "True" : "False"; break;
                 default:
                     double v = _t.GetDouble(flat);

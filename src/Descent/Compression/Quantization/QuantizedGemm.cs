@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Descent.Kernels.Quantized;
+
+namespace Descent.Compression.Quantization;
+
+/// <summary>
+/// The per-call part of dynamic quantization: the activation's quint8 parameters from this batch's own min/max
+/// (PyTorch's MinMaxObserver, per-tensor affine, full range), its (q − zero_point) offsets, and the int8 product
+/// with a float output.
+/// </summary>
+internal static class QuantizedGemm
+{
+    /// <summary>
+    /// output[rows × n] = dynamic-quantized x[rows × k] · Wᵀ (then max(·, 0) with <paramref name="relu"/>);
+    /// <paramref name="layer"/> names the module in errors.
+    /// </summary>
+    public static void DynamicLinear(ReadOnlySpan<float> x, int rows, int k, Int8PackedMatrix w, float[] weightScales, float[] bias,
+        bool relu, Span<float> output, string layer)
+    {
+        var (scale, zeroPoint) = ActivationQParams(x, layer);
+        var offsets = ArrayPool<short>.Shared.Rent(x.Length);
+        try
+        {
+            var a = offsets.AsSpan(0, x.Length);
+            QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, 255, zeroPoint, a);
+            Int8Gemm.MultiplyToFloat(rows, a, k, w, scale, weightScales, bias, relu, output, w.N);
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>quint8 scale and zero point of <paramref name="x"/>'s own range, as PyTorch's dynamic quantization computes them.</summary>
+    public static (float Scale, int ZeroPoint) ActivationQParams(ReadOnlySpan<float> x, string layer)
+    {
+        float min = TensorPrimitives.Min(x), max = TensorPrimitives.Max(x);
+        if (!float.IsFinite(min) || !float.IsFinite(max))
+            throw new ArgumentException($"{layer}: the input holds {(float.IsNaN(min) || float.IsNaN(max) ? "NaN" : "an infinite value")}; a quantized layer needs finite inputs.");
+        return QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, 255);
+    }
+}
