@@ -7,7 +7,7 @@ namespace Descent.Compression.Quantization;
 /// A quantized tensor (PyTorch's quint8/qint8 tensors): the integer representation (a UInt8 or Int8 tensor, PyTorch's
 /// <c>int_repr()</c>) with its <see cref="QuantParams"/>. Quantization follows torch.quantize_per_tensor /
 /// torch.quantize_per_channel: q = clamp(zero_point + round_half_even(x / scale), quant_min, quant_max), the zero
-/// point added after rounding; float32 input is multiplied by the float32 reciprocal of the scale as PyTorch (fbgemm)
+/// point added after rounding, NaN mapped to quant_min as fbgemm does; float32 input is multiplied by the float32 reciprocal of the scale as PyTorch (fbgemm)
 /// does, float64 input divided in float64 (the exact definition; PyTorch accepts float32 only).
 /// </summary>
 public sealed class QuantizedTensor
@@ -81,7 +81,7 @@ public sealed class QuantizedTensor
     /// <summary>The float64 definition for one value: clamp(zero_point + round_half_even(x / scale), min, max).</summary>
     public static int QuantizeValue(double x, double scale, int zeroPoint, int quantMin, int quantMax)
     {
-        if (double.IsNaN(x)) return zeroPoint;
+        if (double.IsNaN(x)) return quantMin;
         double r = Math.Round(x / scale, MidpointRounding.ToEven) + zeroPoint;
         return (int)Math.Clamp(r, quantMin, quantMax);
     }

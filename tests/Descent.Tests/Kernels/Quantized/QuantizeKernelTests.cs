@@ -5,7 +5,7 @@ namespace Descent.Tests.Kernels.Quantized;
 
 /// <summary>
 /// Quantization kernels at every length 0..130 on every SIMD path against the scalar definition (float32 x·(1/scale),
-/// ties to even, zero point after rounding, clamp): exact ties, values beyond both ends, ±∞, NaN (→ the zero point)
+/// ties to even, zero point after rounding, clamp): exact ties, values beyond both ends, ±∞, NaN (→ quant_min, as fbgemm)
 /// and ±0; int16 offsets, uint8 and int8 storage; dequantization; fake quantization's mask.
 /// </summary>
 [Trait("Category", "Kernels")]
@@ -21,7 +21,7 @@ public class QuantizeKernelTests
 
     private static int Definition(float x, float inv, int zp, int min, int max)
     {
-        if (float.IsNaN(x)) return zp;
+        if (float.IsNaN(x)) return min;
         double r = Math.Round((double)(x * inv), MidpointRounding.ToEven) + zp;
         return (int)Math.Clamp(r, min, max);
     }
