@@ -5,13 +5,21 @@ namespace Descent.Examples.CustomOptimizer;
 
 /// <summary>
 /// Hyperparameters of <see cref="Lion"/>, with the defaults of Chen et al. 2023 (lr 1e-4, betas (0.9, 0.99),
-/// weight_decay 0). State dicts and configuration files use the PyTorch-style names <c>lr</c>, <c>betas</c> and
-/// <c>weight_decay</c>.
+/// weight_decay 0). Each is declared once (<see cref="Hyperparameters"/>): that gives state dicts, <c>Set</c> by the
+/// PyTorch-style names <c>lr</c>, <c>betas</c> and <c>weight_decay</c>, validation, printing, configuration files and
+/// <c>descent tune</c> checks; <see cref="Lion.Register"/> makes the optimizer available by name.
 /// </summary>
 public sealed record LionOptions : OptimizerOptions
 {
-    private double _beta1;
-    private double _beta2;
+    private static readonly Hyperparameter<LionOptions, double> Beta1Hyperparameter =
+        Hyperparameter.Number<LionOptions>("beta1", o => o.Beta1, (o, v) => o.Beta1 = v, ValueRange.HalfOpenUnit);
+
+    private static readonly Hyperparameter<LionOptions, double> Beta2Hyperparameter =
+        Hyperparameter.Number<LionOptions>("beta2", o => o.Beta2, (o, v) => o.Beta2 = v, ValueRange.HalfOpenUnit);
+
+    // The order of lion-pytorch's param_groups: lr, betas, weight_decay.
+    private static readonly HyperparameterSet Declared = new(
+        LrHyperparameter, Hyperparameter.Pair("betas", Beta1Hyperparameter, Beta2Hyperparameter), WeightDecayHyperparameter);
 
     /// <summary>Creates Lion options (validated).</summary>
     public LionOptions(double lr = 1e-4, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
@@ -24,18 +32,21 @@ public sealed record LionOptions : OptimizerOptions
     /// <inheritdoc/>
     public override string OptimizerName => "Lion";
 
+    /// <inheritdoc/>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <summary>β₁ in [0, 1): weight of the momentum in the interpolation whose sign is the update.</summary>
     public double Beta1
     {
-        get => _beta1;
-        set => _beta1 = CheckBeta("beta1", value);
+        get;
+        set => field = Beta1Hyperparameter.Check(this, value);
     }
 
     /// <summary>β₂ in [0, 1): decay of the momentum.</summary>
     public double Beta2
     {
-        get => _beta2;
-        set => _beta2 = CheckBeta("beta2", value);
+        get;
+        set => field = Beta2Hyperparameter.Check(this, value);
     }
 
     /// <summary>β₁ is the momentum that cycling schedules (OneCycleLR, CyclicLR) write, as for Adam.</summary>
@@ -47,25 +58,6 @@ public sealed record LionOptions : OptimizerOptions
         get => Beta1;
         set => Beta1 = value;
     }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["betas"] = new[] { Beta1, Beta2 };
-        into["weight_decay"] = WeightDecay;
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        if (name != "betas") return base.TrySet(name, value);
-        (Beta1, Beta2) = Pair(name, value);
-        return true;
-    }
-
-    private static double CheckBeta(string name, double value) => value is >= 0 and < 1 ? value
-        : throw new ArgumentOutOfRangeException(name, value, $"Lion: {name} must be in [0, 1), got {value:R}.");
 }
 
 /// <summary>State of one parameter under <see cref="Lion"/>: the step count and the momentum m (<c>exp_avg</c>).</summary>
@@ -129,6 +121,14 @@ public sealed class Lion : Optimizer<LionOptions, LionState>
 
     /// <inheritdoc/>
     public override string Name => "Lion";
+
+    /// <summary>
+    /// Makes Lion available by name (any case) to <c>OptimizerFactory</c>, experiment files
+    /// (<c>optimizer: {name: lion, lr: 3e-4, betas: [0.9, 0.99]}</c>) and <c>descent tune</c> search spaces. Calling it
+    /// again does nothing.
+    /// </summary>
+    public static void Register() =>
+        OptimizerFactory.Register("Lion", () => new LionOptions(), (parameters, options) => new Lion(parameters, options));
 
     /// <inheritdoc/>
     protected override LionState CreateState(Tensor param, LionOptions options) => new() { ExpAvg = ZerosLike(param) };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Data;
+using Descent.Experiments;
 using Descent.NN;
 using Descent.Tensors;
 using Descent.Tensors.Autograd;
@@ -10,7 +11,8 @@ using Descent.Training.Checkpointing;
 namespace Descent.Examples.CustomOptimizer;
 
 /// <summary>
-/// The library's extension points used from outside it: <see cref="Lion"/> (a custom optimizer),
+/// The library's extension points used from outside it: <see cref="Lion"/> (a custom optimizer, also registered by
+/// name for experiment files),
 /// <see cref="Squareplus"/> (a custom autograd function, gradient-checked here in float64), <see cref="ResidualBlock"/>
 /// (a custom module) and <see cref="SimulatedCrash"/> (a custom callback). A small MLP with the block trains on a
 /// subset of the embedded Fashion-MNIST with the Trainer, a warmup + cosine schedule and gradient clipping; a second
@@ -47,6 +49,11 @@ public static class Program
         int trainCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1024;
         CheckGradients();
         output.WriteLine("gradcheck Squareplus (float64, elementwise and inside a broadcast product): passed");
+
+        // Registered by name, Lion is an optimizer experiment files and descent tune search spaces can name.
+        Lion.Register();
+        var experiment = ExperimentConfig.Parse("optimizer: {name: lion, lr: 3e-4, betas: [0.9, 0.99], weight_decay: 0.1}\n", "lion.yaml");
+        output.WriteLine($"registered: lion.yaml's optimizer reads as {experiment.Optimizer.Options}");
 
         var options = new FashionMnistOptions { Source = FashionMnistSource.Embedded, Flatten = true };
         var train = new Subset(FashionMnist.Load(DataSplit.Train, options: options), Enumerable.Range(0, trainCount).ToArray());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Bench;
 using Descent.Cli.Trace;
 
 namespace Descent.Cli;
@@ -10,24 +11,25 @@ public static class Program
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Runs the tool writing results to <paramref name="output"/> and progress and errors to <paramref name="errors"/>.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter errors)
+    public static int Run(string[] args, TextWriter output, TextWriter errors) => Run(BuildRoot(), args, output, errors);
+
+    /// <summary>
+    /// Runs <paramref name="root"/> (the tool's tree, or a test's) on <paramref name="args"/>; a failure is reported by
+    /// <see cref="CliErrors.Report"/>: one line and exit 1 for a user error, a bug report and exit 2 for an internal one.
+    /// </summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter errors)
     {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        var root = BuildRoot();
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = errors });
         }
-        catch (Exception e) when (CliErrors.IsUserError(e))
-        {
-            errors.WriteLine($"descent: {CliErrors.OneLine(e)}");
-            return 1;
-        }
         catch (Exception e)
         {
-            errors.WriteLine($"descent: internal error: {e}");
-            return 2;
+            return CliErrors.Report(e, args, errors);
         }
     }
 

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Descent.Kernels;
+using Descent.Benchmarks;
 
 namespace Descent.Cli.Bench;
 
 /// <summary>
-/// <c>descent bench gemm</c>: times <see cref="Gemm.Sgemm"/>/<see cref="Gemm.Dgemm"/> on one or more shapes and
-/// prints GFLOP/s (2·m·n·k per call), as text or as one JSON object per line.
+/// <c>descent bench gemm</c>: times the GEMM kernel on one or more shapes (<see cref="GemmBenchmark"/>) and prints
+/// GFLOP/s (2·m·n·k per call), as text or as one JSON object per line.
 /// </summary>
 public static class GemmBench
 {
@@ -21,7 +20,7 @@ public static class GemmBench
         var threads = new Option<int>("--threads")
         {
             Description = "Worker threads (default: DESCENT_THREADS or the core count).",
-            DefaultValueFactory = _ => ParallelFor.Threads,
+            DefaultValueFactory = _ => BenchmarkMachine.Threads,
         };
         var dtype = new Option<string>("--dtype") { Description = "f32 or f64.", DefaultValueFactory = _ => "f32" };
         dtype.AcceptOnlyFromAmong("f32", "f64", "float32", "float64");
@@ -55,25 +54,22 @@ public static class GemmBench
     /// <summary>Times every shape of <paramref name="o"/> and writes one line per shape; returns 0.</summary>
     private static int Run(Options o, TextWriter output)
     {
-        // Scoped to this thread, which runs the GEMMs: tests run the command in-process beside other tests.
-        using var threads = ParallelFor.OverrideThreads(o.Threads);
         foreach (var (m, n, k) in o.Shapes)
         {
-            double seconds = o.Double ? Time<double>(o, m, n, k) : Time<float>(o, m, n, k);
-            double gflops = 2.0 * m * n * k / seconds / 1e9;
+            var r = GemmBenchmark.Measure(new GemmCase(m, n, k, o.TransA, o.TransB, o.Double), o.Threads, o.Repeat, o.MinSeconds);
             string dtype = o.Double ? "f64" : "f32";
             if (o.Json)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{{\"op\":\"gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{o.Threads},\"dtype\":\"{dtype}\"," +
-                    $"\"trans_a\":{Bool(o.TransA)},\"trans_b\":{Bool(o.TransB)},\"gflops\":{gflops:F3},\"seconds\":{seconds:G9}}}"));
+                    $"\"trans_a\":{Bool(o.TransA)},\"trans_b\":{Bool(o.TransB)},\"gflops\":{r.Gflops:F3},\"seconds\":{r.SecondsPerCall:G9}}}"));
             }
             else
             {
                 string flags = (o.TransA ? "T" : "N") + (o.TransB ? "T" : "N");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"gemm {dtype} {flags} {m}x{n}x{k} threads={o.Threads} simd={KernelConfig.Simd}: " +
-                    $"{gflops,8:F1} GFLOP/s  {seconds * 1e3,10:F4} ms/call"));
+                    $"gemm {dtype} {flags} {m}x{n}x{k} threads={o.Threads} simd={BenchmarkMachine.Simd}: " +
+                    $"{r.Gflops,8:F1} GFLOP/s  {r.SecondsPerCall * 1e3,10:F4} ms/call"));
             }
         }
         return 0;
@@ -102,49 +98,6 @@ public static class GemmBench
         value > 0 ? value : throw new UserErrorException($"{option} must be a positive integer, got {value}.");
 
     private static string Bool(bool b) => b ? "true" : "false";
-
-    // Returns the fastest per-call time over the repetitions.
-    private static double Time<T>(Options o, int m, int n, int k) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var rng = new Random(42);
-        T[] Make(int count)
-        {
-            var x = new T[count];
-            for (int i = 0; i < x.Length; i++)
-                x[i] = T.CreateChecked(rng.NextDouble() * 2 - 1);
-            return x;
-        }
-        T[] a = Make(m * k), b = Make(k * n), c = Make(m * n);
-        int lda = o.TransA ? m : k, ldb = o.TransB ? k : n;
-
-        void Call()
-        {
-            if (typeof(T) == typeof(float))
-                Gemm.Sgemm(o.TransA, o.TransB, m, n, k, 1f, (float[])(object)a, lda, (float[])(object)b, ldb, 0f, (float[])(object)c, n);
-            else
-                Gemm.Dgemm(o.TransA, o.TransB, m, n, k, 1.0, (double[])(object)a, lda, (double[])(object)b, ldb, 0.0, (double[])(object)c, n);
-        }
-
-        // Warm-up: lets tiered JIT reach optimized code for the driver and touches all buffers.
-        var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 20 || warm.Elapsed.TotalSeconds < Math.Min(0.3, o.MinSeconds); i++)
-            Call();
-
-        double best = double.MaxValue;
-        for (int r = 0; r < o.Repeat; r++)
-        {
-            long calls = 0;
-            var sw = Stopwatch.StartNew();
-            do
-            {
-                Call();
-                calls++;
-            }
-            while (sw.Elapsed.TotalSeconds < o.MinSeconds);
-            best = Math.Min(best, sw.Elapsed.TotalSeconds / calls);
-        }
-        return best;
-    }
 
     private sealed class Options
     {

@@ -1,22 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using System.Diagnostics;
 using System.Globalization;
-using Descent.Cli.Trace;
-using Descent.Data;
-using Descent.Kernels;
-using Descent.NN;
-using Descent.Optim;
-using Descent.Tensors;
-using Descent.Training;
+using Descent.Benchmarks;
 using Descent.Experiments;
-using Descent.Training.Metrics;
 
 namespace Descent.Cli.Bench;
 
 /// <summary>
 /// <c>descent bench train</c>: trains a <see cref="ModelPresets"/> model on Fashion-MNIST (pre-loaded in memory) with
-/// Adam and cross-entropy through the ordinary <see cref="Trainer"/>/<see cref="DataLoader"/> path and reports
+/// Adam and cross-entropy through the ordinary Trainer/DataLoader path (<see cref="TrainingBenchmark"/>) and reports
 /// steady-state samples/s, managed bytes allocated per step and the test accuracy. bench/compare/train.sh runs it
 /// side by side with PyTorch (bench/compare/train_torch.py).
 /// </summary>
@@ -69,129 +61,43 @@ public static class TrainBench
             return 1;
         }
 
-        // Scoped to this thread (the benchmark trains on it): tests run the command in-process beside other tests.
-        using var threads = ParallelFor.OverrideThreads(s.Threads);
         try
         {
-            var result = Measure(s, errors);
+            var result = new Result(s, TrainingBenchmark.Measure(s.ToBenchmark(), errors));
             output.WriteLine(s.Json ? result.ToJson() : result.ToText());
             return 0;
         }
-        catch (UserErrorException e)
+        catch (ArgumentException e)
         {
-            errors.WriteLine(e.Message);
+            errors.WriteLine($"descent bench train: {e.Message}");
             return 1;
         }
     }
 
-    private static Result Measure(Settings s, TextWriter progress)
-    {
-        var dataOptions = new FashionMnistOptions { Normalize = true };
-        var location = FashionMnist.Locate(s.DataDir);
-        var train = FashionMnist.Load(location, DataSplit.Train, dataOptions);
-        var test = FashionMnist.Load(location, DataSplit.Test, dataOptions);
-        progress.WriteLine($"bench train: {s.Model}, batch {s.Batch}, {s.Threads} thread(s), {location}");
-
-        var model = ModelPresets.Create(s.Model, generator: new Generator(s.Seed));
-        var optimizer = new Adam(model.Parameters(), new AdamOptions(s.Lr));
-        var loss = new CrossEntropyLoss();
-        var loader = new DataLoader(train, s.Batch, shuffle: true, seed: s.Seed);
-        int perEpoch = loader.BatchCount(0);
-        // Steps mode: as many epochs as it takes; the timer stops training after the timed steps.
-        int epochs = s.Epochs ?? int.MaxValue;
-        long totalSteps = s.Epochs is null ? long.MaxValue : (long)perEpoch * s.Epochs.Value;
-        if (s.Epochs is not null && totalSteps <= s.Warmup)
-            throw new UserErrorException($"descent bench train: {epochs} epoch(s) of {perEpoch} steps leave nothing to time after {s.Warmup} warm-up steps.");
-
-        var timer = new StepTimer(s.Warmup, s.WarmupSeconds, s.Epochs is null ? s.Steps : null, totalSteps,
-            s.Schedule == "cosine" ? s.Lr : null);
-        var trainer = new Trainer(model, loss, optimizer, new TrainerOptions { DataParallel = s.DataParallel }).With(timer);
-        trainer.Fit(loader, epochs: epochs);
-        if (timer.TimedSteps == 0)
-            throw new UserErrorException("descent bench train: training ended during the warm-up; nothing was timed.");
-
-        var evaluator = new Trainer(model, loss, optimizer, new TrainerOptions { Metrics = [() => new Accuracy()] });
-        var eval = evaluator.Evaluate(new DataLoader(test, 1000));
-        int epochsRun = (int)((trainer.LastContext!.GlobalStep + perEpoch - 1) / perEpoch);
-        return new Result(s, timer.SamplesPerSecond, timer.AllocatedPerStep, eval.Metrics["accuracy"], timer.TimedSteps,
-            timer.Seconds, epochsRun);
-    }
-
-    /// <summary>
-    /// Times the steps after the warm-up (at least <c>warmupSteps</c> steps and <c>warmupSeconds</c> seconds, so
-    /// tiered JIT compilation has reached its optimized code), counts their allocations, stops training after
-    /// <c>timedSteps</c> steps when given, and optionally anneals the learning rate.
-    /// </summary>
-    private sealed class StepTimer(int warmupSteps, double warmupSeconds, int? timedSteps, long totalSteps, double? cosineBaseLr)
-        : ICallback
-    {
-        private readonly Stopwatch _warmup = new(), _clock = new();
-        private long _startBytes, _endBytes, _samples;
-        private bool _timing;
-
-        public long TimedSteps { get; private set; }
-
-        public double Seconds => _clock.Elapsed.TotalSeconds;
-
-        public double SamplesPerSecond => _samples / Seconds;
-
-        public double AllocatedPerStep => TimedSteps == 0 ? 0 : (double)(_endBytes - _startBytes) / TimedSteps;
-
-        public void OnTrainBegin(TrainingContext context) => _warmup.Restart();
-
-        public void OnBatchBegin(TrainingContext context)
-        {
-            if (cosineBaseLr is double lr)
-            {
-                // Cosine annealing to 0 over the run (SGDR without restarts, Loshchilov & Hutter 2017).
-                double rate = 0.5 * lr * (1 + Math.Cos(Math.PI * context.GlobalStep / totalSteps));
-                foreach (var g in context.Optimizer.ParamGroups) g.Lr = rate;
-            }
-        }
-
-        public void OnBatchEnd(TrainingContext context)
-        {
-            long done = context.GlobalStep + 1;
-            if (!_timing)
-            {
-                if (done >= warmupSteps && _warmup.Elapsed.TotalSeconds >= warmupSeconds)
-                {
-                    _timing = true;
-                    _startBytes = GC.GetTotalAllocatedBytes(precise: true);
-                    _clock.Restart();
-                }
-                return;
-            }
-            _samples += context.BatchSize;
-            TimedSteps++;
-            if (TimedSteps == timedSteps || done >= totalSteps)
-            {
-                _clock.Stop();
-                _endBytes = GC.GetTotalAllocatedBytes(precise: true);
-                _timing = false;
-                context.StopTraining = true;
-            }
-        }
-    }
-
-    private sealed record Result(Settings S, double SamplesPerSec, double AllocPerStep, double TestAccuracy, long Steps,
-        double Seconds, int Epochs)
+    private sealed record Result(Settings S, TrainingBenchmarkResult R)
     {
         public string ToJson() => string.Create(CultureInfo.InvariantCulture,
-            $"{{\"model\":\"{S.Model}\",\"batch\":{S.Batch},\"threads\":{S.Threads},\"samples_per_sec\":{SamplesPerSec:F1}," +
-            $"\"alloc_bytes_per_step\":{AllocPerStep:F0},\"test_accuracy\":{TestAccuracy:F4},\"steps\":{Steps}," +
-            $"\"seconds\":{Seconds:F3},\"epochs\":{Epochs},\"data_parallel\":{S.DataParallel},\"lr\":{S.Lr:G6}," +
+            $"{{\"model\":\"{S.Model}\",\"batch\":{S.Batch},\"threads\":{S.Threads},\"samples_per_sec\":{R.SamplesPerSecond:F1}," +
+            $"\"alloc_bytes_per_step\":{R.AllocatedBytesPerStep:F0},\"test_accuracy\":{R.TestAccuracy:F4},\"steps\":{R.TimedSteps}," +
+            $"\"seconds\":{R.Seconds:F3},\"epochs\":{R.Epochs},\"data_parallel\":{S.DataParallel},\"lr\":{S.Lr:G6}," +
             $"\"schedule\":\"{S.Schedule}\"}}");
 
         public string ToText() => string.Create(CultureInfo.InvariantCulture,
-            $"{S.Model} batch={S.Batch} threads={S.Threads} data-parallel={S.DataParallel} simd={KernelConfig.Simd}: " +
-            $"{SamplesPerSec,10:F0} samples/s  {AllocPerStep,8:F0} B/step  test accuracy {TestAccuracy:F4}  " +
-            $"({Steps} timed steps in {Seconds:F2} s, {Epochs} epoch(s))");
+            $"{S.Model} batch={S.Batch} threads={S.Threads} data-parallel={S.DataParallel} simd={BenchmarkMachine.Simd}: " +
+            $"{R.SamplesPerSecond,10:F0} samples/s  {R.AllocatedBytesPerStep,8:F0} B/step  test accuracy {R.TestAccuracy:F4}  " +
+            $"({R.TimedSteps} timed steps in {R.Seconds:F2} s, {R.Epochs} epoch(s))");
     }
 
     private sealed record Settings(string Model, int Batch, int Threads, int? Epochs, int Steps, int Warmup, double WarmupSeconds, double Lr,
         string Schedule, long Seed, int DataParallel, string? DataDir, bool Json)
     {
+        public TrainingBenchmarkSettings ToBenchmark() => new()
+        {
+            Model = Model, Batch = Batch, Threads = Threads, Epochs = Epochs, Steps = Steps, Warmup = Warmup,
+            WarmupSeconds = WarmupSeconds, Lr = Lr, Cosine = Schedule == "cosine", Seed = Seed, DataParallel = DataParallel,
+            DataDir = DataDir,
+        };
+
         public static Settings From(ArgReader a)
         {
             string model = a.Text("--model") ?? throw new UserErrorException("descent bench train: --model is required.");
@@ -213,7 +119,7 @@ public static class TrainBench
             string? dataDir = a.Text("--data-dir");
             if (dataDir is not null && !Directory.Exists(dataDir))
                 throw new UserErrorException($"descent bench train: --data-dir {dataDir} does not exist.");
-            return new Settings(model, a.Count("--batch") ?? 64, a.Count("--threads") ?? ParallelFor.Threads, epochs,
+            return new Settings(model, a.Count("--batch") ?? 64, a.Count("--threads") ?? BenchmarkMachine.Threads, epochs,
                 steps ?? 1000, a.Count("--warmup", min: 0) ?? 100, warmupSeconds, lr, schedule, (long)(a.Number("--seed") ?? 0),
                 a.Count("--data-parallel") ?? 1, dataDir, a.Flag("--json"));
         }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
 using System.Text;
-using Descent.Cli.Trace;
 using Descent.Tuning;
 
 namespace Descent.Cli.Bench;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using Descent.Cli.Trace;
 
 namespace Descent.Cli;
 
@@ -15,8 +14,19 @@ public static class RawArgsCommand
     {
         ArgumentNullException.ThrowIfNull(run);
         var cmd = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
-        cmd.Options.Add(new HelpOption { Action = new TraceCommand.UsageAction(usage) });
+        cmd.Options.Add(new HelpOption { Action = new UsageAction(usage) });
         cmd.SetAction(r => run([.. r.UnmatchedTokens]));
         return cmd;
+    }
+
+    /// <summary>Prints a fixed usage text (the <c>--help</c> of commands whose options are parsed by hand).</summary>
+    private sealed class UsageAction(string usage) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        /// <inheritdoc/>
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(usage);
+            return 0;
+        }
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Descent.Cli.Reports;
 using Descent.Cli.Studies;
 using Descent.Serialization;
 using Descent.Tuning;
@@ -80,7 +79,7 @@ public static class StudyCommand
                 int front = study.IsMultiObjective ? study.BestTrials.Count : 0;
                 rows.Add([s.StudyName, string.Join(",", directions), I(trials.Count), I(Count(TrialState.Complete)), I(Count(TrialState.Pruned)),
                     I(Count(TrialState.Failed)), I(Count(TrialState.Running)),
-                    best is not null ? $"{StudyReportWriter.ValueText(best.Values![0])} (trial {best.Number})"
+                    best is not null ? $"{StudyText.ValueText(best.Values![0])} (trial {best.Number})"
                     : study.IsMultiObjective ? $"{front} on the Pareto front" : ""]);
 
                 j.WriteStartObject();
@@ -143,12 +142,12 @@ public static class StudyCommand
             TrialTable.WriteCsv(output, h, r);
             return;
         }
-        var objectives = StudyReportWriter.ObjectiveNames(study);
+        var objectives = StudyText.ObjectiveNames(study);
         foreach (var t in best)
         {
-            var values = string.Join(", ", objectives.Select((o, i) => $"{o} = {StudyReportWriter.ValueText(t.Values![i])}"));
+            var values = string.Join(", ", objectives.Select((o, i) => $"{o} = {StudyText.ValueText(t.Values![i])}"));
             output.Write($"{(study.IsMultiObjective ? "Pareto-optimal" : "best")} trial {t.Number}: {values}\n");
-            foreach (var (k, v) in t.Params) output.Write($"  {k} = {StudyReportWriter.ValueText(v)}\n");
+            foreach (var (k, v) in t.Params) output.Write($"  {k} = {StudyText.ValueText(v)}\n");
         }
     }
 

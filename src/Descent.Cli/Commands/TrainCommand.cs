@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Cli.Progress;
 using Descent.Cli.Reports;
 using Descent.Training;
 using Descent.Training.Callbacks;
@@ -97,7 +98,7 @@ public static class TrainCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        using var progress = quiet ? null : new ProgressCallback(ReferenceEquals(errors, Console.Error) ? null : errors);
+        using var progress = quiet ? null : new ProgressCallback(Display(errors));
         try
         {
             var result = run(progress is null ? [] : [progress], cancel.Token);
@@ -119,6 +120,12 @@ public static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    // The live bar on a terminal; plain lines in logs, CI and tests.
+    private static ITrainingProgress Display(TextWriter errors) =>
+        ReferenceEquals(errors, Console.Error) && LiveTrainingProgress.CanDrawOnStandardError
+            ? LiveTrainingProgress.OnStandardError()
+            : new PlainTextProgress(errors);
 
     private static void PrintResult(TextWriter output, ExperimentResult result)
     {

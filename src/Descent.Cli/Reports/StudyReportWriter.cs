@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text;
 using Descent.Cli.Studies;
 using Descent.Reports.Studies;
 using Descent.Serialization;
 using Descent.Tuning;
+using static Descent.Cli.Studies.StudyText;
 
 namespace Descent.Cli.Reports;
 
@@ -14,7 +14,7 @@ namespace Descent.Cli.Reports;
 public static class StudyReportWriter
 {
     /// <summary>Study system attribute holding objective names (Optuna's <c>study.set_metric_names</c> convention).</summary>
-    public const string MetricNamesAttr = "study:metric_names";
+    public const string MetricNamesAttr = StudyText.MetricNamesAttr;
 
     /// <summary>Renders study <paramref name="studyName"/> of storage <paramref name="storageUrl"/> into <paramref name="output"/>
     /// (default: <c>study-&lt;name&gt;.html</c> in the working directory); returns the path written.</summary>
@@ -90,27 +90,6 @@ public static class StudyReportWriter
             Overview = study.UserAttrs.Select(kv => ("user attr " + kv.Key, ValueText(kv.Value))).ToList(),
         };
     }
-
-    /// <summary>Objective names from <see cref="MetricNamesAttr"/> when it holds one per direction, else "value" / "values_i" (Optuna's column names).</summary>
-    public static IReadOnlyList<string> ObjectiveNames(Study study)
-    {
-        int n = study.Directions.Count;
-        if (study.SystemAttrs.TryGetValue(MetricNamesAttr, out var v) && v is IReadOnlyList<object?> list && list.Count == n && list.All(x => x is string))
-            return list.Cast<string>().ToList();
-        return n == 1 ? ["value"] : Enumerable.Range(0, n).Select(i => $"values_{i}").ToList();
-    }
-
-    /// <summary>A parameter or attribute value as plain text (strings unquoted, numbers invariant).</summary>
-    public static string ValueText(object? v) => v switch
-    {
-        null => "",
-        string s => s,
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        _ => AttrValues.Format(v),
-    };
 
     private static StudyParameter ToParameter(string name, Distribution d) => d switch
     {

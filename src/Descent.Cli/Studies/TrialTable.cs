@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Descent.Cli.Reports;
 using Descent.Tuning;
 
 namespace Descent.Cli.Studies;
@@ -16,7 +15,7 @@ public static class TrialTable
     /// <summary>Header and one row per trial.</summary>
     public static (List<string> Header, List<List<string>> Rows) Build(Study study, IReadOnlyList<FrozenTrial> trials)
     {
-        var objectives = StudyReportWriter.ObjectiveNames(study);
+        var objectives = StudyText.ObjectiveNames(study);
         var paramNames = Distinct(trials.SelectMany(t => t.Distributions.Keys)).Order(StringComparer.Ordinal).ToList();
         var attrNames = Distinct(trials.SelectMany(t => t.UserAttrs.Keys)).Order(StringComparer.Ordinal).ToList();
         var header = new List<string> { "number", "state" };
@@ -32,8 +31,8 @@ public static class TrialTable
             r.Add(t.DatetimeStart?.ToString("O", CultureInfo.InvariantCulture) ?? "");
             r.Add(t.DatetimeComplete?.ToString("O", CultureInfo.InvariantCulture) ?? "");
             r.Add(t.Duration is { } d ? d.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture) : "");
-            foreach (var p in paramNames) r.Add(t.InternalParams.ContainsKey(p) ? StudyReportWriter.ValueText(t.GetParam(p)) : "");
-            foreach (var a in attrNames) r.Add(t.UserAttrs.TryGetValue(a, out var v) ? StudyReportWriter.ValueText(v) : "");
+            foreach (var p in paramNames) r.Add(t.InternalParams.ContainsKey(p) ? StudyText.ValueText(t.GetParam(p)) : "");
+            foreach (var a in attrNames) r.Add(t.UserAttrs.TryGetValue(a, out var v) ? StudyText.ValueText(v) : "");
             rows.Add(r);
         }
         return (header, rows);
@@ -49,7 +48,7 @@ public static class TrialTable
     /// <summary>Writes the trials as a JSON array (values, params in user-facing form, intermediate values, attributes).</summary>
     public static void WriteJson(TextWriter w, Study study, IReadOnlyList<FrozenTrial> trials)
     {
-        var objectives = StudyReportWriter.ObjectiveNames(study);
+        var objectives = StudyText.ObjectiveNames(study);
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
@@ -105,7 +104,7 @@ public static class TrialTable
             case int i: j.WriteNumberValue(i); break;
             case long l: j.WriteNumberValue(l); break;
             case double d: WriteNumber(j, d); break;
-            default: j.WriteStringValue(StudyReportWriter.ValueText(v)); break;
+            default: j.WriteStringValue(StudyText.ValueText(v)); break;
         }
     }
 

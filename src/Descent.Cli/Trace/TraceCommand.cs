@@ -3,30 +3,38 @@ using System.CommandLine.Help;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Descent.Optim.Trace;
+using Descent.Reports.Charts;
+using Descent.Search.Trace;
+using Descent.Serialization;
+using Descent.Tuning;
 
 namespace Descent.Cli.Trace;
 
 /// <summary>
 /// <c>descent trace</c>: prints what an optimizer does step by step on a small function (the textbooks' worked tables:
 /// gradient, internal state such as v or m, v, m̂, v̂, and θ), optionally drawing the trajectories over the contours as
-/// SVG. The tracing, the expression parser and the drawing live in <c>Descent.Optim.Trace</c>; this file only parses
-/// options and formats.
+/// SVG. The tracing and the expression parser live in <c>Descent.Search.Trace</c>, the named functions in
+/// <see cref="BenchmarkSurfaces"/>, the drawing in <see cref="ContourChart"/>; this file only parses options and formats.
 /// </summary>
 public static class TraceCommand
 {
-    private const string Usage =
-        "usage: descent trace --optimizer NAME[,NAME...] --function EXPR|rosenbrock|beale|himmelblau|saddle\n" +
+    private static readonly string Usage =
+        "usage: descent trace --optimizer NAME[,NAME...] --function EXPR|NAME\n" +
         "                     [--x0 A[,B]] [--lr 0.1] [--steps 10] [--momentum 0.9] [--beta1 0.9] [--beta2 0.999]\n" +
-        "                     [--alpha 0.99] [--eps E] [--weight-decay W] [--svg out.svg] [--range xmin,xmax,ymin,ymax]\n" +
-        "                     [--precision 6] [--json]\n" +
-        "  optimizers: gd, momentum-ema, sgd-momentum, nesterov, adagrad, rmsprop, adam, adamw (repeat or comma-separate\n" +
-        "  to compare). EXPR uses x (and y), + - * / ^, sin cos exp log sqrt abs tanh …, pi, e; e.g. \"x^2\" or\n" +
+        "                     [--alpha 0.99] [--eps E] [--weight-decay W] [--set KEY=VALUE] [--svg out.svg]\n" +
+        "                     [--range xmin,xmax,ymin,ymax] [--precision 6] [--json]\n" +
+        "  optimizers (the names of experiment files, any case, and the textbook presets; repeat or comma-separate to\n" +
+        $"  compare): {string.Join(", ", OptimizerTrace.Methods)}\n" +
+        "  --momentum, --beta1/--beta2, --alpha, --eps, --weight-decay go to the optimizers that have them; --set KEY=VALUE\n" +
+        "  sets any hyperparameter by its experiment-file name (e.g. --set amsgrad=true, --set betas=[0.8,0.99]) on every\n" +
+        "  optimizer traced.\n" +
+        $"  named functions: {string.Join(", ", BenchmarkSurfaces.Names)}\n" +
+        "  EXPR uses x (and y), + - * / ^, sin cos exp log sqrt abs tanh …, pi, e; e.g. \"x^2\" or\n" +
         "  \"(1-x)^2 + 100*(y-x^2)^2\". --x0 defaults to a standard start for the named functions.";
 
     private static readonly string[] Valued =
         ["--optimizer", "--function", "--x0", "--lr", "--steps", "--momentum", "--beta1", "--beta2", "--alpha", "--eps",
-         "--weight-decay", "--svg", "--range", "--precision"];
+         "--weight-decay", "--set", "--svg", "--range", "--precision"];
 
     /// <summary>The <c>trace</c> command: hands its raw arguments to <see cref="Run"/>.</summary>
     public static Command Create() =>
@@ -57,7 +65,7 @@ public static class TraceCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            errors.WriteLine($"descent trace: {e.Message.ReplaceLineEndings(" ")}");
+            errors.WriteLine($"descent trace: {CliErrors.OneLine(e)}");
             return 1;
         }
     }
@@ -73,17 +81,18 @@ public static class TraceCommand
         var methods = a.All("--optimizer");
         if (methods.Count == 0) throw new UserErrorException("descent trace: --optimizer is required.");
         foreach (var m in methods)
-            if (!OptimizerTrace.Methods.Contains(m))
+            if (!OptimizerTrace.Methods.Contains(m, StringComparer.OrdinalIgnoreCase))
                 throw new UserErrorException($"descent trace: unknown optimizer '{m}' (known: {string.Join(", ", OptimizerTrace.Methods)}).");
         string functionText = a.Text("--function") ?? throw new UserErrorException("descent trace: --function is required.");
-        var named = TestFunctions.Find(functionText);
-        var function = Expression.Parse(named?.Formula ?? functionText);
-        if (function.Dimension > 2)
-            throw new UserErrorException($"descent trace: --function has {function.Dimension} variables ({string.Join(", ", function.Variables)}); use one or two.");
-        double[] x0 = a.Numbers("--x0") ?? named?.Start
+        var named = BenchmarkSurfaces.Find(functionText);
+        IDifferentiableFunction function = named is not null ? named : Expression.Parse(functionText);
+        var variables = function.Variables;
+        if (variables.Count > 2)
+            throw new UserErrorException($"descent trace: --function has {variables.Count} variables ({string.Join(", ", variables)}); use one or two.");
+        IReadOnlyList<double> x0 = a.Numbers("--x0") ?? named?.Start
             ?? throw new UserErrorException("descent trace: --x0 is required for a custom --function.");
-        if (x0.Length != function.Dimension)
-            throw new UserErrorException($"descent trace: --x0 has {x0.Length} value(s) but the function has {function.Dimension} variable(s) ({string.Join(", ", function.Variables)}).");
+        if (x0.Count != variables.Count)
+            throw new UserErrorException($"descent trace: --x0 has {x0.Count} value(s) but the function has {variables.Count} variable(s) ({string.Join(", ", variables)}).");
         int precision = a.Count("--precision") ?? 6;
         if (precision > 17) throw new UserErrorException("descent trace: --precision must be at most 17.");
 
@@ -91,17 +100,13 @@ public static class TraceCommand
         {
             Lr = a.Number("--lr") ?? 0.1,
             Steps = a.Count("--steps", min: 0) ?? 10,
-            Momentum = a.Number("--momentum") ?? a.Number("--beta1"),
-            Beta1 = a.Number("--beta1"),
-            Beta2 = a.Number("--beta2"),
-            Alpha = a.Number("--alpha"),
-            Eps = a.Number("--eps"),
-            WeightDecay = a.Number("--weight-decay"),
+            WhereAccepted = SharedHyperparameters(a),
+            Hyperparameters = a.Values("--set").Select(Assignment).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
         };
         var traces = methods.Select(m => OptimizerTrace.Run(m, function, x0, settings)).ToList();
 
-        if (a.Flag("--json")) WriteJson(output, traces, settings);
-        else foreach (var t in traces) WriteTable(output, t, settings, precision);
+        if (a.Flag("--json")) WriteJson(output, traces);
+        else foreach (var t in traces) WriteTable(output, t, precision);
 
         if (a.Text("--svg") is { } path)
         {
@@ -113,25 +118,55 @@ public static class TraceCommand
             }
             else if (named is not null)
             {
-                range = named.Range;
+                range = new PlotRange(named.X.Low, named.X.High, named.Y.Low, named.Y.High);
             }
-            File.WriteAllText(path, TraceSvg.Render(traces, range, named?.Minima));
+            AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(TraceChart.Svg(traces, range, named?.Minima)));
             errors.WriteLine($"descent trace: wrote {path}");
         }
         return 0;
     }
 
-    private static void WriteTable(TextWriter output, TraceResult t, TraceSettings s, int precision)
+    // The flags shared by every optimizer traced, under their experiment-file names; each optimizer takes those it has.
+    private static Dictionary<string, object?> SharedHyperparameters(ArgReader a)
+    {
+        var shared = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (a.Number("--momentum") is double momentum) shared["momentum"] = momentum;
+        if (a.Number("--beta1") is double || a.Number("--beta2") is double)
+            shared["betas"] = new[] { a.Number("--beta1") ?? 0.9, a.Number("--beta2") ?? 0.999 };
+        if (a.Number("--alpha") is double alpha) shared["alpha"] = alpha;
+        if (a.Number("--eps") is double eps) shared["eps"] = eps;
+        if (a.Number("--weight-decay") is double wd) shared["weight_decay"] = wd;
+        return shared;
+    }
+
+    // KEY=VALUE: a number, true/false, a [list, of, numbers] or text (e.g. momentum_style=ema).
+    private static KeyValuePair<string, object?> Assignment(string text)
+    {
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0) throw new UserErrorException($"descent trace: --set needs KEY=VALUE, got '{text}'.");
+        string key = text[..eq].Trim(), value = text[(eq + 1)..].Trim();
+        if (value.StartsWith('[') && value.EndsWith(']'))
+            return new(key, value[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Scalar).ToList());
+        return new(key, Scalar(value));
+
+        static object Scalar(string v) =>
+            double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d
+            : bool.TryParse(v, out bool b) ? b
+            : v;
+    }
+
+    private static void WriteTable(TextWriter output, TraceResult t, int precision)
     {
         var f = t.Function;
+        int dimension = f.Variables.Count;
         string vars = string.Join(", ", f.Variables);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{t.Method} on f({vars}) = {f.Text}, from ({string.Join(", ", t.Start.Select(v => v.ToString("G", CultureInfo.InvariantCulture)))}), lr = {s.Lr:G}"));
+            $"{t.Method} on f({vars}) = {f.Text}, from ({string.Join(", ", t.Start.Select(v => v.ToString("G", CultureInfo.InvariantCulture)))}), lr = {t.Lr:G}"));
         output.WriteLine($"  {t.Update}");
         var headers = new List<string> { "t" };
         foreach (var c in t.Columns)
         {
-            int width = c.Key == "loss" ? 1 : f.Dimension;
+            int width = c.Key == "loss" ? 1 : dimension;
             for (int i = 0; i < width; i++)
                 headers.Add(width == 1 ? c.Label : $"{c.Label}[{f.Variables[i]}]");
         }
@@ -156,7 +191,7 @@ public static class TraceCommand
         output.WriteLine();
     }
 
-    private static void WriteJson(TextWriter output, List<TraceResult> traces, TraceSettings s)
+    private static void WriteJson(TextWriter output, List<TraceResult> traces)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -171,7 +206,7 @@ public static class TraceCommand
                 foreach (var v in t.Function.Variables) w.WriteStringValue(v);
                 w.WriteEndArray();
                 w.WriteString("update", t.Update);
-                w.WriteNumber("lr", s.Lr);
+                w.WriteNumber("lr", t.Lr);
                 w.WriteStartArray("x0");
                 foreach (var v in t.Start) w.WriteNumberValue(v);
                 w.WriteEndArray();
@@ -199,16 +234,5 @@ public static class TraceCommand
             w.WriteEndArray();
         }
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    /// <summary>Prints a fixed usage text (the <c>--help</c> of commands whose options are parsed by hand).</summary>
-    internal sealed class UsageAction(string usage) : System.CommandLine.Invocation.SynchronousCommandLineAction
-    {
-        /// <inheritdoc/>
-        public override int Invoke(ParseResult parseResult)
-        {
-            parseResult.InvocationConfiguration.Output.WriteLine(usage);
-            return 0;
-        }
     }
 }

@@ -28,7 +28,7 @@ public static class ExperimentBuilder
         var generator = new Generator(config.Seed);
         var model = BuildModel(config, data.InputShape, Outputs(config, data), generator);
         var loss = BuildLoss(config.Loss);
-        var optimizer = OptimizerFactory.Create(config.Optimizer.Name, model.Parameters(), config.Optimizer.Hyperparameters);
+        var optimizer = OptimizerFactory.Create(model.Parameters(), config.Optimizer.Options);
         LrScheduler? scheduler = null;
         ReduceLROnPlateau? plateau = null;
         var callbacks = new List<ICallback>();
@@ -42,14 +42,14 @@ public static class ExperimentBuilder
             callbacks.Add(new PenaltyCallback(config.Regularization.L1, config.Regularization.L2));
         if (config.Schedule is { } s)
         {
-            if (s.Name == "ReduceLROnPlateau")
+            if (s.Options is ReduceLROnPlateauOptions plateauOptions)
             {
-                plateau = ScheduleFactory.CreatePlateau(optimizer, s.Hyperparameters);
+                plateau = new ReduceLROnPlateau(optimizer, plateauOptions);
                 callbacks.Add(new ReduceLROnPlateauCallback(plateau, s.Monitor));
             }
             else
             {
-                scheduler = new LrScheduler(optimizer, ScheduleFactory.Create(s.Name, s.Hyperparameters),
+                scheduler = new LrScheduler(optimizer, ((LrScheduleOptions)s.Options).Create(),
                     s.Per == "batch" ? ScheduleInterval.Batch : ScheduleInterval.Epoch);
                 callbacks.Add(new LrSchedulerCallback(scheduler));
             }

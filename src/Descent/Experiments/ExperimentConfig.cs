@@ -1,3 +1,5 @@
+using Descent.Optim;
+using Descent.Optim.Schedules;
 
 namespace Descent.Experiments;
 
@@ -232,21 +234,33 @@ public sealed record LossConfig
     public double Delta { get; init; } = 1.0;
 }
 
-/// <summary>The optimizer (<c>optimizer:</c>): a name from <see cref="Optim.OptimizerFactory.Names"/> and PyTorch-named hyperparameters.</summary>
+/// <summary>
+/// The optimizer (<c>optimizer:</c>): a name from <see cref="OptimizerFactory.Names"/> (or a registered one) and its
+/// typed options.
+/// </summary>
 public sealed record OptimizerConfig
 {
-    /// <summary>Optimizer name (lower case).</summary>
+    /// <summary>Optimizer name (lower case, as written: "adam", "gd").</summary>
     public string Name { get; init; } = "adam";
 
-    /// <summary>Every hyperparameter by PyTorch name (defaults filled in when read from a file; empty: all defaults).</summary>
-    public IReadOnlyDictionary<string, object?> Hyperparameters { get; init; } = new Dictionary<string, object?>();
+    /// <summary>The hyperparameters, typed (defaults filled in).</summary>
+    public OptimizerOptions Options { get; init; } = new AdamOptions();
+
+    /// <summary>Every hyperparameter by PyTorch name (a view of <see cref="Options"/>).</summary>
+    public IReadOnlyDictionary<string, object?> Hyperparameters => Options.ToDictionary();
 }
 
-/// <summary>The learning-rate schedule (<c>schedule:</c>): a <see cref="Optim.Schedules.ScheduleFactory"/> name and its hyperparameters.</summary>
+/// <summary>
+/// The learning-rate schedule (<c>schedule:</c>): typed options of a <see cref="ScheduleFactory"/> schedule, and when
+/// and on what it steps.
+/// </summary>
 public sealed record ScheduleConfig
 {
-    /// <summary>Schedule name as <see cref="Optim.Schedules.ScheduleFactory.Names"/> spells it, or ReduceLROnPlateau.</summary>
-    public required string Name { get; init; }
+    /// <summary>The hyperparameters, typed (<see cref="LrScheduleOptions"/>, or <see cref="ReduceLROnPlateauOptions"/>).</summary>
+    public required ScheduleOptions Options { get; init; }
+
+    /// <summary>Schedule name as <see cref="ScheduleFactory.Names"/> spells it, or ReduceLROnPlateau.</summary>
+    public string Name => Options.ScheduleName;
 
     /// <summary>"epoch" or "batch": when the schedule advances (ReduceLROnPlateau: always per epoch).</summary>
     public string Per { get; init; } = "epoch";
@@ -254,8 +268,8 @@ public sealed record ScheduleConfig
     /// <summary>Metric fed to ReduceLROnPlateau.</summary>
     public string Monitor { get; init; } = "val_loss";
 
-    /// <summary>Hyperparameters by PyTorch name.</summary>
-    public IReadOnlyDictionary<string, object?> Hyperparameters { get; init; } = new Dictionary<string, object?>();
+    /// <summary>The hyperparameters the file gave, by PyTorch name (a view of <see cref="Options"/>; defaults are left out).</summary>
+    public IReadOnlyDictionary<string, object?> Hyperparameters => Options.GivenToDictionary();
 }
 
 /// <summary>Penalties, clipping and the NaN guard (<c>regularization:</c>).</summary>

@@ -92,7 +92,7 @@ internal static class ExperimentConfigWriter
 
         sb.AppendLine("optimizer:");
         Line(sb, 1, "name", c.Optimizer.Name);
-        foreach (var (k, v) in c.Optimizer.Hyperparameters) Line(sb, 1, k, Value(v));
+        foreach (var (k, v) in c.Optimizer.Options.ToDictionary()) Line(sb, 1, k, Value(v));
 
         if (c.Schedule is { } s)
         {
@@ -100,7 +100,8 @@ internal static class ExperimentConfigWriter
             Line(sb, 1, "name", s.Name);
             Line(sb, 1, "per", s.Per);
             if (s.Name == "ReduceLROnPlateau") Line(sb, 1, "monitor", Str(s.Monitor));
-            foreach (var (k, v) in s.Hyperparameters) Line(sb, 1, k, Value(v));
+            // Only what the file gave: defaults of schedules are not spelled out.
+            foreach (var (k, v) in s.Options.GivenToDictionary()) Line(sb, 1, k, Value(v));
         }
 
         var r = c.Regularization;

@@ -1,55 +1,27 @@
-using Descent.Optim.Schedules;
 using Descent.Optim;
-using Descent.Tensors;
+using Descent.Optim.Schedules;
 using static Descent.Experiments.ExperimentConfigReader;
 
 namespace Descent.Experiments;
 
 /// <summary>
-/// Reads <c>optimizer:</c> and <c>schedule:</c> through <see cref="OptimizerFactory"/> and <see cref="ScheduleFactory"/>,
-/// so the experiment accepts exactly the hyperparameters those accept, and reports each bad one at its line.
+/// Reads <c>optimizer:</c> and <c>schedule:</c> into typed options records: each key is set through the record's
+/// declarations (<see cref="HyperparameterOptions.Set"/>), so the experiment accepts exactly the hyperparameters the
+/// records declare, and each bad one is reported at its line.
 /// </summary>
 internal static class OptimSectionReader
 {
     public static OptimizerConfig ReadOptimizer(ConfigNode? node)
     {
-        if (node is null) return Resolve("adam", OptimizerFactory.CreateOptions("adam"));
+        if (node is null) return new OptimizerConfig { Name = "adam", Options = OptimizerFactory.CreateOptions("adam") };
         var nameNode = node.IsScalar ? node : node.Get("name");
-        string name = nameNode?.Text.Trim().ToLowerInvariant() ?? "adam";
-        if (!OptimizerFactory.Names.Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) && name != "gd")
+        string name = OptimizerName(node);
+        if (!OptimizerFactory.IsKnown(name))
             throw (nameNode ?? node).Error($"unknown optimizer '{name}' (known: {string.Join(", ", OptimizerFactory.Names.Select(n => n.ToLowerInvariant()))})");
         var options = OptimizerFactory.CreateOptions(name);
-        if (node.IsMapping)
-        {
-            foreach (var key in node.Keys.Where(k => k != "name").ToList())
-            {
-                var child = node.Get(key);
-                try
-                {
-                    options.Set(key, child is null ? null : Plain(child.Node));
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-                {
-                    throw (child ?? node).Error(StripParamName(e));
-                }
-            }
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw node.Error(StripParamName(e));
-            }
-        }
-        return Resolve(name, options);
+        if (node.IsMapping) Apply(node, options, node.Keys.Where(k => k != "name").ToList());
+        return new OptimizerConfig { Name = name, Options = options };
     }
-
-    private static OptimizerConfig Resolve(string name, OptimizerOptions options) => new()
-    {
-        Name = name,
-        Hyperparameters = options.ToDictionary().ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal),
-    };
 
     public static ScheduleConfig? ReadSchedule(ConfigNode? node, bool hasValidation)
     {
@@ -57,11 +29,12 @@ internal static class OptimSectionReader
         var nameNode = node.IsScalar ? node : node.Required("name");
         var raw = nameNode.Text.Trim();
         if (raw.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
-        var name = CanonicalName(raw) ?? throw nameNode.Error(
+        var name = ScheduleFactory.CanonicalName(raw) ?? throw nameNode.Error(
             $"unknown schedule '{raw}' (known: {string.Join(", ", ScheduleFactory.Names)}, ReduceLROnPlateau)");
-        bool plateau = name == "ReduceLROnPlateau";
+        var options = ScheduleFactory.DefaultOptions(name);
+        bool plateau = options is ReduceLROnPlateauOptions;
         string per = "epoch", monitor = hasValidation ? "val_loss" : "loss";
-        var hyper = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var keys = new List<string>();
         if (node.IsMapping)
         {
             var perNode = node.Get("per");
@@ -72,34 +45,55 @@ internal static class OptimSectionReader
                 if (!plateau) throw mon.Error("'monitor' applies to ReduceLROnPlateau only");
                 monitor = Monitor(node, monitor, hasValidation);
             }
-            foreach (var key in node.Keys.Where(k => k is not ("name" or "per" or "monitor")).ToList())
-                hyper[key] = node.Get(key) is { } v ? Plain(v.Node) : null;
+            keys = node.Keys.Where(k => k is not ("name" or "per" or "monitor")).ToList();
+        }
+        Apply(node, options, keys);
+        // An experiment's optimizer has a single parameter group, so ReduceLROnPlateau takes one min_lr.
+        if (options is ReduceLROnPlateauOptions { MinLr.Count: not 1 and var count })
+            throw node.Get("min_lr")!.Error($"ReduceLROnPlateau: expected 1 min_lr value (the experiment's optimizer has one parameter group), got {count}");
+        return new ScheduleConfig { Options = options, Per = per, Monitor = monitor };
+    }
+
+    /// <summary>The optimizer an <c>optimizer:</c> node names (lower case; adam when absent).</summary>
+    internal static string OptimizerName(ConfigNode? node)
+    {
+        var nameNode = node is null ? null : node.IsScalar ? node : node.Get("name");
+        return nameNode?.Text.Trim().ToLowerInvariant() ?? "adam";
+    }
+
+    /// <summary>The schedule a <c>schedule:</c> node names (the factory's spelling), or null for none or an unknown name.</summary>
+    internal static string? ScheduleName(ConfigNode? node)
+    {
+        var nameNode = node is null ? null : node.IsScalar ? node : node.Get("name");
+        return nameNode is null ? null : ScheduleFactory.CanonicalName(nameNode.Text.Trim());
+    }
+
+    // Sets each key at its own line, then checks required values and the constraints between hyperparameters.
+    private static void Apply(ConfigNode node, HyperparameterOptions options, IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            var child = node.Get(key);
+            try
+            {
+                options.Set(key, child is null ? null : Plain(child.Node));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw (child ?? node).Error(StripParamName(e));
+            }
         }
         try
         {
-            if (plateau)
-            {
-                var probe = new Sgd([Tensor.Zeros(new Shape(1)).RequiresGradInPlace()], new SgdOptions { Lr = 0.1 });
-                ScheduleFactory.CreatePlateau(probe, hyper);
-            }
-            else ScheduleFactory.Create(name, hyper);
+            options.Validate();
         }
         catch (ArgumentException e)
         {
-            // Point at the offending hyperparameter when the factory's message names one of the keys.
+            // Point at the offending hyperparameter when the message names one of the keys.
             var message = StripParamName(e);
-            var key = hyper.Keys.FirstOrDefault(k => message.Contains($"'{k}'", StringComparison.Ordinal) || message.Contains($": {k} ", StringComparison.Ordinal));
-            throw (key is not null && node.IsMapping ? node.Get(key)! : node).Error(message);
+            var key = keys.FirstOrDefault(k => message.Contains($"'{k}'", StringComparison.Ordinal) || message.Contains($": {k} ", StringComparison.Ordinal));
+            throw (key is not null && node.Get(key) is { } child ? child : node).Error(message);
         }
-        return new ScheduleConfig { Name = name, Per = per, Monitor = monitor, Hyperparameters = hyper };
-    }
-
-    /// <summary>The factory's spelling of a schedule name given in any case (ExponentialDecay is Keras' name).</summary>
-    internal static string? CanonicalName(string name)
-    {
-        if (name.Equals("ReduceLROnPlateau", StringComparison.OrdinalIgnoreCase)) return "ReduceLROnPlateau";
-        if (name.Equals("ExponentialDecay", StringComparison.OrdinalIgnoreCase)) return "KerasExponentialDecay";
-        return ScheduleFactory.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
     }
 
     // ArgumentException appends " (Parameter 'x')" to its message; the config error already names the key.

@@ -6,8 +6,15 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters of <see cref="Adadelta"/> (PyTorch defaults).</summary>
 public sealed record AdadeltaOptions : OptimizerOptions
 {
-    private double _rho;
-    private double _eps;
+    private static readonly Hyperparameter<AdadeltaOptions, double> RhoHyperparameter =
+        Hyperparameter.Number<AdadeltaOptions>("rho", o => o.Rho, (o, v) => o.Rho = v, ValueRange.ClosedUnit);
+
+    private static readonly Hyperparameter<AdadeltaOptions, double> EpsHyperparameter =
+        Hyperparameter.Number<AdadeltaOptions>("eps", o => o.Eps, (o, v) => o.Eps = v, ValueRange.Positive);
+
+    private static readonly HyperparameterSet Declared = new(
+        LrHyperparameter, RhoHyperparameter, EpsHyperparameter, WeightDecayHyperparameter,
+        Hyperparameter.Flag<AdadeltaOptions>("maximize", o => o.Maximize, (o, v) => o.Maximize = v));
 
     /// <summary>Creates Adadelta options.</summary>
     public AdadeltaOptions(double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0, bool maximize = false)
@@ -21,44 +28,25 @@ public sealed record AdadeltaOptions : OptimizerOptions
     /// <inheritdoc/>
     public override string OptimizerName => "Adadelta";
 
+    /// <summary>PyTorch's order: lr, rho, eps, weight_decay, maximize.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <summary>ρ in [0, 1]: decay of the squared-gradient and squared-update averages.</summary>
     public double Rho
     {
-        get => _rho;
-        set => _rho = OptionChecks.ClosedUnit(OptimizerName, "rho", value);
+        get;
+        set => field = RhoHyperparameter.Check(this, value);
     }
 
     /// <summary>ε &gt; 0 inside both roots.</summary>
     public double Eps
     {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
+        get;
+        set => field = EpsHyperparameter.Check(this, value);
     }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     public bool Maximize { get; set; }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["rho"] = Rho;
-        into["eps"] = Eps;
-        into["weight_decay"] = WeightDecay;
-        into["maximize"] = Maximize;
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "rho": Rho = Number(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
-    }
 }
 
 /// <summary>State of one parameter under <see cref="Adadelta"/>.</summary>

@@ -6,9 +6,19 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters of <see cref="Adagrad"/> (PyTorch defaults).</summary>
 public sealed record AdagradOptions : OptimizerOptions
 {
-    private double _lrDecay;
-    private double _initialAccumulatorValue;
-    private double _eps;
+    private static readonly Hyperparameter<AdagradOptions, double> LrDecayHyperparameter =
+        Hyperparameter.Number<AdagradOptions>("lr_decay", o => o.LrDecay, (o, v) => o.LrDecay = v, ValueRange.NonNegative);
+
+    private static readonly Hyperparameter<AdagradOptions, double> InitialAccumulatorValueHyperparameter =
+        Hyperparameter.Number<AdagradOptions>("initial_accumulator_value", o => o.InitialAccumulatorValue,
+            (o, v) => o.InitialAccumulatorValue = v, ValueRange.NonNegative);
+
+    private static readonly Hyperparameter<AdagradOptions, double> EpsHyperparameter =
+        Hyperparameter.Number<AdagradOptions>("eps", o => o.Eps, (o, v) => o.Eps = v, ValueRange.Positive);
+
+    private static readonly HyperparameterSet Declared = new(
+        LrHyperparameter, LrDecayHyperparameter, WeightDecayHyperparameter, InitialAccumulatorValueHyperparameter, EpsHyperparameter,
+        Hyperparameter.Flag<AdagradOptions>("maximize", o => o.Maximize, (o, v) => o.Maximize = v));
 
     /// <summary>Creates Adagrad options.</summary>
     public AdagradOptions(double lr = 1e-2, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0,
@@ -23,53 +33,32 @@ public sealed record AdagradOptions : OptimizerOptions
     /// <inheritdoc/>
     public override string OptimizerName => "Adagrad";
 
+    /// <summary>PyTorch's order: lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <summary>lr_decay ≥ 0: step t uses lr / (1 + (t−1)·lr_decay).</summary>
     public double LrDecay
     {
-        get => _lrDecay;
-        set => _lrDecay = OptionChecks.NonNegative(OptimizerName, "lr_decay", value);
+        get;
+        set => field = LrDecayHyperparameter.Check(this, value);
     }
 
     /// <summary>Starting value (≥ 0) of the sum of squared gradients; read when a parameter's state is created.</summary>
     public double InitialAccumulatorValue
     {
-        get => _initialAccumulatorValue;
-        set => _initialAccumulatorValue = OptionChecks.NonNegative(OptimizerName, "initial_accumulator_value", value);
+        get;
+        set => field = InitialAccumulatorValueHyperparameter.Check(this, value);
     }
 
     /// <summary>ε &gt; 0 added to √sum.</summary>
     public double Eps
     {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
+        get;
+        set => field = EpsHyperparameter.Check(this, value);
     }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     public bool Maximize { get; set; }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["lr_decay"] = LrDecay;
-        into["weight_decay"] = WeightDecay;
-        into["initial_accumulator_value"] = InitialAccumulatorValue;
-        into["eps"] = Eps;
-        into["maximize"] = Maximize;
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "lr_decay": LrDecay = Number(name, value); return true;
-            case "initial_accumulator_value": InitialAccumulatorValue = Number(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
-    }
 }
 
 /// <summary>State of one parameter under <see cref="Adagrad"/>.</summary>

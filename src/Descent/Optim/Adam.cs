@@ -6,6 +6,11 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters shared by <see cref="Adam"/> and <see cref="AdamW"/>: <see cref="BetasOptions"/> plus AMSGrad.</summary>
 public abstract record AdamFamilyOptions : BetasOptions
 {
+    private static readonly Hyperparameter<AdamFamilyOptions, bool> AmsgradHyperparameter =
+        Hyperparameter.Flag<AdamFamilyOptions>("amsgrad", o => o.Amsgrad, (o, v) => o.Amsgrad = v);
+
+    private static readonly HyperparameterSet Declared = Declare(AmsgradHyperparameter);
+
     /// <summary>Sets and validates every hyperparameter.</summary>
     protected AdamFamilyOptions(double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad, bool maximize)
         : base(lr, beta1, beta2, eps, weightDecay, maximize)
@@ -16,16 +21,8 @@ public abstract record AdamFamilyOptions : BetasOptions
     /// <summary>AMSGrad (Reddi et al. 2018): divide by the running maximum of the second moment.</summary>
     public bool Amsgrad { get; set; }
 
-    /// <inheritdoc/>
-    protected override void WriteExtras(IDictionary<string, object> into) => into["amsgrad"] = Amsgrad;
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        if (name != "amsgrad") return base.TrySet(name, value);
-        Amsgrad = Flag(name, value);
-        return true;
-    }
+    /// <summary>PyTorch's order: lr, betas, eps, weight_decay, amsgrad, maximize.</summary>
+    public sealed override HyperparameterSet Hyperparameters => Declared;
 }
 
 /// <summary>Hyperparameters of <see cref="Adam"/> (PyTorch defaults).</summary>

@@ -2,14 +2,22 @@ namespace Descent.Optim;
 
 /// <summary>
 /// The hyperparameters shared by the Adam-family optimizers that PyTorch configures with <c>betas</c>, <c>eps</c>,
-/// <c>weight_decay</c> and <c>maximize</c> (Adam, AdamW, Adamax, NAdam, RAdam): validation, β₁ as the schedulable momentum, and
-/// the PyTorch names used by state dicts and configuration files.
+/// <c>weight_decay</c> and <c>maximize</c> (Adam, AdamW, Adamax, NAdam, RAdam): their declarations, β₁ as the schedulable
+/// momentum, and PyTorch's key order (<see cref="Declare"/>).
 /// </summary>
 public abstract record BetasOptions : OptimizerOptions
 {
-    private double _beta1;
-    private double _beta2;
-    private double _eps;
+    private static readonly Hyperparameter<BetasOptions, double> Beta1Hyperparameter =
+        Hyperparameter.Number<BetasOptions>("beta1", o => o.Beta1, (o, v) => o.Beta1 = v, ValueRange.HalfOpenUnit);
+
+    private static readonly Hyperparameter<BetasOptions, double> Beta2Hyperparameter =
+        Hyperparameter.Number<BetasOptions>("beta2", o => o.Beta2, (o, v) => o.Beta2 = v, ValueRange.HalfOpenUnit);
+
+    private static readonly Hyperparameter<BetasOptions, double> EpsHyperparameter =
+        Hyperparameter.Number<BetasOptions>("eps", o => o.Eps, (o, v) => o.Eps = v, ValueRange.Positive);
+
+    private static readonly Hyperparameter<BetasOptions, bool> MaximizeHyperparameter =
+        Hyperparameter.Flag<BetasOptions>("maximize", o => o.Maximize, (o, v) => o.Maximize = v);
 
     /// <summary>Sets the shared hyperparameters (validated against <see cref="OptimizerOptions.OptimizerName"/>).</summary>
     protected BetasOptions(double lr, double beta1, double beta2, double eps, double weightDecay, bool maximize)
@@ -21,25 +29,29 @@ public abstract record BetasOptions : OptimizerOptions
         Maximize = maximize;
     }
 
+    /// <summary>The declaration of <c>betas</c>: the pair [beta1, beta2], each in [0, 1).</summary>
+    public static Hyperparameter<BetasOptions, (double First, double Second)> BetasHyperparameter { get; } =
+        Hyperparameter.Pair("betas", Beta1Hyperparameter, Beta2Hyperparameter);
+
     /// <summary>β₁ in [0, 1): decay of the first moment.</summary>
     public double Beta1
     {
-        get => _beta1;
-        set => _beta1 = OptionChecks.HalfOpenUnit(OptimizerName, "beta1", value);
+        get;
+        set => field = Beta1Hyperparameter.Check(this, value);
     }
 
     /// <summary>β₂ in [0, 1): decay of the second moment (Adamax: of the infinity norm).</summary>
     public double Beta2
     {
-        get => _beta2;
-        set => _beta2 = OptionChecks.HalfOpenUnit(OptimizerName, "beta2", value);
+        get;
+        set => field = Beta2Hyperparameter.Check(this, value);
     }
 
     /// <summary>ε &gt; 0 added to the denominator.</summary>
     public double Eps
     {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
+        get;
+        set => field = EpsHyperparameter.Check(this, value);
     }
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
@@ -55,29 +67,10 @@ public abstract record BetasOptions : OptimizerOptions
         set => Beta1 = value;
     }
 
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["betas"] = new[] { Beta1, Beta2 };
-        into["eps"] = Eps;
-        into["weight_decay"] = WeightDecay;
-        WriteExtras(into);
-        into["maximize"] = Maximize;
-    }
-
-    /// <summary>Writes a derived optimizer's own hyperparameters (in PyTorch's order, before <c>maximize</c>).</summary>
-    protected virtual void WriteExtras(IDictionary<string, object> into) { }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "betas": (Beta1, Beta2) = Pair(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
-    }
+    /// <summary>
+    /// PyTorch's order for the family: <c>lr, betas, eps, weight_decay</c>, then <paramref name="extras"/> (amsgrad,
+    /// momentum_decay, …), then <c>maximize</c>.
+    /// </summary>
+    protected static HyperparameterSet Declare(params Hyperparameter[] extras) =>
+        new([LrHyperparameter, BetasHyperparameter, EpsHyperparameter, WeightDecayHyperparameter, .. extras, MaximizeHyperparameter]);
 }

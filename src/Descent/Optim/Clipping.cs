@@ -9,6 +9,10 @@ namespace Descent.Optim;
 /// </summary>
 public static class Clipping
 {
+    // PyTorch accepts an infinite max_norm or clip_value (no clipping) and norm_type = inf (the max norm).
+    private static readonly ValueRange AtLeastZero = new(0, true, double.PositiveInfinity, true, "≥ 0");
+    private static readonly ValueRange NormType = new(0, false, double.PositiveInfinity, true, "> 0 (or +∞)");
+
     /// <summary>
     /// Rescales all gradients together so that their combined p-norm (the norm of all gradients concatenated; for
     /// p = ∞ the largest magnitude) is at most <paramref name="maxNorm"/>: every gradient is multiplied by
@@ -19,8 +23,8 @@ public static class Clipping
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm, double normType = 2, bool errorIfNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(maxNorm >= 0)) throw OptionChecks.Fail("clip_grad_norm", "max_norm", maxNorm, "≥ 0");
-        if (!(normType > 0)) throw OptionChecks.Fail("clip_grad_norm", "norm_type", normType, "> 0 (or +∞)");
+        AtLeastZero.Check("clip_grad_norm", "max_norm", maxNorm);
+        NormType.Check("clip_grad_norm", "norm_type", normType);
         // Read once: a one-shot sequence must give the same tensors to the norm and to the scaling.
         var ps = parameters as IReadOnlyList<Tensor> ?? parameters.ToList();
         double total = TotalNorm(ps, normType);
@@ -49,7 +53,7 @@ public static class Clipping
     public static double TotalNorm(IEnumerable<Tensor> parameters, double normType = 2)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(normType > 0)) throw OptionChecks.Fail("total_norm", "norm_type", normType, "> 0 (or +∞)");
+        NormType.Check("total_norm", "norm_type", normType);
         bool infinity = double.IsPositiveInfinity(normType);
         double acc = 0;
         if (parameters is IReadOnlyList<Tensor> list)
@@ -79,7 +83,7 @@ public static class Clipping
     public static void ClipGradValue(IEnumerable<Tensor> parameters, double clipValue)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(clipValue >= 0)) throw OptionChecks.Fail("clip_grad_value", "clip_value", clipValue, "≥ 0");
+        AtLeastZero.Check("clip_grad_value", "clip_value", clipValue);
         foreach (var p in parameters)
         {
             if (p?.Grad is not { } g) continue;

@@ -6,6 +6,8 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters of <see cref="GradientDescent"/>.</summary>
 public sealed record GradientDescentOptions : OptimizerOptions
 {
+    private static readonly HyperparameterSet Declared = new(LrHyperparameter, WeightDecayHyperparameter);
+
     /// <summary>Creates gradient-descent options (weight decay, if any, is coupled L2 as in SGD).</summary>
     public GradientDescentOptions(double lr = 1e-3, double weightDecay = 0) : base(lr, weightDecay)
     {
@@ -13,6 +15,9 @@ public sealed record GradientDescentOptions : OptimizerOptions
 
     /// <inheritdoc/>
     public override string OptimizerName => "GradientDescent";
+
+    /// <summary>lr, weight_decay.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
 }
 
 /// <summary>State of one parameter under <see cref="GradientDescent"/>: only the step count.</summary>

@@ -6,7 +6,10 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters of <see cref="NAdam"/> (PyTorch defaults).</summary>
 public sealed record NAdamOptions : BetasOptions
 {
-    private double _momentumDecay;
+    private static readonly Hyperparameter<NAdamOptions, double> MomentumDecayHyperparameter =
+        Hyperparameter.Number<NAdamOptions>("momentum_decay", o => o.MomentumDecay, (o, v) => o.MomentumDecay = v, ValueRange.NonNegative);
+
+    private static readonly HyperparameterSet Declared = Declare(MomentumDecayHyperparameter);
 
     /// <summary>Creates NAdam options.</summary>
     public NAdamOptions(double lr = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
@@ -19,22 +22,14 @@ public sealed record NAdamOptions : BetasOptions
     /// <inheritdoc/>
     public override string OptimizerName => "NAdam";
 
+    /// <summary>PyTorch's order: lr, betas, eps, weight_decay, momentum_decay, maximize.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <summary>ψ ≥ 0 in μₜ = β₁(1 − ½·0.96^(tψ)).</summary>
     public double MomentumDecay
     {
-        get => _momentumDecay;
-        set => _momentumDecay = OptionChecks.NonNegative(OptimizerName, "momentum_decay", value);
-    }
-
-    /// <inheritdoc/>
-    protected override void WriteExtras(IDictionary<string, object> into) => into["momentum_decay"] = MomentumDecay;
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        if (name != "momentum_decay") return base.TrySet(name, value);
-        MomentumDecay = Number(name, value);
-        return true;
+        get;
+        set => field = MomentumDecayHyperparameter.Check(this, value);
     }
 }
 

@@ -4,14 +4,14 @@ namespace Descent.Optim;
 /// Hyperparameters of one parameter group, typed per optimizer (<see cref="AdamOptions"/>, <see cref="SgdOptions"/>, …)
 /// with PyTorch's defaults. Setters validate and name the argument and its allowed range. Options are records, so a
 /// group can override a few values of the defaults: <c>opt.AddParamGroup(head, opt.Defaults with { Lr = 0.1 })</c>.
-/// They can also be read and written by PyTorch name (<see cref="ToDictionary"/>, <see cref="Set"/>), which is how
-/// state dicts and configuration files store them.
+/// Each record declares its hyperparameters once (<see cref="HyperparameterOptions.Hyperparameters"/>), which gives
+/// reading and writing by PyTorch name (<see cref="HyperparameterOptions.ToDictionary"/>,
+/// <see cref="HyperparameterOptions.Set"/>) as state dicts and configuration files use them. A record declared outside
+/// this library (derive from this one, declare <see cref="LrHyperparameter"/>, <see cref="WeightDecayHyperparameter"/>
+/// and its own) gets the same, and <see cref="OptimizerFactory.Register{TOptions}"/> makes it available by name.
 /// </summary>
-public abstract record OptimizerOptions
+public abstract record OptimizerOptions : HyperparameterOptions
 {
-    private double _lr;
-    private double _weightDecay;
-
     /// <summary>Sets the common hyperparameters (validated).</summary>
     protected OptimizerOptions(double lr, double weightDecay)
     {
@@ -19,14 +19,25 @@ public abstract record OptimizerOptions
         WeightDecay = weightDecay;
     }
 
+    /// <summary>The declaration of <c>lr</c> (≥ 0), shared by every optimizer.</summary>
+    public static Hyperparameter<OptimizerOptions, double> LrHyperparameter { get; } =
+        Hyperparameter.Number<OptimizerOptions>("lr", o => o.Lr, (o, v) => o.Lr = v, ValueRange.NonNegative);
+
+    /// <summary>The declaration of <c>weight_decay</c> (≥ 0), shared by every optimizer.</summary>
+    public static Hyperparameter<OptimizerOptions, double> WeightDecayHyperparameter { get; } =
+        Hyperparameter.Number<OptimizerOptions>("weight_decay", o => o.WeightDecay, (o, v) => o.WeightDecay = v, ValueRange.NonNegative);
+
     /// <summary>PyTorch's name of the optimizer these options belong to (used in messages).</summary>
     public abstract string OptimizerName { get; }
+
+    /// <inheritdoc/>
+    protected internal sealed override string OwnerName => OptimizerName;
 
     /// <summary>Learning rate (≥ 0). Schedulers write it every step.</summary>
     public double Lr
     {
-        get => _lr;
-        set => _lr = OptionChecks.NonNegative(OptimizerName, "lr", value);
+        get;
+        set => field = LrHyperparameter.Check(this, value);
     }
 
     /// <summary>
@@ -35,8 +46,8 @@ public abstract record OptimizerOptions
     /// </summary>
     public double WeightDecay
     {
-        get => _weightDecay;
-        set => _weightDecay = OptionChecks.NonNegative(OptimizerName, "weight_decay", value);
+        get;
+        set => field = WeightDecayHyperparameter.Check(this, value);
     }
 
     /// <summary>
@@ -51,71 +62,4 @@ public abstract record OptimizerOptions
         get => throw new InvalidOperationException($"{OptimizerName} has no momentum or beta1 hyperparameter.");
         set => throw new InvalidOperationException($"{OptimizerName} has no momentum or beta1 hyperparameter.");
     }
-
-    /// <summary>The hyperparameters by PyTorch name (<c>lr</c>, <c>betas</c>, <c>weight_decay</c>, …).</summary>
-    public IReadOnlyDictionary<string, object> ToDictionary()
-    {
-        var d = new Dictionary<string, object>(StringComparer.Ordinal);
-        Write(d);
-        return d;
-    }
-
-    /// <summary>The PyTorch names this optimizer accepts in <see cref="Set"/>.</summary>
-    public IReadOnlyList<string> Names => [.. ToDictionary().Keys];
-
-    /// <summary>
-    /// Sets a hyperparameter by its PyTorch name, converting the value (numbers, booleans, strings, lists for
-    /// <c>betas</c>). Throws <see cref="ArgumentException"/> for an unknown name or an unsuitable value.
-    /// </summary>
-    public void Set(string name, object? value)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!TrySet(name, value))
-            throw new ArgumentException(
-                $"{OptimizerName}: unknown hyperparameter '{name}' (known: {string.Join(", ", Names)}).", nameof(name));
-    }
-
-    /// <summary>
-    /// Checks constraints between hyperparameters (e.g. Nesterov needs momentum and no dampening). Called when a
-    /// group is added, loaded, and before each step, so changes made after construction are checked too.
-    /// </summary>
-    public virtual void Validate()
-    {
-    }
-
-    /// <summary>Writes every hyperparameter under its PyTorch name.</summary>
-    protected virtual void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["weight_decay"] = WeightDecay;
-    }
-
-    /// <summary>Sets one hyperparameter by PyTorch name; false when the name is unknown.</summary>
-    protected virtual bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "lr": Lr = OptionValues.ToDouble(OptimizerName, name, value); return true;
-            case "weight_decay": WeightDecay = OptionValues.ToDouble(OptimizerName, name, value); return true;
-            default: return false;
-        }
-    }
-
-    /// <summary>Prints the hyperparameters by PyTorch name (the momentum accessors are not printed: they throw
-    /// for optimizers without momentum).</summary>
-    protected virtual bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append("lr = ").Append(Lr.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-        builder.Append(", weight_decay = ").Append(WeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-        return true;
-    }
-
-    /// <summary>Reads a number for <see cref="TrySet"/>.</summary>
-    protected double Number(string name, object? value) => OptionValues.ToDouble(OptimizerName, name, value);
-
-    /// <summary>Reads a boolean for <see cref="TrySet"/>.</summary>
-    protected bool Flag(string name, object? value) => OptionValues.ToBool(OptimizerName, name, value);
-
-    /// <summary>Reads a pair of numbers (<c>betas</c>) for <see cref="TrySet"/>.</summary>
-    protected (double, double) Pair(string name, object? value) => OptionValues.ToPair(OptimizerName, name, value);
 }

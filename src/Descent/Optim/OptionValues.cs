@@ -58,6 +58,22 @@ internal static class OptionValues
         return (values[0], values[1]);
     }
 
+    /// <summary>Names as alternatives in messages: <c>"a" or "b"</c>, <c>"a", "b" or "c"</c>.</summary>
+    public static string Alternatives(IReadOnlyList<string> names) => names.Count == 1 ? $"\"{names[0]}\""
+        : string.Join(", ", names.Take(names.Count - 1).Select(n => $"\"{n}\"")) + $" or \"{names[^1]}\"";
+
+    /// <summary>A plain value as printed by options' ToString: numbers round-trip, lists in brackets.</summary>
+    public static string Format(object? value) => value switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => s,
+        IFormattable f => f.ToString(f is double or float ? "R" : null, CultureInfo.InvariantCulture),
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{k}: {Format(map[k])}")) + "}",
+        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Format)) + "]",
+        _ => value.ToString() ?? "",
+    };
+
     public static string Describe(object? value) => value switch
     {
         null => "null",

@@ -39,7 +39,7 @@ public static class Penalties
     public static Tensor Penalty(PenaltyKind kind, IEnumerable<Tensor> weights, double lambda)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        OptionChecks.NonNegative("penalty", "lambda", lambda);
+        ValueRange.NonNegative.Check("penalty", "lambda", lambda);
         Tensor? sum = null;
         foreach (var w in weights)
         {

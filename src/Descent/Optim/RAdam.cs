@@ -15,6 +15,11 @@ public sealed record RAdamOptions : BetasOptions
 
     /// <inheritdoc/>
     public override string OptimizerName => "RAdam";
+
+    /// <summary>PyTorch's order: lr, betas, eps, weight_decay, maximize.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
+    private static readonly HyperparameterSet Declared = Declare();
 }
 
 /// <summary>State of one parameter under <see cref="RAdam"/>.</summary>

@@ -6,9 +6,19 @@ namespace Descent.Optim;
 /// <summary>Hyperparameters of <see cref="RmsProp"/> (PyTorch defaults).</summary>
 public sealed record RmsPropOptions : OptimizerOptions
 {
-    private double _alpha;
-    private double _eps;
-    private double _momentum;
+    private static readonly Hyperparameter<RmsPropOptions, double> AlphaHyperparameter =
+        Hyperparameter.Number<RmsPropOptions>("alpha", o => o.Alpha, (o, v) => o.Alpha = v, ValueRange.ClosedUnit);
+
+    private static readonly Hyperparameter<RmsPropOptions, double> EpsHyperparameter =
+        Hyperparameter.Number<RmsPropOptions>("eps", o => o.Eps, (o, v) => o.Eps = v, ValueRange.Positive);
+
+    private static readonly Hyperparameter<RmsPropOptions, double> MomentumHyperparameter =
+        Hyperparameter.Number<RmsPropOptions>("momentum", o => o.Momentum, (o, v) => o.Momentum = v, ValueRange.HalfOpenUnit);
+
+    private static readonly HyperparameterSet Declared = new(
+        LrHyperparameter, AlphaHyperparameter, EpsHyperparameter, WeightDecayHyperparameter, MomentumHyperparameter,
+        Hyperparameter.Flag<RmsPropOptions>("centered", o => o.Centered, (o, v) => o.Centered = v),
+        Hyperparameter.Flag<RmsPropOptions>("maximize", o => o.Maximize, (o, v) => o.Maximize = v));
 
     /// <summary>Creates RMSprop options.</summary>
     public RmsPropOptions(double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
@@ -24,18 +34,21 @@ public sealed record RmsPropOptions : OptimizerOptions
     /// <inheritdoc/>
     public override string OptimizerName => "RMSprop";
 
+    /// <summary>PyTorch's order: lr, alpha, eps, weight_decay, momentum, centered, maximize.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <summary>Smoothing constant α in [0, 1] of the squared-gradient average.</summary>
     public double Alpha
     {
-        get => _alpha;
-        set => _alpha = OptionChecks.ClosedUnit(OptimizerName, "alpha", value);
+        get;
+        set => field = AlphaHyperparameter.Check(this, value);
     }
 
     /// <summary>ε &gt; 0 added to the root.</summary>
     public double Eps
     {
-        get => _eps;
-        set => _eps = OptionChecks.Positive(OptimizerName, "eps", value);
+        get;
+        set => field = EpsHyperparameter.Check(this, value);
     }
 
     /// <inheritdoc/>
@@ -44,8 +57,8 @@ public sealed record RmsPropOptions : OptimizerOptions
     /// <summary>Momentum μ in [0, 1) of the update buffer (0: none).</summary>
     public override double Momentum
     {
-        get => _momentum;
-        set => _momentum = OptionChecks.HalfOpenUnit(OptimizerName, "momentum", value);
+        get;
+        set => field = MomentumHyperparameter.Check(this, value);
     }
 
     /// <summary>Centered RMSprop (Graves 2013): normalize by an estimate of the gradient's variance.</summary>
@@ -53,32 +66,6 @@ public sealed record RmsPropOptions : OptimizerOptions
 
     /// <summary>Maximize the objective instead of minimizing it.</summary>
     public bool Maximize { get; set; }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["alpha"] = Alpha;
-        into["eps"] = Eps;
-        into["weight_decay"] = WeightDecay;
-        into["momentum"] = Momentum;
-        into["centered"] = Centered;
-        into["maximize"] = Maximize;
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "alpha": Alpha = Number(name, value); return true;
-            case "eps": Eps = Number(name, value); return true;
-            case "momentum": Momentum = Number(name, value); return true;
-            case "centered": Centered = Flag(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            default: return base.TrySet(name, value);
-        }
-    }
 }
 
 /// <summary>State of one parameter under <see cref="RmsProp"/>.</summary>

@@ -21,8 +21,19 @@ public enum MomentumStyle
 /// <summary>Hyperparameters of <see cref="Sgd"/> (PyTorch defaults; lr defaults to 1e-3 as in PyTorch ≥ 2.2).</summary>
 public sealed record SgdOptions : OptimizerOptions
 {
-    private double _momentum;
-    private double _dampening;
+    private static readonly Hyperparameter<SgdOptions, double> MomentumHyperparameter =
+        Hyperparameter.Number<SgdOptions>("momentum", o => o.Momentum, (o, v) => o.Momentum = v, ValueRange.HalfOpenUnit);
+
+    private static readonly Hyperparameter<SgdOptions, double> DampeningHyperparameter =
+        Hyperparameter.Number<SgdOptions>("dampening", o => o.Dampening, (o, v) => o.Dampening = v, ValueRange.ClosedUnit);
+
+    // momentum_style is ours (not PyTorch's); it comes last so PyTorch's keys keep their order.
+    private static readonly HyperparameterSet Declared = new(
+        LrHyperparameter, MomentumHyperparameter, DampeningHyperparameter, WeightDecayHyperparameter,
+        Hyperparameter.Flag<SgdOptions>("nesterov", o => o.Nesterov, (o, v) => o.Nesterov = v),
+        Hyperparameter.Flag<SgdOptions>("maximize", o => o.Maximize, (o, v) => o.Maximize = v),
+        Hyperparameter.Choice<SgdOptions, MomentumStyle>("momentum_style", o => o.MomentumStyle, (o, v) => o.MomentumStyle = v,
+            (MomentumStyle.HeavyBall, "heavy_ball"), (MomentumStyle.Ema, "ema")));
 
     /// <summary>Creates SGD options.</summary>
     public SgdOptions(double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0,
@@ -39,21 +50,24 @@ public sealed record SgdOptions : OptimizerOptions
     /// <inheritdoc/>
     public override string OptimizerName => "SGD";
 
+    /// <summary>PyTorch's order: lr, momentum, dampening, weight_decay, nesterov, maximize, then momentum_style.</summary>
+    public override HyperparameterSet Hyperparameters => Declared;
+
     /// <inheritdoc/>
     public override bool HasMomentum => true;
 
     /// <summary>Momentum factor μ in [0, 1); 0 is plain (stochastic) gradient descent.</summary>
     public override double Momentum
     {
-        get => _momentum;
-        set => _momentum = OptionChecks.HalfOpenUnit(OptimizerName, "momentum", value);
+        get;
+        set => field = MomentumHyperparameter.Check(this, value);
     }
 
     /// <summary>Dampening τ in [0, 1]: the gradient enters the buffer as (1−τ)·g (heavy-ball style only).</summary>
     public double Dampening
     {
-        get => _dampening;
-        set => _dampening = OptionChecks.ClosedUnit(OptimizerName, "dampening", value);
+        get;
+        set => field = DampeningHyperparameter.Check(this, value);
     }
 
     /// <summary>Nesterov momentum: the update uses g + μ·buf (needs momentum &gt; 0 and no dampening).</summary>
@@ -68,43 +82,11 @@ public sealed record SgdOptions : OptimizerOptions
     /// <inheritdoc/>
     public override void Validate()
     {
+        base.Validate();
         if (Nesterov && (Momentum <= 0 || Dampening != 0))
             throw new ArgumentException($"SGD: Nesterov momentum requires a momentum > 0 and zero dampening (momentum = {Momentum}, dampening = {Dampening}).");
         if (MomentumStyle == MomentumStyle.Ema && (Dampening != 0 || Nesterov))
             throw new ArgumentException("SGD: EMA momentum (v = βv + (1−β)g) already weights the gradient by 1−β; it cannot be combined with dampening or Nesterov.");
-    }
-
-    /// <inheritdoc/>
-    protected override void Write(IDictionary<string, object> into)
-    {
-        into["lr"] = Lr;
-        into["momentum"] = Momentum;
-        into["dampening"] = Dampening;
-        into["weight_decay"] = WeightDecay;
-        into["nesterov"] = Nesterov;
-        into["maximize"] = Maximize;
-        into["momentum_style"] = MomentumStyle == MomentumStyle.Ema ? "ema" : "heavy_ball";
-    }
-
-    /// <inheritdoc/>
-    protected override bool TrySet(string name, object? value)
-    {
-        switch (name)
-        {
-            case "momentum": Momentum = Number(name, value); return true;
-            case "dampening": Dampening = Number(name, value); return true;
-            case "nesterov": Nesterov = Flag(name, value); return true;
-            case "maximize": Maximize = Flag(name, value); return true;
-            case "momentum_style":
-                MomentumStyle = OptionValues.ToText(OptimizerName, name, value) switch
-                {
-                    "heavy_ball" => MomentumStyle.HeavyBall,
-                    "ema" => MomentumStyle.Ema,
-                    var other => throw new ArgumentException($"SGD: momentum_style must be \"heavy_ball\" or \"ema\", got \"{other}\".", nameof(value)),
-                };
-                return true;
-            default: return base.TrySet(name, value);
-        }
     }
 }
 

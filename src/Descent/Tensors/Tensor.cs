@@ -196,7 +196,7 @@ public sealed partial class Tensor
         DType.Bool => Span<bool>()[flatIndex] ? 1 : 0,
         DType.Int8 => Span<sbyte>()[flatIndex],
         DType.UInt8 => Span<byte>()[flatIndex],
-        _ => throw new InvalidOperationException(),
+        _ => throw new DescentInternalException($"GetDouble: no case for dtype {DType}."),
     };
 
     /// <summary>Element at the given indices, as double.</summary>

@@ -1,4 +1,5 @@
 using Descent.Data;
+using Descent.Experiments;
 using Descent.Examples.CustomOptimizer;
 using Descent.NN;
 using Descent.Optim;
@@ -62,6 +63,37 @@ public sealed class CustomOptimizerTests : IDisposable
         var unknown = Assert.Throws<ArgumentException>(() => o.Set("eps", 1e-8));
         Assert.Contains("Lion: unknown hyperparameter 'eps' (known: lr, betas, weight_decay)", unknown.Message);
         Assert.Contains("Lion: lr must be ≥ 0 and finite", Assert.Throws<ArgumentOutOfRangeException>(() => new LionOptions(lr: -1)).Message);
+    }
+
+    [Fact]
+    public void RegisteredLionIsUsableByNameFromExperimentsAndStudies()
+    {
+        Lion.Register();
+        Lion.Register();
+        Assert.IsType<LionOptions>(OptimizerFactory.CreateOptions("lion", new Dictionary<string, object?> { ["betas"] = new[] { 0.8, 0.9 } }));
+        var config = ExperimentConfig.Parse("""
+            data:
+              dataset: synthetic
+              synthetic: {kind: blobs, samples: 40, classes: 2, features: 3}
+            model: {preset: mlp, hidden: [4]}
+            optimizer: {name: lion, lr: 0.003, betas: [0.95, 0.98], weight_decay: 0.1}
+            schedule: {name: OneCycleLR, total_steps: 10, per: batch}
+            """, "lion.yaml");
+        var options = Assert.IsType<LionOptions>(config.Optimizer.Options);
+        Assert.Equal((0.003, 0.95, 0.98, 0.1), (options.Lr, options.Beta1, options.Beta2, options.WeightDecay));
+        Assert.Contains("optimizer:\n  name: lion\n  lr: 0.003\n  betas: [0.95, 0.98]\n  weight_decay: 0.1\n", config.ToYaml());
+        var built = ExperimentBuilder.Build(config);
+        var lion = Assert.IsType<Lion>(built.Optimizer);
+        Assert.Equal(0.95, lion.Group(0).Options.Beta1);   // OneCycleLR cycles β₁ as momentum: max_momentum at step 0
+
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfig.Parse("optimizer:\n  name: lion\n  betas: [0.9, 1.0]\n", "lion.yaml"));
+        Assert.Equal("lion.yaml:3:10: optimizer.betas: Lion: beta2 must be in [0, 1), got 1.", e.Message);
+
+        Descent.Search.Studies.StudyFile.Parse(
+            "optimizer: lion\nsearch:\n  lr: {float: [1e-5, 1e-3], log: true}\n  betas: {choice: [[0.9, 0.99], [0.95, 0.98]], path: optimizer.betas}\n", "s.yaml");
+        var rejected = Assert.Throws<ConfigException>(() => Descent.Search.Studies.StudyFile.Parse(
+            "optimizer: lion\nsearch:\n  eps: {float: [1e-9, 1e-6], log: true, path: optimizer.eps}\n", "s.yaml"));
+        Assert.StartsWith("s.yaml:3:8: search.eps: optimizer.eps: Lion has no hyperparameter 'eps' (known: lr, betas, weight_decay)", rejected.Message);
     }
 
     [Fact]

@@ -5,6 +5,8 @@ namespace Descent.Tests.Architecture;
 /// <summary>
 /// Each folder (layer) of src/Descent may import only the layers below it (docs/ARCHITECTURE.md §1).
 /// Scans every source file's <c>using Descent.X</c> lines and fully qualified <c>Descent.X.</c> references.
+/// The files directly in src/Descent (namespace <c>Descent</c>, e.g. <see cref="DescentInternalException"/>) are below
+/// every layer: visible to all without a using, importing none. Sub-folders: <see cref="SubFolderCycleTests"/>.
 /// </summary>
 public partial class LayeringTests
 {
@@ -22,6 +24,8 @@ public partial class LayeringTests
         ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression"],
         ["Tuning"] = [],
         ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
+        // The measurements behind `descent bench`, above what they measure.
+        ["Benchmarks"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
         ["Reports"] = [],
     };
 
@@ -75,5 +79,19 @@ public partial class LayeringTests
             }
         }
         Assert.True(violations.Count == 0, "Upward imports:\n" + string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void RootFilesImportNoLayer()
+    {
+        var violations = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(SourceRoot(), "*.cs", SearchOption.TopDirectoryOnly))
+        {
+            var code = SourceCode.StripCommentsAndStrings(File.ReadAllText(file));
+            foreach (Match m in Reference().Matches(code))
+                if (Allowed.ContainsKey(m.Groups[1].Value))
+                    violations.Add($"{Path.GetFileName(file)}: imports {m.Groups[1].Value}");
+        }
+        Assert.True(violations.Count == 0, "Files in src/Descent's root must not import a layer:\n" + string.Join("\n", violations));
     }
 }

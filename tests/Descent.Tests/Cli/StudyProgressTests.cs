@@ -1,6 +1,5 @@
 using Descent.Cli.Studies;
 using Descent.Tuning;
-using Spectre.Console;
 
 namespace Descent.Tests.Cli;
 
@@ -32,13 +31,7 @@ public class StudyProgressTests
     {
         var study = NewStudy();
         var screen = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(screen),
-            Interactive = InteractionSupport.Yes,
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
+        var console = InteractiveConsole.Into(screen);
         var summary = new StringWriter();
         new StudyProgress(study, 3, summary, console).Run(cb => Optimize(study, cb));
         var text = screen.ToString();

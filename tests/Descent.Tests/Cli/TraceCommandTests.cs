@@ -67,7 +67,9 @@ public class TraceCommandTests
 
     [Theory]
     [InlineData("--function x^2 --x0 1", "--optimizer is required")]
-    [InlineData("--optimizer sgd --function x^2 --x0 1", "unknown optimizer 'sgd'")]
+    [InlineData("--optimizer lbfgs --function x^2 --x0 1", "unknown optimizer 'lbfgs' (known: gd, momentum-ema, sgd-momentum, nesterov, sgd, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, gradientdescent")]
+    [InlineData("--optimizer adam --function x^2 --x0 1 --set momentum=0.9", "Adam: unknown hyperparameter 'momentum'")]
+    [InlineData("--optimizer adam --function x^2 --x0 1 --set betas", "--set needs KEY=VALUE")]
     [InlineData("--optimizer gd --x0 1", "--function is required")]
     [InlineData("--optimizer gd --function x^2", "--x0 is required for a custom --function")]
     [InlineData("--optimizer gd --function x^2+y --x0 1", "--x0 has 1 value(s) but the function has 2 variable(s) (x, y)")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Descent.Optim;
-using Descent.Optim.Trace;
+using Descent.Search.Trace;
 using Descent.Tensors;
 using Descent.Tests.Fixtures;
 
@@ -39,20 +39,22 @@ public class TextbookFixtureTests
             "adam" => "adam",
             var other => throw new InvalidOperationException($"{name}: unknown textbook method '{other}'."),
         };
-        var settings = new TraceSettings { Steps = c.GetProperty("num_steps").GetInt32(), DType = dtype };
+        // The textbooks' names for the experiment-file (PyTorch) hyperparameters: β is SGD's momentum, β₁/β₂ Adam's betas.
+        var hyperparameters = new Dictionary<string, object?>(StringComparer.Ordinal);
+        double[] betas = [0.9, 0.999];
         foreach (var hp in c.GetProperty("hyperparams").EnumerateObject())
         {
             double v = hp.Value.GetDouble();
-            settings = hp.Name switch
+            switch (hp.Name)
             {
-                "lr" => settings with { Lr = v },
-                "beta" or "momentum" => settings with { Momentum = v },
-                "beta1" => settings with { Beta1 = v },
-                "beta2" => settings with { Beta2 = v },
-                "eps" => settings with { Eps = v },
-                _ => throw new InvalidOperationException($"{name}: unknown hyperparameter '{hp.Name}'."),
-            };
+                case "lr" or "eps": hyperparameters[hp.Name] = v; break;
+                case "beta" or "momentum": hyperparameters["momentum"] = v; break;
+                case "beta1": betas[0] = v; hyperparameters["betas"] = betas; break;
+                case "beta2": betas[1] = v; hyperparameters["betas"] = betas; break;
+                default: throw new InvalidOperationException($"{name}: unknown hyperparameter '{hp.Name}'.");
+            }
         }
+        var settings = new TraceSettings { Steps = c.GetProperty("num_steps").GetInt32(), DType = dtype, Hyperparameters = hyperparameters };
         var loss = Expression.Parse(c.GetProperty("loss").GetString()!);
         double theta0 = c.GetProperty("theta0").GetDouble();
         var trace = OptimizerTrace.Run(method, loss, [theta0], settings);

@@ -81,8 +81,8 @@ public sealed class DynamicQuantizedLinear : Module
         var state = new StateDict
         {
             { "weight", qweight.IntRepr },
-            { "weight_scale", Tensor.FromArray(qparams.Scales) },
-            { "weight_zero_point", Tensor.FromArray(Array.ConvertAll(qparams.ZeroPoints, z => (long)z)) },
+            { "weight_scale", Tensor.FromArray(qparams.Scales, qparams.Scales.Length) },
+            { "weight_zero_point", Tensor.FromArray(Array.ConvertAll(qparams.ZeroPoints, z => (long)z), qparams.ZeroPoints.Length) },
         };
         if (linear.Bias is not null) state.Add("bias", linear.Bias.Detach().To(DType.Float32));
         q.LoadStateDict(state);

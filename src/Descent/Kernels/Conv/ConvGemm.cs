@@ -24,7 +24,7 @@ internal static class ConvGemm
         }
         else
         {
-            throw new NotSupportedException($"GEMM is defined for float and double, not {typeof(T).Name}.");
+            throw new DescentInternalException($"GEMM is defined for float and double, not {typeof(T).Name}.");
         }
     }
 }

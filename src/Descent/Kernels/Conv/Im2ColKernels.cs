@@ -20,7 +20,7 @@ public static class Im2ColKernels
     {
         int outW = g.OutW, outH = g.OutH, cols = g.ColCols, width = g.Width;
         if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
-            throw new ArgumentException($"im2col: buffers of {image.Length} and {col.Length} elements are too small for {g}.");
+            throw new DescentInternalException($"im2col: buffers of {image.Length} and {col.Length} elements are too small for {g}.");
         ref T img = ref MemoryMarshal.GetReference(image);
         ref T dstBase = ref MemoryMarshal.GetReference(col);
         int row = 0, rowStep = g.StrideH * width;
@@ -79,7 +79,7 @@ public static class Im2ColKernels
     {
         int outW = g.OutW, outH = g.OutH, cols = g.ColCols, width = g.Width;
         if (image.Length < g.ImageSize || col.Length < g.ColRows * cols)
-            throw new ArgumentException($"col2im: buffers of {col.Length} and {image.Length} elements are too small for {g}.");
+            throw new DescentInternalException($"col2im: buffers of {col.Length} and {image.Length} elements are too small for {g}.");
         ref T img = ref MemoryMarshal.GetReference(image);
         ref T srcBase = ref MemoryMarshal.GetReference(col);
         int row = 0, rowStep = g.StrideH * width;

@@ -29,7 +29,7 @@ public static class ComparisonKernels
     public static void Compare<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> o, Comparison rel) where T : unmanaged, INumber<T>
     {
         if (a.Length != o.Length || b.Length != o.Length)
-            throw new ArgumentException($"compare: lengths {a.Length}, {b.Length} and output {o.Length} differ.");
+            throw new DescentInternalException($"compare: lengths {a.Length}, {b.Length} and output {o.Length} differ.");
         switch (rel)
         {
             case Comparison.Eq: for (int i = 0; i < o.Length; i++) o[i] = a[i] == b[i]; break;
@@ -45,7 +45,7 @@ public static class ComparisonKernels
     public static void Compare<T>(ReadOnlySpan<T> a, T b, Span<bool> o, Comparison rel) where T : unmanaged, INumber<T>
     {
         if (a.Length != o.Length)
-            throw new ArgumentException($"compare: input length {a.Length} and output {o.Length} differ.");
+            throw new DescentInternalException($"compare: input length {a.Length} and output {o.Length} differ.");
         switch (rel)
         {
             case Comparison.Eq: for (int i = 0; i < o.Length; i++) o[i] = a[i] == b; break;
@@ -61,7 +61,7 @@ public static class ComparisonKernels
     public static void Select<T>(ReadOnlySpan<bool> cond, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> o) where T : unmanaged
     {
         if (cond.Length != o.Length || a.Length != o.Length || b.Length != o.Length)
-            throw new ArgumentException($"where: lengths {cond.Length}, {a.Length}, {b.Length} and output {o.Length} differ.");
+            throw new DescentInternalException($"where: lengths {cond.Length}, {a.Length}, {b.Length} and output {o.Length} differ.");
         for (int i = 0; i < o.Length; i++) o[i] = cond[i] ? a[i] : b[i];
     }
 }

@@ -31,7 +31,7 @@ internal static class VectorLoop
         where TOp : struct, IVectorUnaryOp<T>
     {
         if (x.Length != y.Length)
-            throw new ArgumentException($"Elementwise kernel: input length {x.Length} != output length {y.Length}.");
+            throw new DescentInternalException($"Elementwise kernel: input length {x.Length} != output length {y.Length}.");
         int n = x.Length, i = 0;
         ref T xr = ref MemoryMarshal.GetReference(x);
         ref T yr = ref MemoryMarshal.GetReference(y);
@@ -54,7 +54,7 @@ internal static class VectorLoop
         where TOp : struct, IVectorBinaryOp<T>
     {
         if (a.Length != y.Length || b.Length != y.Length)
-            throw new ArgumentException($"Elementwise kernel: input lengths {a.Length}, {b.Length} != output length {y.Length}.");
+            throw new DescentInternalException($"Elementwise kernel: input lengths {a.Length}, {b.Length} != output length {y.Length}.");
         int n = y.Length, i = 0;
         ref T ar = ref MemoryMarshal.GetReference(a);
         ref T br = ref MemoryMarshal.GetReference(b);

@@ -12,7 +12,7 @@ public static class MaskedFillKernels
         int period = mask.Length;
         if (x.Length == 0) return;
         if (period == 0 || x.Length % period != 0)
-            throw new ArgumentException($"masked_fill: a mask of {mask.Length} elements does not tile {x.Length} elements.");
+            throw new DescentInternalException($"masked_fill: a mask of {mask.Length} elements does not tile {x.Length} elements.");
         for (int start = 0; start < x.Length; start += period)
         {
             var xs = x.Slice(start, period);

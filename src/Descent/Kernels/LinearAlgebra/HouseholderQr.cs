@@ -12,9 +12,9 @@ public static class HouseholderQr
     /// </summary>
     public static void Decompose(Span<double> a, int m, int n, Span<double> q, Span<double> rDiagonal)
     {
-        if (m < n) throw new ArgumentException($"HouseholderQr: needs rows ≥ columns, got {m}×{n}.");
+        if (m < n) throw new DescentInternalException($"HouseholderQr: needs rows ≥ columns, got {m}×{n}.");
         if (a.Length < m * n || q.Length < m * n || rDiagonal.Length < n)
-            throw new ArgumentException($"HouseholderQr: buffers too small for a {m}×{n} matrix.");
+            throw new DescentInternalException($"HouseholderQr: buffers too small for a {m}×{n} matrix.");
         var v = new double[m * n]; // column k holds the k-th reflector (zero above row k)
         for (int k = 0; k < n; k++)
         {

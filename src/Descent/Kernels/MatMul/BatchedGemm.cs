@@ -96,7 +96,7 @@ public static unsafe class BatchedGemm
             Gemm.Dgemm(transA, transB, m, n, k, Unsafe.As<T, double>(ref alpha), MemoryMarshal.Cast<T, double>(a), lda,
                 MemoryMarshal.Cast<T, double>(b), ldb, Unsafe.As<T, double>(ref beta), MemoryMarshal.Cast<T, double>(c), ldc);
         else
-            throw new NotSupportedException($"GEMM supports float and double, not {typeof(T).Name}.");
+            throw new DescentInternalException($"GEMM supports float and double, not {typeof(T).Name}.");
     }
 
     /// <summary>True when the strides walk the batch as consecutive matrices of <paramref name="matrix"/> elements.</summary>

@@ -16,7 +16,7 @@ public static class FakeQuantizeKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (output.Length != x.Length || mask.Length != x.Length)
-            throw new ArgumentException($"FakeQuantize: {x.Length} inputs, {output.Length} outputs, {mask.Length} mask values.");
+            throw new DescentInternalException($"FakeQuantize: {x.Length} inputs, {output.Length} outputs, {mask.Length} mask values.");
         T inv = T.CreateChecked(1f / scale);
         double s = scale;
         for (int i = 0; i < x.Length; i++)

@@ -99,7 +99,7 @@ public static class QuantizeKernels
     public static void Dequantize(ReadOnlySpan<byte> q, float scale, int zeroPoint, Span<float> destination)
     {
         if (destination.Length != q.Length)
-            throw new ArgumentException($"Dequantize: {q.Length} values into {destination.Length}.", nameof(destination));
+            throw new DescentInternalException($"Dequantize: {q.Length} values into {destination.Length}.");
         for (int i = 0; i < q.Length; i++)
             destination[i] = (q[i] - zeroPoint) * scale;
     }
@@ -108,7 +108,7 @@ public static class QuantizeKernels
     public static void Dequantize(ReadOnlySpan<sbyte> q, float scale, int zeroPoint, Span<float> destination)
     {
         if (destination.Length != q.Length)
-            throw new ArgumentException($"Dequantize: {q.Length} values into {destination.Length}.", nameof(destination));
+            throw new DescentInternalException($"Dequantize: {q.Length} values into {destination.Length}.");
         for (int i = 0; i < q.Length; i++)
             destination[i] = (q[i] - zeroPoint) * scale;
     }
@@ -116,7 +116,7 @@ public static class QuantizeKernels
     private static void CheckRange(int length, int destination, int quantMin, int quantMax, int zeroPoint)
     {
         if (destination != length)
-            throw new ArgumentException($"Quantize: {length} values into a destination of {destination}.", nameof(destination));
+            throw new DescentInternalException($"Quantize: {length} values into a destination of {destination}.");
         if (quantMin > quantMax)
             throw new ArgumentOutOfRangeException(nameof(quantMin), $"Quantize: quant_min {quantMin} > quant_max {quantMax}.");
         if (zeroPoint < quantMin || zeroPoint > quantMax)

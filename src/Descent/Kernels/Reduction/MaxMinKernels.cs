@@ -19,7 +19,7 @@ public static class MaxMinKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (reduce <= 0)
-            throw new ArgumentException($"{(isMax ? "max" : "min")}: cannot reduce over a dimension of size {reduce}.");
+            throw new DescentInternalException($"{(isMax ? "max" : "min")}: cannot reduce over a dimension of size {reduce}.");
         bool wantIndex = !indices.IsEmpty;
         for (int o = 0; o < outer; o++)
         {
@@ -54,7 +54,7 @@ public static class MaxMinKernels
     public static T Reduce<T>(ReadOnlySpan<T> x, bool isMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.IsEmpty)
-            throw new ArgumentException($"{(isMax ? "max" : "min")}: cannot reduce an empty tensor.");
+            throw new DescentInternalException($"{(isMax ? "max" : "min")}: cannot reduce an empty tensor.");
         if (!KernelConfig.ForceScalar)
             return isMax ? TensorPrimitives.Max(x) : TensorPrimitives.Min(x);
         T best = x[0];
@@ -70,7 +70,7 @@ public static class MaxMinKernels
     public static int IndexOf<T>(ReadOnlySpan<T> x, bool isMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.IsEmpty)
-            throw new ArgumentException($"{(isMax ? "argmax" : "argmin")}: cannot reduce an empty tensor.");
+            throw new DescentInternalException($"{(isMax ? "argmax" : "argmin")}: cannot reduce an empty tensor.");
         int best = 0;
         for (int i = 1; i < x.Length; i++)
         {

@@ -11,7 +11,7 @@ internal static class VectorMath
     {
         if (typeof(T) == typeof(float)) return Vector512.Exp(v.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector512.Exp(v.AsDouble()).As<double, T>();
-        throw new NotSupportedException($"Vector exp is defined for float and double, not {typeof(T).Name}.");
+        throw new DescentInternalException($"Vector exp is defined for float and double, not {typeof(T).Name}.");
     }
 
     /// <summary>Lane-wise eˣ.</summary>
@@ -19,6 +19,6 @@ internal static class VectorMath
     {
         if (typeof(T) == typeof(float)) return Vector256.Exp(v.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector256.Exp(v.AsDouble()).As<double, T>();
-        throw new NotSupportedException($"Vector exp is defined for float and double, not {typeof(T).Name}.");
+        throw new DescentInternalException($"Vector exp is defined for float and double, not {typeof(T).Name}.");
     }
 }

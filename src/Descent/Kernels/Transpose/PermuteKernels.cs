@@ -26,9 +26,9 @@ public static unsafe class PermuteKernels
     {
         int rank = shape.Length;
         if (perm.Length != rank)
-            throw new ArgumentException($"permute: {perm.Length} dims given for a shape of rank {rank}.");
+            throw new DescentInternalException($"permute: {perm.Length} dims given for a shape of rank {rank}.");
         if (src.Length != dst.Length)
-            throw new ArgumentException($"permute: source has {src.Length} elements, destination {dst.Length}.");
+            throw new DescentInternalException($"permute: source has {src.Length} elements, destination {dst.Length}.");
         if (src.Length == 0) return;
 
         Span<int> srcStride = stackalloc int[rank];

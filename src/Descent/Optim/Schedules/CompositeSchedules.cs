@@ -17,14 +17,7 @@ public sealed class SequentialLR : ILrSchedule, IMomentumSchedule
         ArgumentNullException.ThrowIfNull(milestones);
         _schedules = [.. schedules];
         _milestones = [.. milestones];
-        if (_schedules.Length == 0)
-            throw new ArgumentException("SequentialLR: expects at least one schedule.", nameof(schedules));
-        if (_milestones.Length != _schedules.Length - 1)
-            throw new ArgumentException(
-                $"SequentialLR: expects {_schedules.Length - 1} milestones for {_schedules.Length} schedules, got {_milestones.Length}.", nameof(milestones));
-        for (int i = 0; i < _milestones.Length; i++)
-            if (_milestones[i] <= (i == 0 ? 0 : _milestones[i - 1]))
-                throw new ArgumentException($"SequentialLR: milestones must be positive and strictly increasing, got [{string.Join(", ", _milestones)}].", nameof(milestones));
+        CheckMilestones(_schedules.Length, _milestones);
     }
 
     /// <summary>The schedules in order.</summary>
@@ -50,6 +43,19 @@ public sealed class SequentialLR : ILrSchedule, IMomentumSchedule
         return schedule is IMomentumSchedule { CyclesMomentum: true } m ? m.Momentum(local) : double.NaN;
     }
 
+    /// <summary>Throws unless there is at least one schedule and one milestone fewer, positive and strictly increasing.</summary>
+    internal static void CheckMilestones(int schedules, IReadOnlyList<int> milestones)
+    {
+        if (schedules == 0)
+            throw new ArgumentException("SequentialLR: expects at least one schedule.", nameof(schedules));
+        if (milestones.Count != schedules - 1)
+            throw new ArgumentException(
+                $"SequentialLR: expects {schedules - 1} milestones for {schedules} schedules, got {milestones.Count}.", nameof(milestones));
+        for (int i = 0; i < milestones.Count; i++)
+            if (milestones[i] <= (i == 0 ? 0 : milestones[i - 1]))
+                throw new ArgumentException($"SequentialLR: milestones must be positive and strictly increasing, got [{string.Join(", ", milestones)}].", nameof(milestones));
+    }
+
     private (ILrSchedule Schedule, int Step) Active(int step)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Schedule step must be ≥ 0.");
@@ -72,7 +78,13 @@ public sealed class ChainedScheduler : ILrSchedule
     {
         ArgumentNullException.ThrowIfNull(schedules);
         _schedules = [.. schedules];
-        if (_schedules.Length == 0)
+        CheckCount(_schedules.Length);
+    }
+
+    /// <summary>Throws unless there is at least one schedule.</summary>
+    internal static void CheckCount(int schedules)
+    {
+        if (schedules == 0)
             throw new ArgumentException("ChainedScheduler: expects at least one schedule.", nameof(schedules));
     }
 
@@ -97,7 +109,7 @@ public sealed class InitialLrSchedule : ILrSchedule
     /// <summary>Evaluates <paramref name="schedule"/> from <paramref name="initialLr"/>.</summary>
     public InitialLrSchedule(double initialLr, ILrSchedule schedule)
     {
-        InitialLr = OptionChecks.NonNegative("schedule", "initial_lr", initialLr);
+        InitialLr = ValueRange.NonNegative.Check("schedule", "initial_lr", initialLr);
         Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
     }
 
@@ -109,6 +121,10 @@ public sealed class InitialLrSchedule : ILrSchedule
 
     /// <inheritdoc/>
     public double LearningRate(int step, double baseLr) => Schedule.LearningRate(step, InitialLr);
+
+    /// <summary><paramref name="schedule"/> evaluated from <paramref name="initialLr"/>, or as is when it is null.</summary>
+    public static ILrSchedule Wrap(double? initialLr, ILrSchedule schedule) =>
+        initialLr is double lr0 ? new InitialLrSchedule(lr0, schedule) : schedule;
 }
 
 /// <summary>Shortcuts for common compositions.</summary>

@@ -26,7 +26,7 @@ public sealed class CyclicLR : ILrSchedule, IMomentumSchedule
     public CyclicLR(double baseLr, double maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
         CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0, bool cycleMomentum = true,
         double baseMomentum = 0.8, double maxMomentum = 0.9)
-        : this(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, null, scaleByCycle: true, cycleMomentum, baseMomentum, maxMomentum)
+        : this(Options(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, cycleMomentum, baseMomentum, maxMomentum), null, scaleByCycle: true)
     {
     }
 
@@ -36,27 +36,32 @@ public sealed class CyclicLR : ILrSchedule, IMomentumSchedule
     /// </summary>
     public CyclicLR(double baseLr, double maxLr, Func<double, double> scaleFn, bool scaleByCycle, int stepSizeUp = 2000,
         int? stepSizeDown = null, bool cycleMomentum = true, double baseMomentum = 0.8, double maxMomentum = 0.9)
-        : this(baseLr, maxLr, stepSizeUp, stepSizeDown, CyclicMode.Triangular, 1.0,
-               scaleFn ?? throw new ArgumentNullException(nameof(scaleFn)), scaleByCycle, cycleMomentum, baseMomentum, maxMomentum)
+        : this(Options(baseLr, maxLr, stepSizeUp, stepSizeDown, CyclicMode.Triangular, 1.0, cycleMomentum, baseMomentum, maxMomentum),
+               scaleFn ?? throw new ArgumentNullException(nameof(scaleFn)), scaleByCycle)
     {
     }
 
-    private CyclicLR(double baseLr, double maxLr, int stepSizeUp, int? stepSizeDown, CyclicMode mode, double gamma,
-        Func<double, double>? scaleFn, bool scaleByCycle, bool cycleMomentum, double baseMomentum, double maxMomentum)
+    /// <summary>Creates the schedule from validated <paramref name="options"/> (a built-in mode).</summary>
+    public CyclicLR(CyclicLROptions options) : this(options, null, scaleByCycle: true)
     {
-        const string name = "CyclicLR";
-        BaseLr = OptionChecks.NonNegative(name, "base_lr", baseLr);
-        MaxLr = OptionChecks.NonNegative(name, "max_lr", maxLr);
-        StepSizeUp = OptionChecks.PositiveInt(name, "step_size_up", stepSizeUp);
-        StepSizeDown = stepSizeDown is int down ? OptionChecks.PositiveInt(name, "step_size_down", down) : stepSizeUp;
-        Mode = mode;
-        Gamma = OptionChecks.Positive(name, "gamma", gamma);
+    }
+
+    private CyclicLR(CyclicLROptions options, Func<double, double>? scaleFn, bool scaleByCycle)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        BaseLr = options.BaseLr!.Value;
+        MaxLr = options.MaxLr!.Value;
+        StepSizeUp = options.StepSizeUp;
+        StepSizeDown = options.StepSizeDown ?? options.StepSizeUp;
+        Mode = options.Mode;
+        Gamma = options.Gamma;
         _scaleFn = scaleFn;
         // Built-in modes fix the scale mode as PyTorch does: per cycle, except exp_range per iteration.
-        ScaleByCycle = scaleFn is null ? mode != CyclicMode.ExpRange : scaleByCycle;
-        CyclesMomentum = cycleMomentum;
-        BaseMomentum = OptionChecks.HalfOpenUnit(name, "base_momentum", baseMomentum);
-        MaxMomentum = OptionChecks.HalfOpenUnit(name, "max_momentum", maxMomentum);
+        ScaleByCycle = scaleFn is null ? Mode != CyclicMode.ExpRange : scaleByCycle;
+        CyclesMomentum = options.CycleMomentum;
+        BaseMomentum = options.BaseMomentum;
+        MaxMomentum = options.MaxMomentum;
     }
 
     /// <summary>Lower learning-rate bound (absolute; the group's own rate is overwritten, as in PyTorch).</summary>
@@ -120,4 +125,77 @@ public sealed class CyclicLR : ILrSchedule, IMomentumSchedule
         };
         return (scaleFactor, scale);
     }
+
+    private static CyclicLROptions Options(double baseLr, double maxLr, int stepSizeUp, int? stepSizeDown, CyclicMode mode,
+        double gamma, bool cycleMomentum, double baseMomentum, double maxMomentum) => new()
+    {
+        BaseLr = baseLr,
+        MaxLr = maxLr,
+        StepSizeUp = stepSizeUp,
+        StepSizeDown = stepSizeDown,
+        Mode = mode,
+        Gamma = gamma,
+        CycleMomentum = cycleMomentum,
+        BaseMomentum = baseMomentum,
+        MaxMomentum = maxMomentum,
+    };
+}
+
+/// <summary>Options of <see cref="CyclicLR"/> (PyTorch's defaults; base_lr and max_lr are required).</summary>
+public sealed record CyclicLROptions : LrScheduleOptions
+{
+    private static readonly HyperparameterSet Declared = new(
+        Hyperparameter.NullableNumber<CyclicLROptions>("base_lr", o => o.BaseLr, (o, v) => o.BaseLr = v, ValueRange.NonNegative, required: true),
+        Hyperparameter.NullableNumber<CyclicLROptions>("max_lr", o => o.MaxLr, (o, v) => o.MaxLr = v, ValueRange.NonNegative, required: true),
+        Hyperparameter.Integer<CyclicLROptions>("step_size_up", o => o.StepSizeUp, (o, v) => o.StepSizeUp = v, ValueRange.PositiveInteger),
+        Hyperparameter.NullableInteger<CyclicLROptions>("step_size_down", o => o.StepSizeDown, (o, v) => o.StepSizeDown = v, ValueRange.PositiveInteger),
+        Hyperparameter.Choice<CyclicLROptions, CyclicMode>("mode", o => o.Mode, (o, v) => o.Mode = v,
+            (CyclicMode.Triangular, "triangular"), (CyclicMode.Triangular2, "triangular2"), (CyclicMode.ExpRange, "exp_range")),
+        Hyperparameter.Number<CyclicLROptions>("gamma", o => o.Gamma, (o, v) => o.Gamma = v, ValueRange.Positive),
+        Hyperparameter.NullOnly<CyclicLROptions>("scale_fn", "pass a Func<double, double> to the CyclicLR constructor"),
+        // PyTorch ignores scale_mode unless scale_fn is given; it is still validated.
+        Hyperparameter.Choice<CyclicLROptions, string>("scale_mode", o => o.ScaleMode, (o, v) => o.ScaleMode = v,
+            ("cycle", "cycle"), ("iterations", "iterations")),
+        Hyperparameter.Flag<CyclicLROptions>("cycle_momentum", o => o.CycleMomentum, (o, v) => o.CycleMomentum = v),
+        Hyperparameter.Number<CyclicLROptions>("base_momentum", o => o.BaseMomentum, (o, v) => o.BaseMomentum = v, ValueRange.HalfOpenUnit),
+        Hyperparameter.Number<CyclicLROptions>("max_momentum", o => o.MaxMomentum, (o, v) => o.MaxMomentum = v, ValueRange.HalfOpenUnit));
+
+    /// <inheritdoc/>
+    public override string ScheduleName => "CyclicLR";
+
+    /// <inheritdoc/>
+    public override HyperparameterSet Hyperparameters => Declared;
+
+    /// <summary>Lower learning-rate bound ≥ 0 (required).</summary>
+    public double? BaseLr { get; set; }
+
+    /// <summary>Upper learning-rate bound ≥ 0 of the first cycle (required).</summary>
+    public double? MaxLr { get; set; }
+
+    /// <summary>Steps of the increasing half.</summary>
+    public int StepSizeUp { get; set; } = 2000;
+
+    /// <summary>Steps of the decreasing half (null: <see cref="StepSizeUp"/>).</summary>
+    public int? StepSizeDown { get; set; }
+
+    /// <summary>Amplitude policy.</summary>
+    public CyclicMode Mode { get; set; }
+
+    /// <summary>γ &gt; 0 of <see cref="CyclicMode.ExpRange"/>.</summary>
+    public double Gamma { get; set; } = 1.0;
+
+    /// <summary>PyTorch's scale_mode ("cycle" or "iterations"), which only applies to a custom scale function.</summary>
+    public string ScaleMode { get; set; } = "cycle";
+
+    /// <summary>Cycle momentum inversely to the rate.</summary>
+    public bool CycleMomentum { get; set; } = true;
+
+    /// <summary>Momentum in [0, 1) at the peak learning rate.</summary>
+    public double BaseMomentum { get; set; } = 0.8;
+
+    /// <summary>Momentum in [0, 1) at the base learning rate.</summary>
+    public double MaxMomentum { get; set; } = 0.9;
+
+    /// <inheritdoc/>
+    protected override ILrSchedule Build() => new CyclicLR(this);
 }

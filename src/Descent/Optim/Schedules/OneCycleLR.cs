@@ -26,24 +26,30 @@ public sealed class OneCycleLR : ILrSchedule, IMomentumSchedule
     public OneCycleLR(double? maxLr, int totalSteps, double pctStart = 0.3, AnnealStrategy annealStrategy = AnnealStrategy.Cos,
         bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95, double divFactor = 25,
         double finalDivFactor = 1e4, bool threePhase = false)
+        : this(Options(maxLr, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase)
+            with { TotalSteps = totalSteps })
     {
-        const string name = "OneCycleLR";
-        if (maxLr is double m) OptionChecks.NonNegative(name, "max_lr", m);
-        MaxLr = maxLr;
-        TotalSteps = OptionChecks.PositiveInt(name, "total_steps", totalSteps);
-        if (!(pctStart >= 0 && pctStart <= 1)) throw OptionChecks.Fail(name, "pct_start", pctStart, "in [0, 1]");
-        PctStart = pctStart;
-        AnnealStrategy = annealStrategy;
-        CyclesMomentum = cycleMomentum;
-        BaseMomentum = OptionChecks.HalfOpenUnit(name, "base_momentum", baseMomentum);
-        MaxMomentum = OptionChecks.HalfOpenUnit(name, "max_momentum", maxMomentum);
-        DivFactor = OptionChecks.Positive(name, "div_factor", divFactor);
-        FinalDivFactor = OptionChecks.Positive(name, "final_div_factor", finalDivFactor);
-        ThreePhase = threePhase;
+    }
+
+    /// <summary>Creates the schedule from validated <paramref name="options"/> (total_steps, or epochs × steps_per_epoch).</summary>
+    public OneCycleLR(OneCycleLROptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        MaxLr = options.MaxLr;
+        TotalSteps = options.TotalSteps ?? checked(options.Epochs!.Value * options.StepsPerEpoch!.Value);
+        PctStart = options.PctStart;
+        AnnealStrategy = options.AnnealStrategy;
+        CyclesMomentum = options.CycleMomentum;
+        BaseMomentum = options.BaseMomentum;
+        MaxMomentum = options.MaxMomentum;
+        DivFactor = options.DivFactor;
+        FinalDivFactor = options.FinalDivFactor;
+        ThreePhase = options.ThreePhase;
 
         // Lr levels: 0 = initial (max/div), 1 = max, 2 = min (initial/final_div). Phase end steps as in PyTorch.
         double up = PctStart * TotalSteps - 1;
-        _phases = threePhase
+        _phases = ThreePhase
             ? [(up, 0, 1, MaxMomentum, BaseMomentum), (2 * PctStart * TotalSteps - 2, 1, 0, BaseMomentum, MaxMomentum),
                (TotalSteps - 1, 0, 2, MaxMomentum, MaxMomentum)]
             : [(up, 0, 1, MaxMomentum, BaseMomentum), (TotalSteps - 1, 1, 2, BaseMomentum, MaxMomentum)];
@@ -52,13 +58,9 @@ public sealed class OneCycleLR : ILrSchedule, IMomentumSchedule
     /// <summary>Creates the schedule from epochs × steps per epoch (PyTorch's alternative to total_steps).</summary>
     public static OneCycleLR FromEpochs(double? maxLr, int epochs, int stepsPerEpoch, double pctStart = 0.3,
         AnnealStrategy annealStrategy = AnnealStrategy.Cos, bool cycleMomentum = true, double baseMomentum = 0.85,
-        double maxMomentum = 0.95, double divFactor = 25, double finalDivFactor = 1e4, bool threePhase = false)
-    {
-        OptionChecks.PositiveInt("OneCycleLR", "epochs", epochs);
-        OptionChecks.PositiveInt("OneCycleLR", "steps_per_epoch", stepsPerEpoch);
-        return new OneCycleLR(maxLr, checked(epochs * stepsPerEpoch), pctStart, annealStrategy, cycleMomentum,
-            baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase);
-    }
+        double maxMomentum = 0.95, double divFactor = 25, double finalDivFactor = 1e4, bool threePhase = false) =>
+        new(Options(maxLr, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase)
+            with { Epochs = epochs, StepsPerEpoch = stepsPerEpoch });
 
     /// <summary>Peak learning rate, or null to use each group's base rate.</summary>
     public double? MaxLr { get; }
@@ -121,10 +123,98 @@ public sealed class OneCycleLR : ILrSchedule, IMomentumSchedule
                 return (i, (step - start) / (end - start));
             start = end;
         }
-        throw new InvalidOperationException("unreachable");
+        throw new DescentInternalException($"OneCycleLR: step {step} of {TotalSteps} fell in no phase.");
     }
 
     private double Anneal(double start, double end, double pct) => AnnealStrategy == AnnealStrategy.Cos
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
         : (end - start) * pct + start;
+
+    private static OneCycleLROptions Options(double? maxLr, double pctStart, AnnealStrategy annealStrategy, bool cycleMomentum,
+        double baseMomentum, double maxMomentum, double divFactor, double finalDivFactor, bool threePhase) => new()
+    {
+        MaxLr = maxLr,
+        PctStart = pctStart,
+        AnnealStrategy = annealStrategy,
+        CycleMomentum = cycleMomentum,
+        BaseMomentum = baseMomentum,
+        MaxMomentum = maxMomentum,
+        DivFactor = divFactor,
+        FinalDivFactor = finalDivFactor,
+        ThreePhase = threePhase,
+    };
+}
+
+/// <summary>
+/// Options of <see cref="OneCycleLR"/> (PyTorch's defaults): give total_steps, or epochs and steps_per_epoch.
+/// </summary>
+public sealed record OneCycleLROptions : LrScheduleOptions
+{
+    private static readonly HyperparameterSet Declared = new(
+        Hyperparameter.NullableNumber<OneCycleLROptions>("max_lr", o => o.MaxLr, (o, v) => o.MaxLr = v, ValueRange.NonNegative),
+        Hyperparameter.NullableInteger<OneCycleLROptions>("total_steps", o => o.TotalSteps, (o, v) => o.TotalSteps = v, ValueRange.PositiveInteger),
+        Hyperparameter.NullableInteger<OneCycleLROptions>("epochs", o => o.Epochs, (o, v) => o.Epochs = v, ValueRange.PositiveInteger),
+        Hyperparameter.NullableInteger<OneCycleLROptions>("steps_per_epoch", o => o.StepsPerEpoch, (o, v) => o.StepsPerEpoch = v, ValueRange.PositiveInteger),
+        Hyperparameter.Number<OneCycleLROptions>("pct_start", o => o.PctStart, (o, v) => o.PctStart = v, ValueRange.ClosedUnit),
+        Hyperparameter.Choice<OneCycleLROptions, AnnealStrategy>("anneal_strategy", o => o.AnnealStrategy, (o, v) => o.AnnealStrategy = v,
+            (AnnealStrategy.Cos, "cos"), (AnnealStrategy.Linear, "linear")),
+        Hyperparameter.Flag<OneCycleLROptions>("cycle_momentum", o => o.CycleMomentum, (o, v) => o.CycleMomentum = v),
+        Hyperparameter.Number<OneCycleLROptions>("base_momentum", o => o.BaseMomentum, (o, v) => o.BaseMomentum = v, ValueRange.HalfOpenUnit),
+        Hyperparameter.Number<OneCycleLROptions>("max_momentum", o => o.MaxMomentum, (o, v) => o.MaxMomentum = v, ValueRange.HalfOpenUnit),
+        Hyperparameter.Number<OneCycleLROptions>("div_factor", o => o.DivFactor, (o, v) => o.DivFactor = v, ValueRange.Positive),
+        Hyperparameter.Number<OneCycleLROptions>("final_div_factor", o => o.FinalDivFactor, (o, v) => o.FinalDivFactor = v, ValueRange.Positive),
+        Hyperparameter.Flag<OneCycleLROptions>("three_phase", o => o.ThreePhase, (o, v) => o.ThreePhase = v));
+
+    /// <inheritdoc/>
+    public override string ScheduleName => "OneCycleLR";
+
+    /// <inheritdoc/>
+    public override HyperparameterSet Hyperparameters => Declared;
+
+    /// <summary>Peak learning rate ≥ 0, or null to use each group's base rate.</summary>
+    public double? MaxLr { get; set; }
+
+    /// <summary>Steps in the cycle (or give <see cref="Epochs"/> and <see cref="StepsPerEpoch"/>).</summary>
+    public int? TotalSteps { get; set; }
+
+    /// <summary>Epochs, with <see cref="StepsPerEpoch"/>, when <see cref="TotalSteps"/> is null.</summary>
+    public int? Epochs { get; set; }
+
+    /// <summary>Steps per epoch, with <see cref="Epochs"/>, when <see cref="TotalSteps"/> is null.</summary>
+    public int? StepsPerEpoch { get; set; }
+
+    /// <summary>Fraction in [0, 1] of the cycle spent increasing the rate.</summary>
+    public double PctStart { get; set; } = 0.3;
+
+    /// <summary>Cosine or linear annealing.</summary>
+    public AnnealStrategy AnnealStrategy { get; set; }
+
+    /// <summary>Cycle momentum inversely to the rate.</summary>
+    public bool CycleMomentum { get; set; } = true;
+
+    /// <summary>Momentum in [0, 1) at the peak learning rate.</summary>
+    public double BaseMomentum { get; set; } = 0.85;
+
+    /// <summary>Momentum in [0, 1) at the start and end of the cycle.</summary>
+    public double MaxMomentum { get; set; } = 0.95;
+
+    /// <summary>initial_lr = max_lr / div_factor.</summary>
+    public double DivFactor { get; set; } = 25;
+
+    /// <summary>min_lr = initial_lr / final_div_factor.</summary>
+    public double FinalDivFactor { get; set; } = 1e4;
+
+    /// <summary>Use the three-phase variant (fast.ai's original).</summary>
+    public bool ThreePhase { get; set; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (TotalSteps is null && (Epochs is null || StepsPerEpoch is null))
+            throw new ArgumentException("OneCycleLR: you must define either total_steps or both epochs and steps_per_epoch.");
+    }
+
+    /// <inheritdoc/>
+    protected override ILrSchedule Build() => new OneCycleLR(this);
 }

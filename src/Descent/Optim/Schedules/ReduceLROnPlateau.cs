@@ -34,22 +34,39 @@ public sealed class ReduceLROnPlateau
     public ReduceLROnPlateau(Optimizer optimizer, PlateauMode mode = PlateauMode.Min, double factor = 0.1, int patience = 10,
         double threshold = 1e-4, ThresholdMode thresholdMode = ThresholdMode.Rel, int cooldown = 0,
         IReadOnlyList<double>? minLrs = null, double eps = 1e-8)
+        : this(optimizer, new ReduceLROnPlateauOptions
+        {
+            Mode = mode,
+            Factor = factor,
+            Patience = patience,
+            Threshold = threshold,
+            ThresholdMode = thresholdMode,
+            Cooldown = cooldown,
+            MinLr = minLrs,
+            Eps = eps,
+        })
     {
-        const string name = "ReduceLROnPlateau";
+    }
+
+    /// <summary>Creates the scheduler over <paramref name="optimizer"/> from validated <paramref name="options"/>.</summary>
+    public ReduceLROnPlateau(Optimizer optimizer, ReduceLROnPlateauOptions options)
+    {
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        Mode = mode;
-        Factor = OptionChecks.OpenUnit(name, "factor", factor);
-        Patience = patience >= 0 ? patience : throw new ArgumentOutOfRangeException(nameof(patience), patience, $"{name}: patience must be ≥ 0.");
-        Threshold = OptionChecks.NonNegative(name, "threshold", threshold);
-        ThresholdMode = thresholdMode;
-        Cooldown = cooldown >= 0 ? cooldown : throw new ArgumentOutOfRangeException(nameof(cooldown), cooldown, $"{name}: cooldown must be ≥ 0.");
-        Eps = OptionChecks.NonNegative(name, "eps", eps);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Mode = options.Mode;
+        Factor = options.Factor;
+        Patience = options.Patience;
+        Threshold = options.Threshold;
+        ThresholdMode = options.ThresholdMode;
+        Cooldown = options.Cooldown;
+        Eps = options.Eps;
         int groups = optimizer.ParamGroups.Count;
+        var minLrs = options.MinLr;
         _minLrs = minLrs is null ? new double[groups]
             : minLrs.Count == 1 ? Enumerable.Repeat(minLrs[0], groups).ToArray()
             : minLrs.Count == groups ? [.. minLrs]
-            : throw new ArgumentException($"{name}: expected 1 or {groups} min_lr values, got {minLrs.Count}.", nameof(minLrs));
-        foreach (double m in _minLrs) OptionChecks.NonNegative(name, "min_lr", m);
+            : throw new ArgumentException($"ReduceLROnPlateau: expected 1 or {groups} min_lr values, got {minLrs.Count}.", nameof(options));
         Best = WorstValue;
     }
 
@@ -162,4 +179,50 @@ public sealed class ReduceLROnPlateau
             if (old - next > Eps) groups[i].Lr = next;
         }
     }
+}
+
+/// <summary>Options of <see cref="ReduceLROnPlateau"/> (PyTorch's defaults), configurable without an optimizer.</summary>
+public sealed record ReduceLROnPlateauOptions : ScheduleOptions
+{
+    private static readonly HyperparameterSet Declared = new(
+        Hyperparameter.Choice<ReduceLROnPlateauOptions, PlateauMode>("mode", o => o.Mode, (o, v) => o.Mode = v,
+            (PlateauMode.Min, "min"), (PlateauMode.Max, "max")),
+        Hyperparameter.Number<ReduceLROnPlateauOptions>("factor", o => o.Factor, (o, v) => o.Factor = v, ValueRange.OpenUnit),
+        Hyperparameter.Integer<ReduceLROnPlateauOptions>("patience", o => o.Patience, (o, v) => o.Patience = v, ValueRange.NonNegativeInteger),
+        Hyperparameter.Number<ReduceLROnPlateauOptions>("threshold", o => o.Threshold, (o, v) => o.Threshold = v, ValueRange.NonNegative),
+        Hyperparameter.Choice<ReduceLROnPlateauOptions, ThresholdMode>("threshold_mode", o => o.ThresholdMode, (o, v) => o.ThresholdMode = v,
+            (ThresholdMode.Rel, "rel"), (ThresholdMode.Abs, "abs")),
+        Hyperparameter.Integer<ReduceLROnPlateauOptions>("cooldown", o => o.Cooldown, (o, v) => o.Cooldown = v, ValueRange.NonNegativeInteger),
+        Hyperparameter.NumberOrList<ReduceLROnPlateauOptions>("min_lr", o => o.MinLr, (o, v) => o.MinLr = v, ValueRange.NonNegative),
+        Hyperparameter.Number<ReduceLROnPlateauOptions>("eps", o => o.Eps, (o, v) => o.Eps = v, ValueRange.NonNegative));
+
+    /// <inheritdoc/>
+    public override string ScheduleName => "ReduceLROnPlateau";
+
+    /// <inheritdoc/>
+    public override HyperparameterSet Hyperparameters => Declared;
+
+    /// <summary>Min or max mode.</summary>
+    public PlateauMode Mode { get; set; }
+
+    /// <summary>Multiplier in (0, 1) applied on a plateau.</summary>
+    public double Factor { get; set; } = 0.1;
+
+    /// <summary>Steps (≥ 0) without improvement tolerated before reducing.</summary>
+    public int Patience { get; set; } = 10;
+
+    /// <summary>Size (≥ 0) of a significant improvement.</summary>
+    public double Threshold { get; set; } = 1e-4;
+
+    /// <summary>Relative or absolute threshold.</summary>
+    public ThresholdMode ThresholdMode { get; set; }
+
+    /// <summary>Steps (≥ 0) to wait after a reduction before counting bad steps again.</summary>
+    public int Cooldown { get; set; }
+
+    /// <summary>Minimum rate (≥ 0): one for every group, or one per group; null: 0.</summary>
+    public IReadOnlyList<double>? MinLr { get; set; }
+
+    /// <summary>Reductions smaller than this (≥ 0) are skipped.</summary>
+    public double Eps { get; set; } = 1e-8;
 }

@@ -24,6 +24,9 @@ public sealed record ChartOptions
     /// <summary>Log10 x axis (falls back to linear when values are not all positive).</summary>
     public bool LogX { get; init; }
 
+    /// <summary>Font of the chart's text (e.g. sans-serif for a standalone SVG file); null inherits the page's.</summary>
+    public string? FontFamily { get; init; }
+
     /// <summary>The x values are counts (epochs, steps, trial numbers): only whole-number ticks are labelled.</summary>
     public bool IntegerX { get; init; }
 }

@@ -31,7 +31,8 @@ public static class XYChart
 
     internal static void Open(StringBuilder sb, ChartOptions o)
     {
-        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{o.Width}\" height=\"{o.Height}\" viewBox=\"0 0 {o.Width} {o.Height}\" role=\"img\" aria-label=\"{Svg.Escape(o.Title)}\">");
+        string font = o.FontFamily is { } f ? $" font-family=\"{Svg.Escape(f)}\"" : "";
+        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{o.Width}\" height=\"{o.Height}\" viewBox=\"0 0 {o.Width} {o.Height}\" role=\"img\" aria-label=\"{Svg.Escape(o.Title)}\"{font}>");
         sb.Append($"<rect x=\"0\" y=\"0\" width=\"{o.Width}\" height=\"{o.Height}\" fill=\"#fff\"/>");
         if (o.Title.Length > 0)
             sb.Append($"<text x=\"{Svg.N(o.Width / 2.0)}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\">{Svg.Escape(o.Title)}</text>");

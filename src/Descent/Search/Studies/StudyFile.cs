@@ -49,6 +49,7 @@ public sealed class StudyFile
         var duplicate = parameters.GroupBy(p => p.Path, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw root.Required("search").Error($"parameters {string.Join(" and ", duplicate.Select(p => p.Name))} both set '{duplicate.Key}'");
+        SearchSpaceCheck.Check(root, root.Required("search"), parameters);
         var defaultName = root.Get("name")?.Text ?? Path.GetFileNameWithoutExtension(file);
         var study = StudySpec.Parse(root.Get("study"), defaultName);
         return new StudyFile(yaml, file, list, study, parameters);

@@ -17,7 +17,7 @@ public sealed partial class Tensor
         DType.Bool => MemoryMarshal.Cast<bool, TBits>(Span<bool>()),
         DType.Int8 => MemoryMarshal.Cast<sbyte, TBits>(Span<sbyte>()),
         DType.UInt8 => MemoryMarshal.Cast<byte, TBits>(Span<byte>()),
-        _ => throw new InvalidOperationException($"Unsupported dtype {DType}."),
+        _ => throw new DescentInternalException($"Unsupported dtype {DType}."),
     };
 
     /// <summary>Throws unless <paramref name="index"/> is an int64 tensor, naming the op.</summary>

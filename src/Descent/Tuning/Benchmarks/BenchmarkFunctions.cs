@@ -165,6 +165,26 @@ public static partial class BenchmarkFunctions
         return s / 4000 - p + 1;
     }
 
+    /// <summary>Beale: (1.5 − x₁ + x₁x₂)² + (2.25 − x₁ + x₁x₂²)² + (2.625 − x₁ + x₁x₂³)²; minimum 0 at (3, 0.5).</summary>
+    public static double Beale(double x1, double x2)
+    {
+        double a = 1.5 - x1 + x1 * x2, b = 2.25 - x1 + x1 * x2 * x2, c = 2.625 - x1 + x1 * x2 * x2 * x2;
+        return a * a + b * b + c * c;
+    }
+
+    /// <summary>
+    /// Himmelblau (1972): (x₁² + x₂ − 11)² + (x₁ + x₂² − 7)²; minimum 0 at (3, 2), (−2.805118, 3.131312),
+    /// (−3.779310, −3.283186) and (3.584428, −1.848126).
+    /// </summary>
+    public static double Himmelblau(double x1, double x2)
+    {
+        double a = x1 * x1 + x2 - 11, b = x1 + x2 * x2 - 7;
+        return a * a + b * b;
+    }
+
+    /// <summary>The saddle x₁² − x₂²: a stationary point at the origin that is not a minimum (unbounded below).</summary>
+    public static double Saddle(double x1, double x2) => x1 * x1 - x2 * x2;
+
     /// <summary>
     /// A smooth stand-in for a learning-rate / width / dropout response: (log₁₀ lr + 2.5)² + (log₂ h − 7.3)²/4 +
     /// 3(dr − 0.2)² + 0.3 sin(5 log₁₀ lr). Not from the VLSE; it exercises log-scaled float and int ranges.

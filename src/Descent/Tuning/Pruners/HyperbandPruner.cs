@@ -65,7 +65,7 @@ public sealed class HyperbandPruner : IPruner
             n -= _budgets[b];
             if (n < 0) return b;
         }
-        throw new InvalidOperationException("unreachable: budgets do not cover the total");
+        throw new DescentInternalException("unreachable: budgets do not cover the total");
     }
 
     private void Initialize(Study study)

@@ -71,7 +71,7 @@ public class MaxMinKernelTests
     [Fact]
     public void EmptyReductionThrows()
     {
-        var e = Assert.Throws<ArgumentException>(() => MaxMinKernels.Reduce<double>([], true));
+        var e = Assert.Throws<DescentInternalException>(() => MaxMinKernels.Reduce<double>([], true));
         Assert.Contains("max", e.Message);
     }
 }

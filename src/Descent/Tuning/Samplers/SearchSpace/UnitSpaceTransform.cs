@@ -154,7 +154,7 @@ internal sealed class UnitSpaceTransform
                 return n.Low + k * (double)n.Step;
             }
             default:
-                throw new InvalidOperationException($"{Names[p]}: not a numeric parameter");
+                throw new DescentInternalException($"{Names[p]}: not a numeric parameter");
         }
     }
 
@@ -166,7 +166,7 @@ internal sealed class UnitSpaceTransform
     {
         FloatDistribution f => ToUnit(p, Math.Min(f.High, f.Low + k * f.Step!.Value)),
         IntDistribution n => ToUnit(p, n.Low + k * (double)n.Step),
-        _ => throw new InvalidOperationException($"{Names[p]}: not a numeric parameter"),
+        _ => throw new DescentInternalException($"{Names[p]}: not a numeric parameter"),
     };
 
     /// <summary>The grid index (0-based) of the value nearest to unit coordinate <paramref name="u"/> of discrete numeric parameter <paramref name="p"/>.</summary>
@@ -174,7 +174,7 @@ internal sealed class UnitSpaceTransform
     {
         FloatDistribution f => (long)Math.Round((FromUnit(p, u) - f.Low) / f.Step!.Value),
         IntDistribution n => (long)Math.Round((FromUnit(p, u) - n.Low) / n.Step),
-        _ => throw new InvalidOperationException($"{Names[p]}: not a numeric parameter"),
+        _ => throw new DescentInternalException($"{Names[p]}: not a numeric parameter"),
     };
 
     /// <summary>Decodes <paramref name="features"/> into internal values by name (categoricals: the largest one-hot column).</summary>

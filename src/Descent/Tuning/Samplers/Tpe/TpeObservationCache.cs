@@ -72,7 +72,7 @@ internal sealed class TpeObservationCache
         if (_columns.TryGetValue(name, out var col))
             foreach (var number in col.Sorted)
                 if (number < rowOfNumber.Length && rowOfNumber[number] >= 0) order[k++] = rowOfNumber[number];
-        if (k != rows) throw new InvalidOperationException($"the observation cache of {name} is missing {rows - k} rows");
+        if (k != rows) throw new DescentInternalException($"the observation cache of {name} is missing {rows - k} rows");
         return order;
     }
 }

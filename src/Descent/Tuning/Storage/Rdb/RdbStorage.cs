@@ -234,7 +234,7 @@ public abstract partial class RdbStorage : IStudyStorage, IDisposable
         TrialState.Pruned => "PRUNED",
         TrialState.Failed => "FAIL",
         TrialState.Waiting => "WAITING",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown trial state"),
+        _ => throw new DescentInternalException($"no storage name for trial state {state}"),
     };
 
     internal static TrialState ParseState(string name) => name switch

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace Descent.Cli.Bench;
+
+/// <summary><c>descent bench ...</c>: benchmarks that print human tables or JSON lines.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command with its subcommands.</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
+        bench.Subcommands.Add(GemmBench.Create());
+        bench.Subcommands.Add(OptimBench.Create());
+        bench.Subcommands.Add(TrainBench.Create());
+        bench.Subcommands.Add(TuneBench.Create());
+        bench.Subcommands.Add(QuantBench.Create());
+        return bench;
+    }
+}

@@ -1,0 +1,72 @@
+using Descent.NN;
+
+namespace Descent.Compression.Quantization;
+
+/// <summary>One layer a quantization flow replaced, or left in float and why.</summary>
+/// <param name="Path">Dotted module path (e.g. "0", "3.conv1").</param>
+/// <param name="From">The float layer's type name.</param>
+/// <param name="To">The quantized layer's type name, or null when the layer stayed float.</param>
+/// <param name="Note">Why a layer stayed float (null for converted layers).</param>
+public sealed record QuantizedLayer(string Path, string From, string? To, string? Note);
+
+/// <summary>A converted model and what the conversion did, layer by layer.</summary>
+/// <param name="Model">The quantized model (float layers it did not cover are shared with the original).</param>
+/// <param name="Layers">Every layer with parameters: converted, or kept in float with the reason.</param>
+public sealed record QuantizationResult(Module Model, IReadOnlyList<QuantizedLayer> Layers)
+{
+    /// <summary>The layers that were replaced by quantized ones.</summary>
+    public IEnumerable<QuantizedLayer> Converted => Layers.Where(l => l.To is not null);
+
+    /// <summary>The layers with parameters that stayed float.</summary>
+    public IEnumerable<QuantizedLayer> KeptFloat => Layers.Where(l => l.To is null);
+}
+
+/// <summary>
+/// The quantization flows (PyTorch's torch.ao.quantization.quantize_dynamic, ...). Dynamic quantization replaces every
+/// Linear with a <see cref="DynamicQuantizedLinear"/>; layers it does not cover stay float, and since every quantized
+/// layer takes and returns float tensors, the boundaries need no stubs.
+/// </summary>
+public static class Quantizer
+{
+    /// <summary>
+    /// Dynamic quantization: int8 weights now (symmetric; per output channel with <paramref name="perChannel"/>, else
+    /// per tensor as PyTorch's default qconfig), activations quantized per batch at run time. Returns a new model: the
+    /// containers (Sequential) are rebuilt, Linear layers replaced, every other module shared with
+    /// <paramref name="model"/> (so the float model must not be trained further while the quantized one is used).
+    /// </summary>
+    public static QuantizationResult QuantizeDynamic(Module model, bool perChannel = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layers = new List<QuantizedLayer>();
+        var converted = Convert(model, "", layers, perChannel);
+        converted.Train(model.Training);
+        return new QuantizationResult(converted, layers);
+    }
+
+    private static Module Convert(Module module, string path, List<QuantizedLayer> layers, bool perChannel)
+    {
+        switch (module)
+        {
+            case Linear linear:
+                var q = DynamicQuantizedLinear.FromFloat(linear, perChannel);
+                layers.Add(new QuantizedLayer(path, linear.TypeName, q.TypeName, null));
+                return q;
+            case Sequential sequential:
+                var rebuilt = new Sequential();
+                for (int i = 0; i < sequential.Count; i++)
+                    rebuilt.Add(Convert(sequential[i], Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), layers, perChannel));
+                return rebuilt;
+            default:
+                foreach (var (name, m) in module.NamedModules(path))
+                    if (m.OwnParameterCount > 0)
+                        layers.Add(new QuantizedLayer(name, m.TypeName, null, NoteFor(m)));
+                return module;
+        }
+    }
+
+    private static string NoteFor(Module m) => m is Linear
+        ? "inside a container dynamic quantization does not rebuild; stays float"
+        : $"dynamic quantization covers Linear layers only; {m.TypeName} stays float";
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+}
