@@ -29,7 +29,8 @@ public sealed partial class Tensor
         }
         else
         {
-            if (DType == DType.Float64) suffixes.Add("dtype=torch.float64");
+            // As PyTorch: float32, int64 and bool are the types a literal infers, so only the others are named.
+            if (DType is DType.Float64 or DType.Int8 or DType.UInt8) suffixes.Add("dtype=torch." + DType.TorchName());
             bool summarize = Numel > PrintThreshold;
             var formatter = new ElementFormatter(this, summarize);
             var sb = new StringBuilder();
