@@ -36,7 +36,7 @@ public static class QuantBench
             DefaultValueFactory = _ => "64x256x784,64x128x256,256x256x784,256x128x256",
         };
         var (threads, repeat, minSeconds, json) = Common();
-        var cmd = new Command("gemm", "Sgemm (x·Wᵀ) against the int8 GEMM with float output, and with the activation quantization included.")
+        var cmd = new Command("gemm", "Sgemm (x·Wᵀ) against the int8 GEMM with float output (7-bit activations; also with their quantization, and 8-bit ones).")
         {
             shapes, threads, repeat, minSeconds, json,
         };
@@ -49,10 +49,10 @@ public static class QuantBench
                 var g = QuantizationBenchmark.MeasureGemm(m, n, k, t, rep, sec);
                 Console.WriteLine(r.GetValue(json)
                     ? string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"op\":\"quant_gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{t},\"simd\":\"{BenchmarkMachine.Simd}\",{Json("gemm", g.Gemm)},{Json("with_quantize", g.WithQuantize)}}}")
+                        $"{{\"op\":\"quant_gemm\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{t},\"simd\":\"{BenchmarkMachine.Simd}\",{Json("gemm", g.Gemm)},{Json("with_quantize", g.WithQuantize)},{Json("full_range", g.FullRange)}}}")
                     : string.Create(CultureInfo.InvariantCulture,
                         $"quant gemm {m}x{n}x{k} threads={t} simd={BenchmarkMachine.Simd}: f32 {g.Gemm.Float32Seconds * 1e6,9:F1} us  int8 {g.Gemm.Int8Seconds * 1e6,9:F1} us  " +
-                        $"ratio {g.Gemm.Ratio,5:F2}  (with quantize: int8 {g.WithQuantize.Int8Seconds * 1e6,9:F1} us, ratio {g.WithQuantize.Ratio,5:F2})"));
+                        $"ratio {g.Gemm.Ratio,5:F2}  (with quantize: ratio {g.WithQuantize.Ratio,5:F2}; 8-bit activations: int8 {g.FullRange.Int8Seconds * 1e6,9:F1} us, ratio {g.FullRange.Ratio,5:F2})"));
             }
             return 0;
         });
@@ -64,10 +64,11 @@ public static class QuantBench
         var model = new Option<string>("--model") { Description = "Preset: mlp, mlp-bn, lenet5, cnn-small.", DefaultValueFactory = _ => "mlp" };
         var batches = new Option<string>("--batch") { Description = "Batch sizes, comma separated.", DefaultValueFactory = _ => "1,64,256" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default per tensor)." };
+        var fullRange = new Option<bool>("--full-range") { Description = "8-bit activations (PyTorch's definition) instead of 7-bit (reduce_range, PyTorch's x86 default)." };
         var (threads, repeat, minSeconds, json) = Common();
         var cmd = new Command("model", "Inference of a preset in float32 against its dynamic-int8 conversion (random weights and inputs).")
         {
-            model, batches, perChannel, threads, repeat, minSeconds, json,
+            model, batches, perChannel, fullRange, threads, repeat, minSeconds, json,
         };
         cmd.SetAction(r =>
         {
@@ -81,7 +82,7 @@ public static class QuantBench
                 QuantModelMeasurement q;
                 try
                 {
-                    q = QuantizationBenchmark.MeasureModel(name, batch, t, rep, sec, r.GetValue(perChannel));
+                    q = QuantizationBenchmark.MeasureModel(name, batch, t, rep, sec, r.GetValue(perChannel), !r.GetValue(fullRange));
                 }
                 catch (ArgumentException e) when (e.ParamName == "name")
                 {

@@ -21,8 +21,9 @@ public sealed record SpeedComparison(double Float32Seconds, double Int8Seconds, 
 /// <param name="K">Input features.</param>
 /// <param name="Threads">Worker threads.</param>
 /// <param name="Gemm">Sgemm (transposed weights, as Linear calls it) against the int8 GEMM with its float output.</param>
-/// <param name="WithQuantize">The same, the int8 side including the per-batch quantization of x.</param>
-public sealed record QuantGemmMeasurement(int M, int N, int K, int Threads, SpeedComparison Gemm, SpeedComparison WithQuantize);
+/// <param name="WithQuantize">The same, the int8 side including the per-batch quantization of x to 7 bits.</param>
+/// <param name="FullRange">Sgemm against the exact int16 kernel that full-range (8-bit) activations take.</param>
+public sealed record QuantGemmMeasurement(int M, int N, int K, int Threads, SpeedComparison Gemm, SpeedComparison WithQuantize, SpeedComparison FullRange);
 
 /// <summary>A model's float32 and dynamic-int8 inference and what it measured.</summary>
 /// <param name="Model">Preset name.</param>
@@ -54,25 +55,30 @@ public static class QuantizationBenchmark
         for (int i = 0; i < qw.Length; i++) qw[i] = (sbyte)Math.Round(w[i] * 127);
         var packed = Int8PackedMatrix.Pack(qw, n, k);
         var offsets = new short[m * k];
+        var values = new byte[m * k];
         var scales = Enumerable.Repeat(1f / 127, n).ToArray();
         var bias = new float[n];
+        // x in [-1, 1): 7-bit activations with zero point 64, 8-bit ones with 128.
+        QuantizeKernels.Quantize(x, 63.5f, 64, 0, 127, values);
         QuantizeKernels.Quantize(x, 127.5f, 128, 0, 255, 128, offsets);
         void Float() => Gemm.Sgemm(false, true, m, n, k, 1f, x, k, w, k, 0f, c, n);
-        void Int8() => Int8Gemm.MultiplyToFloat(m, offsets, k, packed, 1f / 127.5f, scales, bias, false, c, n);
+        void Int8() => Int8Gemm.MultiplyToFloat(m, values, k, 64, 127, packed, 1f / 63.5f, scales, bias, false, c, n);
+        void Int8FullRange() => Int8Gemm.MultiplyToFloat(m, offsets, k, packed, 1f / 127.5f, scales, bias, false, c, n);
         void Int8Quantized()
         {
-            QuantizeKernels.Quantize(x, 127.5f, 128, 0, 255, 128, offsets);
+            QuantizeKernels.Quantize(x, 63.5f, 64, 0, 127, values);
             Int8();
         }
         return new QuantGemmMeasurement(m, n, k, threads, Compare(Float, Int8, threads, repeat, minSeconds),
-            Compare(Float, Int8Quantized, threads, repeat, minSeconds));
+            Compare(Float, Int8Quantized, threads, repeat, minSeconds), Compare(Float, Int8FullRange, threads, repeat, minSeconds));
     }
 
     /// <summary>
     /// Times inference of a preset (random weights, random inputs in [0, 1)) in float32 and after
-    /// <see cref="Quantizer.QuantizeDynamic"/>, at one batch size.
+    /// <see cref="Quantizer.QuantizeDynamic"/> (7-bit activations unless <paramref name="reduceRange"/> is false), at one batch size.
     /// </summary>
-    public static QuantModelMeasurement MeasureModel(string model, int batch, int threads, int repeat, double minSeconds, bool perChannel = false)
+    public static QuantModelMeasurement MeasureModel(string model, int batch, int threads, int repeat, double minSeconds, bool perChannel = false,
+        bool reduceRange = true)
     {
         Check(threads, repeat, minSeconds);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
@@ -80,7 +86,7 @@ public static class QuantizationBenchmark
         var generator = new Generator(7);
         var floatModel = ModelPresets.Create(model, generator: generator);
         floatModel.Eval();
-        var report = Quantizer.QuantizeDynamic(floatModel, perChannel);
+        var report = Quantizer.QuantizeDynamic(floatModel, perChannel, reduceRange);
         var quantized = report.Model;
         var input = Tensor.Rand(new Shape(batch, 1, 28, 28), generator: generator);
         void Run(Module m)

@@ -7,15 +7,16 @@ namespace Descent.Compression.Quantization;
 /// <summary>
 /// A dynamically quantized Linear (PyTorch's torch.ao.nn.quantized.dynamic.Linear): int8 weights quantized once
 /// (symmetric, per tensor or per output channel), activations quantized per call from the batch's own min/max to
-/// quint8 (per-tensor affine, full range), an exact int32 product of the offsets (q_x − z_x)(q_w − z_w) and a float32
-/// output y = (acc · x_scale) · w_scale[o] + bias[o]. Float in, float out: it drops into any float model.
+/// quint8 (per-tensor affine), an exact int32 product of the offsets (q_x − z_x)(q_w − z_w) and a float32 output
+/// y = (acc · x_scale) · w_scale[o] + bias[o]. Float in, float out: it drops into any float model.
 /// State: "weight" (int8 [out, in]), "weight_scale" (float32), "weight_zero_point" (int64), "bias" (float32).
 /// Inference only: nothing is differentiable.
 /// </summary>
 /// <remarks>
-/// PyTorch's fbgemm engine quantizes the activation with reduce_range (7 bits) because its vpmaddubsw kernel would
-/// saturate int16 otherwise; Descent's kernel widens to int16 before vpmaddwd and is exact over the full 8-bit range,
-/// so it follows the definition without reduce_range (docs/quantization.md).
+/// <see cref="ReduceRange"/> (the default, as PyTorch's x86 engines fbgemm and onednn quantize dynamic activations)
+/// quantizes activations to [0, 127]: one bit of activation resolution for the u8×s8 kernel, about 2× the float32
+/// GEMM here. Without it the activations use [0, 255], PyTorch's definition (quantization.json), through the exact
+/// int16 kernel, about 1.6× (docs/quantization.md).
 /// </remarks>
 public sealed class DynamicQuantizedLinear : Module
 {
@@ -27,8 +28,9 @@ public sealed class DynamicQuantizedLinear : Module
     /// An empty layer of the given size (all-zero weights, scale 1), to be filled by <see cref="Module.LoadStateDict"/>;
     /// <paramref name="perChannel"/> decides the shape of the scale and zero-point buffers ([out] or [1]).
     /// </summary>
-    public DynamicQuantizedLinear(int inFeatures, int outFeatures, bool bias = true, bool perChannel = false)
+    public DynamicQuantizedLinear(int inFeatures, int outFeatures, bool bias = true, bool perChannel = false, bool reduceRange = true)
     {
+        ReduceRange = reduceRange;
         ArgumentOutOfRangeException.ThrowIfNegative(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegative(outFeatures);
         InFeatures = inFeatures;
@@ -51,6 +53,9 @@ public sealed class DynamicQuantizedLinear : Module
     /// <summary>True when every output channel has its own weight scale.</summary>
     public bool PerChannel { get; }
 
+    /// <summary>True when activations are quantized to 7 bits, [0, 127] (PyTorch's reduce_range).</summary>
+    public bool ReduceRange { get; }
+
     /// <summary>Integer weights [out, in] (int8).</summary>
     public Tensor Weight { get; }
 
@@ -65,12 +70,13 @@ public sealed class DynamicQuantizedLinear : Module
 
     /// <summary>
     /// Quantizes a float Linear's weight with PyTorch's weight observer (MinMaxObserver, or PerChannelMinMaxObserver
-    /// with <paramref name="perChannel"/>; qint8, symmetric) and copies its bias.
+    /// with <paramref name="perChannel"/>; qint8, symmetric) and copies its bias; <paramref name="reduceRange"/> as the
+    /// constructor's.
     /// </summary>
-    public static DynamicQuantizedLinear FromFloat(Linear linear, bool perChannel = false)
+    public static DynamicQuantizedLinear FromFloat(Linear linear, bool perChannel = false, bool reduceRange = true)
     {
         ArgumentNullException.ThrowIfNull(linear);
-        var q = new DynamicQuantizedLinear(linear.InFeatures, linear.OutFeatures, linear.Bias is not null, perChannel);
+        var q = new DynamicQuantizedLinear(linear.InFeatures, linear.OutFeatures, linear.Bias is not null, perChannel, reduceRange);
         var weight = linear.Weight.Detach().To(DType.Float32);
         Observer observer = perChannel
             ? new PerChannelMinMaxObserver(0, QuantizedType.QInt8, QScheme.PerChannelSymmetric)
@@ -116,7 +122,7 @@ public sealed class DynamicQuantizedLinear : Module
         var output = Tensor.Empty(new Shape(dims), DType.Float32);
         int rows = InFeatures == 0 ? 0 : x.Numel / InFeatures;
         if (rows > 0)
-            QuantizedGemm.DynamicLinear(x.Span<float>(), rows, InFeatures, _packed, _scales, _bias, relu: false, output.Span<float>(), TypeName);
+            QuantizedGemm.DynamicLinear(x.Span<float>(), rows, InFeatures, _packed, _scales, _bias, relu: false, ReduceRange, output.Span<float>(), TypeName);
         else
             output.ZeroInPlace();
         return input.DType == DType.Float32 ? output : output.To(input.DType);
@@ -124,5 +130,5 @@ public sealed class DynamicQuantizedLinear : Module
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
-        $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}, dtype=torch.qint8, qscheme=torch.{(PerChannel ? "per_channel_symmetric" : "per_tensor_symmetric")}";
+        $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}, dtype=torch.qint8, qscheme=torch.{(PerChannel ? "per_channel_symmetric" : "per_tensor_symmetric")}, reduce_range={(ReduceRange ? "True" : "False")}";
 }

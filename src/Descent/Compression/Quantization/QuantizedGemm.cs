@@ -13,12 +13,29 @@ internal static class QuantizedGemm
 {
     /// <summary>
     /// output[rows × n] = dynamic-quantized x[rows × k] · Wᵀ (then max(·, 0) with <paramref name="relu"/>);
-    /// <paramref name="layer"/> names the module in errors.
+    /// <paramref name="reduceRange"/> quantizes x to [0, 127] (PyTorch's x86 engines do), which lets the u8×s8 kernel
+    /// run; <paramref name="layer"/> names the module in errors.
     /// </summary>
     public static void DynamicLinear(ReadOnlySpan<float> x, int rows, int k, Int8PackedMatrix w, float[] weightScales, float[] bias,
-        bool relu, Span<float> output, string layer)
+        bool relu, bool reduceRange, Span<float> output, string layer)
     {
-        var (scale, zeroPoint) = ActivationQParams(x, layer);
+        int quantMax = reduceRange ? 127 : 255;
+        var (scale, zeroPoint) = ActivationQParams(x, quantMax, layer);
+        if (reduceRange)
+        {
+            var values = ArrayPool<byte>.Shared.Rent(x.Length);
+            try
+            {
+                var a = values.AsSpan(0, x.Length);
+                QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, quantMax, a);
+                Int8Gemm.MultiplyToFloat(rows, a, k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, output, w.N);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(values);
+            }
+            return;
+        }
         var offsets = ArrayPool<short>.Shared.Rent(x.Length);
         try
         {
@@ -32,12 +49,12 @@ internal static class QuantizedGemm
         }
     }
 
-    /// <summary>quint8 scale and zero point of <paramref name="x"/>'s own range, as PyTorch's dynamic quantization computes them.</summary>
-    public static (float Scale, int ZeroPoint) ActivationQParams(ReadOnlySpan<float> x, string layer)
+    /// <summary>quint8 scale and zero point of <paramref name="x"/>'s own range over [0, quantMax], as PyTorch's dynamic quantization computes them.</summary>
+    public static (float Scale, int ZeroPoint) ActivationQParams(ReadOnlySpan<float> x, int quantMax, string layer)
     {
         float min = TensorPrimitives.Min(x), max = TensorPrimitives.Max(x);
         if (!float.IsFinite(min) || !float.IsFinite(max))
             throw new ArgumentException($"{layer}: the input holds {(float.IsNaN(min) || float.IsNaN(max) ? "NaN" : "an infinite value")}; a quantized layer needs finite inputs.");
-        return QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, 255);
+        return QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, quantMax);
     }
 }

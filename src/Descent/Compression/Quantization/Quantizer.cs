@@ -33,28 +33,29 @@ public static class Quantizer
     /// per tensor as PyTorch's default qconfig), activations quantized per batch at run time. Returns a new model: the
     /// containers (Sequential) are rebuilt, Linear layers replaced, every other module shared with
     /// <paramref name="model"/> (so the float model must not be trained further while the quantized one is used).
+    /// <paramref name="reduceRange"/>: 7-bit activations as PyTorch's x86 engines (see <see cref="DynamicQuantizedLinear"/>).
     /// </summary>
-    public static QuantizationResult QuantizeDynamic(Module model, bool perChannel = false)
+    public static QuantizationResult QuantizeDynamic(Module model, bool perChannel = false, bool reduceRange = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         var layers = new List<QuantizedLayer>();
-        var converted = Convert(model, "", layers, perChannel);
+        var converted = Convert(model, "", layers, perChannel, reduceRange);
         converted.Train(model.Training);
         return new QuantizationResult(converted, layers);
     }
 
-    private static Module Convert(Module module, string path, List<QuantizedLayer> layers, bool perChannel)
+    private static Module Convert(Module module, string path, List<QuantizedLayer> layers, bool perChannel, bool reduceRange)
     {
         switch (module)
         {
             case Linear linear:
-                var q = DynamicQuantizedLinear.FromFloat(linear, perChannel);
+                var q = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
                 layers.Add(new QuantizedLayer(path, linear.TypeName, q.TypeName, null));
                 return q;
             case Sequential sequential:
                 var rebuilt = new Sequential();
                 for (int i = 0; i < sequential.Count; i++)
-                    rebuilt.Add(Convert(sequential[i], Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), layers, perChannel));
+                    rebuilt.Add(Convert(sequential[i], Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), layers, perChannel, reduceRange));
                 return rebuilt;
             default:
                 foreach (var (name, m) in module.NamedModules(path))

@@ -12,10 +12,15 @@ internal unsafe interface IInt8GemmKernel
     /// <summary>Most panels (of <see cref="Int8PackedMatrix.PanelWidth"/> columns) per tile.</summary>
     static abstract int MaxPanels { get; }
 
+    /// <summary>Bytes per element of A and of the packed B: 2 (int16 offsets) or 1 (uint8 activations, int8 weights).</summary>
+    static abstract int ElementSize { get; }
+
     /// <summary>
     /// tile[r, j] = Σ_p a[r·lda + p] · B(p, j) over the whole k, exactly in int32, for r &lt; rows and j &lt;
-    /// panels·PanelWidth; A holds int16 offsets (q − zero_point), B the packed panels (panel v at b + v·panelStride).
-    /// The tile has row stride <paramref name="ldt"/>; columns past the matrix come out 0 (B is zero-padded).
+    /// panels·PanelWidth; A and B hold <see cref="ElementSize"/>-byte elements (lda and panelStride count elements):
+    /// int16 offsets (q − zero_point) and their packed pairs, or uint8 activations and the packed int8 quads
+    /// (panel v at b + v·panelStride). The tile has row stride <paramref name="ldt"/>; columns past the matrix come out
+    /// 0 (B is zero-padded).
     /// </summary>
-    static abstract void Tile(int rows, int panels, int k, short* a, nint lda, short* b, nint panelStride, int* tile, nint ldt);
+    static abstract void Tile(int rows, int panels, int k, void* a, nint lda, void* b, nint panelStride, int* tile, nint ldt);
 }

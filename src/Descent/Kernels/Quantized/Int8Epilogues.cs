@@ -14,14 +14,16 @@ internal readonly unsafe struct Int32Output(int* c, nint ldc) : IInt8Epilogue
 
 /// <summary>
 /// The dynamic-quantized Linear's output: C[i, j] = (acc · aScale) · bScale[j] + bias[j] in float32 (PyTorch's
-/// definition order; fbgemm's float output path is the same), then max(·, 0) when <c>relu</c> is set.
+/// definition order; fbgemm's float output path is the same), then max(·, 0) when <c>relu</c> is set; with
+/// <c>correction</c> (the u8 kernel's z_x·Σw per column) acc is the kernel's sum minus it.
 /// </summary>
-internal readonly unsafe struct FloatOutput(float* c, nint ldc, float aScale, float* bScale, float* bias, bool relu) : IInt8Epilogue
+internal readonly unsafe struct FloatOutput(float* c, nint ldc, float aScale, float* bScale, float* bias, bool relu, int* correction) : IInt8Epilogue
 {
     public void Apply(int row, int rows, int column, int columns, int* tile, nint ldt)
     {
         float* scale = bScale + column;
         float* b = bias is null ? null : bias + column;
+        int* corr = correction is null ? null : correction + column;
         for (int r = 0; r < rows; r++)
         {
             int* acc = tile + r * ldt;
@@ -32,7 +34,9 @@ internal readonly unsafe struct FloatOutput(float* c, nint ldc, float aScale, fl
                 var sa = Vector512.Create(aScale);
                 for (; j + 16 <= columns; j += 16)
                 {
-                    var v = Vector512.ConvertToSingle(Vector512.Load(acc + j)) * sa * Vector512.Load(scale + j);
+                    var sum = Vector512.Load(acc + j);
+                    if (corr is not null) sum -= Vector512.Load(corr + j);
+                    var v = Vector512.ConvertToSingle(sum) * sa * Vector512.Load(scale + j);
                     if (b is not null) v += Vector512.Load(b + j);
                     if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
                     v.Store(o + j);
@@ -43,7 +47,9 @@ internal readonly unsafe struct FloatOutput(float* c, nint ldc, float aScale, fl
                 var sa = Vector256.Create(aScale);
                 for (; j + 8 <= columns; j += 8)
                 {
-                    var v = Vector256.ConvertToSingle(Vector256.Load(acc + j)) * sa * Vector256.Load(scale + j);
+                    var sum = Vector256.Load(acc + j);
+                    if (corr is not null) sum -= Vector256.Load(corr + j);
+                    var v = Vector256.ConvertToSingle(sum) * sa * Vector256.Load(scale + j);
                     if (b is not null) v += Vector256.Load(b + j);
                     if (relu) v = Vector256.Max(v, Vector256<float>.Zero);
                     v.Store(o + j);
@@ -51,7 +57,7 @@ internal readonly unsafe struct FloatOutput(float* c, nint ldc, float aScale, fl
             }
             for (; j < columns; j++)
             {
-                float v = acc[j] * aScale * scale[j];
+                float v = (corr is null ? acc[j] : acc[j] - corr[j]) * aScale * scale[j];
                 if (b is not null) v += b[j];
                 o[j] = relu ? MathF.Max(v, 0) : v;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -51,7 +52,7 @@ public static class Int8Gemm
         fixed (float* ps = wScale)
         fixed (float* pb = bias)
         fixed (float* pc = c)
-            Run(m, pa, lda, w, new FloatOutput(pc, ldc, aScale, ps, bias.IsEmpty ? null : pb, relu));
+            Run(m, pa, lda, w, new FloatOutput(pc, ldc, aScale, ps, bias.IsEmpty ? null : pb, relu, null));
     }
 
     private static void Check(int m, int aLength, int lda, Int8PackedMatrix w, int cLength, int ldc)
@@ -65,6 +66,65 @@ public static class Int8Gemm
             throw new ArgumentException($"Int8 GEMM: A has {aLength} values, too few for {m}×{w.K} with lda {lda}.", nameof(aLength));
         if (m > 0 && cLength < (long)(m - 1) * ldc + w.N)
             throw new ArgumentException($"Int8 GEMM: C has {cLength} values, too few for {m}×{w.N} with ldc {ldc}.", nameof(cLength));
+    }
+
+    /// <summary>
+    /// The same float output from uint8 activations q_x with zero point <paramref name="aZeroPoint"/> and values at most
+    /// <paramref name="aQuantMax"/>: the u8×s8 kernel (vpmaddubsw) runs where it is exact for that range (7-bit
+    /// activations, PyTorch's reduce_range, with int8 weight offsets), otherwise the offsets q_x − z_x go through the
+    /// exact int16 kernel. Both give the same integers.
+    /// </summary>
+    public static unsafe void MultiplyToFloat(int m, ReadOnlySpan<byte> a, int lda, int aZeroPoint, int aQuantMax, Int8PackedMatrix w,
+        float aScale, ReadOnlySpan<float> wScale, ReadOnlySpan<float> bias, bool relu, Span<float> c, int ldc)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        Check(m, a.Length, lda, w, c.Length, ldc);
+        if (wScale.Length != w.N)
+            throw new ArgumentException($"Int8 GEMM: {wScale.Length} weight scales for {w.N} output channels.", nameof(wScale));
+        if (!bias.IsEmpty && bias.Length != w.N)
+            throw new ArgumentException($"Int8 GEMM: bias has {bias.Length} values for {w.N} output channels.", nameof(bias));
+        if (aQuantMax is < 0 or > 255 || aZeroPoint < 0 || aZeroPoint > aQuantMax)
+            throw new ArgumentOutOfRangeException(nameof(aZeroPoint), $"Int8 GEMM: activation zero point {aZeroPoint} and maximum {aQuantMax} must satisfy 0 <= zp <= max <= 255.");
+        bool vector512 = KernelConfig.UseVector512 && Avx512BW.IsSupported, vector256 = KernelConfig.UseVector256 && Avx2.IsSupported;
+        if (!(vector512 || vector256) || !w.U8KernelIsExact(aQuantMax))
+        {
+            var offsets = ArrayPool<short>.Shared.Rent(a.Length);
+            try
+            {
+                for (int i = 0; i < a.Length; i++) offsets[i] = (short)(a[i] - aZeroPoint);
+                MultiplyToFloat(m, offsets.AsSpan(0, a.Length), lda, w, aScale, wScale, bias, relu, c, ldc);
+            }
+            finally
+            {
+                ArrayPool<short>.Shared.Return(offsets);
+            }
+            return;
+        }
+        var correction = ArrayPool<int>.Shared.Rent(w.N);
+        try
+        {
+            // Σ (q_x − z_x)·w = Σ q_x·w − z_x·Σ w: the second term per output channel, once per call.
+            for (int j = 0; j < w.N; j++) correction[j] = aZeroPoint * w.ColumnSums[j];
+            fixed (byte* pa = a)
+            fixed (sbyte* pb = w.Quads)
+            fixed (float* ps = wScale)
+            fixed (float* pbias = bias)
+            fixed (float* pc = c)
+            fixed (int* pcorr = correction)
+            {
+                if (m == 0 || w.N == 0) return;
+                var job = new Job(m, pa, lda, pb, w.QuadPanelStride, w.K, w.N, w.Panels);
+                var epilogue = new FloatOutput(pc, ldc, aScale, ps, bias.IsEmpty ? null : pbias, relu, pcorr);
+                if (vector512)
+                    Drive<U8S8GemmKernel512, FloatOutput>(in job, epilogue);
+                else
+                    Drive<U8S8GemmKernel256, FloatOutput>(in job, epilogue);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(correction);
+        }
     }
 
     private static unsafe void Run<TE>(int m, short* a, int lda, Int8PackedMatrix w, TE epilogue) where TE : struct, IInt8Epilogue
@@ -83,11 +143,11 @@ public static class Int8Gemm
         }
     }
 
-    /// <summary>One pinned call: the operands and sizes every task reads.</summary>
-    private readonly unsafe struct Job(int m, short* a, nint lda, short* b, nint panelStride, int k, int n, int panels)
+    /// <summary>One pinned call: the operands (elements of the kernel's size) and sizes every task reads.</summary>
+    private readonly unsafe struct Job(int m, void* a, nint lda, void* b, nint panelStride, int k, int n, int panels)
     {
         public readonly int M = m, K = k, N = n, Panels = panels;
-        public readonly short* A = a, B = b;
+        public readonly byte* A = (byte*)a, B = (byte*)b;
         public readonly nint Lda = lda, PanelStride = panelStride;
     }
 
@@ -138,11 +198,11 @@ public static class Int8Gemm
                 int panel = g * TK.MaxPanels;
                 int panels = Math.Min(TK.MaxPanels, job.Panels - panel);
                 int column = panel * w, columns = Math.Min(panels * w, job.N - column);
-                short* b = job.B + panel * job.PanelStride;
+                byte* b = job.B + panel * job.PanelStride * TK.ElementSize;
                 for (int i = ib; i < ie; i += TK.Mr)
                 {
                     int rows = Math.Min(TK.Mr, ie - i);
-                    TK.Tile(rows, panels, job.K, job.A + i * job.Lda, job.Lda, b, job.PanelStride, tile, ldt);
+                    TK.Tile(rows, panels, job.K, job.A + i * job.Lda * TK.ElementSize, job.Lda, b, job.PanelStride, tile, ldt);
                     epilogue.Apply(i, rows, column, columns, tile, ldt);
                 }
             }

@@ -15,8 +15,12 @@ internal readonly unsafe struct Int8GemmKernel256 : IInt8GemmKernel
 
     public static int MaxPanels => 1;
 
-    public static void Tile(int rows, int panels, int k, short* a, nint lda, short* b, nint panelStride, int* tile, nint ldt)
+    public static int ElementSize => 2;
+
+    public static void Tile(int rows, int panels, int k, void* av, nint lda, void* bv, nint panelStride, int* tile, nint ldt)
     {
+        var a = (short*)av;
+        var b = (short*)bv;
         switch (rows)
         {
             case 4: Kernel<GemmD4>(k, a, lda, b, tile, ldt); break;

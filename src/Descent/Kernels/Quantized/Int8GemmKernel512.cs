@@ -18,8 +18,12 @@ internal readonly unsafe struct Int8GemmKernel512 : IInt8GemmKernel
 
     public static int MaxPanels => 4;
 
-    public static void Tile(int rows, int panels, int k, short* a, nint lda, short* b, nint panelStride, int* tile, nint ldt)
+    public static int ElementSize => 2;
+
+    public static void Tile(int rows, int panels, int k, void* av, nint lda, void* bv, nint panelStride, int* tile, nint ldt)
     {
+        var a = (short*)av;
+        var b = (short*)bv;
         switch (panels)
         {
             case 4: Rows<GemmD4>(rows, k, a, lda, b, panelStride, tile, ldt); break;

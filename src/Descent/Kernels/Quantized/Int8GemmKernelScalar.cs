@@ -11,8 +11,12 @@ internal readonly unsafe struct Int8GemmKernelScalar : IInt8GemmKernel
 
     public static int MaxPanels => 1;
 
-    public static void Tile(int rows, int panels, int k, short* a, nint lda, short* b, nint panelStride, int* tile, nint ldt)
+    public static int ElementSize => 2;
+
+    public static void Tile(int rows, int panels, int k, void* av, nint lda, void* bv, nint panelStride, int* tile, nint ldt)
     {
+        var a = (short*)av;
+        var b = (short*)bv;
         const int w = Int8PackedMatrix.PanelWidth;
         for (int r = 0; r < rows; r++)
         {

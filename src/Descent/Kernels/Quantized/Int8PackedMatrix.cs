@@ -26,11 +26,15 @@ public sealed class Int8PackedMatrix
     /// </summary>
     public const int MaxK = int.MaxValue / (255 * 255);
 
-    private Int8PackedMatrix(int n, int k, short[] data)
+    private Int8PackedMatrix(int n, int k, short[] data, sbyte[] quads, int[] columnSums, int maxPairSum, bool bytesFit)
     {
         N = n;
         K = k;
         Data = data;
+        Quads = quads;
+        ColumnSums = columnSums;
+        MaxPairSum = maxPairSum;
+        OffsetsFitInt8 = bytesFit;
     }
 
     /// <summary>Output channels (rows of W, columns of the product).</summary>
@@ -52,6 +56,29 @@ public sealed class Int8PackedMatrix
     internal short[] Data { get; }
 
     /// <summary>
+    /// The same offsets as int8 for the u8×s8 kernel (vpmaddubsw): per panel, k in groups of four, so one 32-bit lane
+    /// holds (w[4q..4q+3, j]); zero-padded like <see cref="Data"/>. Meaningful only when <see cref="OffsetsFitInt8"/>.
+    /// </summary>
+    internal sbyte[] Quads { get; }
+
+    /// <summary>int8 elements per panel of <see cref="Quads"/>.</summary>
+    internal nint QuadPanelStride => (K + 3) / 4 * 4 * PanelWidth;
+
+    /// <summary>Σ_k (q_w − z_w) per output channel: the activation zero point's correction for the u8 kernel.</summary>
+    internal int[] ColumnSums { get; }
+
+    /// <summary>Largest |w(2p, j)| + |w(2p+1, j)| over adjacent offsets: vpmaddubsw is exact when activation·this ≤ 32767.</summary>
+    internal int MaxPairSum { get; }
+
+    /// <summary>True when every offset q_w − z_w fits in int8 (always for symmetric weights).</summary>
+    internal bool OffsetsFitInt8 { get; }
+
+    /// <summary>
+    /// True when the u8×s8 kernel is exact for activations up to <paramref name="activationMax"/>: its pairwise int16 sums
+    /// cannot saturate (PyTorch's reduce_range activations, at most 127, always qualify for int8 weights).
+    /// </summary>
+    internal bool U8KernelIsExact(int activationMax) => OffsetsFitInt8 && (long)activationMax * MaxPairSum <= short.MaxValue;
+    /// <summary>
     /// Packs W [n × k] (row-major int8 integer representation) with per-row zero points (null: all zero, the
     /// symmetric case).
     /// </summary>
@@ -66,15 +93,29 @@ public sealed class Int8PackedMatrix
         if (!zeroPoints.IsEmpty && zeroPoints.Length != n)
             throw new ArgumentException($"Int8 GEMM: {zeroPoints.Length} zero points for {n} rows.", nameof(zeroPoints));
         int panels = (n + PanelWidth - 1) / PanelWidth, pairs = (k + 1) / 2;
+        int quads = (k + 3) / 4;
         var data = new short[(long)panels * pairs * 2 * PanelWidth];
+        var bytes = new sbyte[(long)panels * quads * 4 * PanelWidth];
+        var sums = new int[n];
+        int maxPair = 0;
+        bool fit = true;
         for (int o = 0; o < n; o++)
         {
             int zp = zeroPoints.IsEmpty ? 0 : zeroPoints[o];
             long panelBase = (long)(o / PanelWidth) * pairs * 2 * PanelWidth + o % PanelWidth * 2;
+            long quadBase = (long)(o / PanelWidth) * quads * 4 * PanelWidth + o % PanelWidth * 4;
             var row = weight.Slice(o * k, k);
             for (int p = 0; p < k; p++)
-                data[panelBase + p / 2 * 2 * PanelWidth + (p & 1)] = (short)(row[p] - zp);
+            {
+                int v = row[p] - zp;
+                data[panelBase + p / 2 * 2 * PanelWidth + (p & 1)] = (short)v;
+                fit &= v is >= sbyte.MinValue and <= sbyte.MaxValue;
+                bytes[quadBase + p / 4 * 4 * PanelWidth + (p & 3)] = (sbyte)v;
+                sums[o] += v;
+                if ((p & 1) == 1) maxPair = Math.Max(maxPair, Math.Abs(v) + Math.Abs(row[p - 1] - zp));
+                else if (p == k - 1) maxPair = Math.Max(maxPair, Math.Abs(v));
+            }
         }
-        return new Int8PackedMatrix(n, k, data);
+        return new Int8PackedMatrix(n, k, data, bytes, sums, maxPair, fit);
     }
 }

@@ -25,8 +25,9 @@ public class DynamicQuantizedLinearTests
     {
         var xf = x.ToFloatArray();
         float min = xf.Min(), max = xf.Max();
-        var (sx, zx) = QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, 255);
-        var qx = QuantizedTensor.Quantize(x, QuantParams.PerTensor(sx, zx, QuantizedType.QUInt8)).IntRepr.ToDoubleArray();
+        int quantMax = q.ReduceRange ? 127 : 255;
+        var (sx, zx) = QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, quantMax);
+        var qx = QuantizedTensor.Quantize(x, QuantParams.PerTensor(sx, zx, QuantizedType.QUInt8, 0, quantMax)).IntRepr.ToDoubleArray();
         var w = q.Weight.ToDoubleArray();
         var sw = q.WeightScale.ToDoubleArray();
         var zw = q.WeightZeroPoint.ToDoubleArray();
@@ -45,12 +46,15 @@ public class DynamicQuantizedLinearTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void OutputIsTheQuantizedDefinitionAndCloseToFloat(bool perChannel)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void OutputIsTheQuantizedDefinitionAndCloseToFloat(bool perChannel, bool reduceRange)
     {
         var (linear, x) = Setup(37, 19, 9, 1);
-        var q = DynamicQuantizedLinear.FromFloat(linear, perChannel);
+        var q = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
+        Assert.Equal(reduceRange, q.ReduceRange);
         Assert.Equal(DType.Int8, q.Weight.DType);
         Assert.Equal(perChannel ? 19 : 1, q.WeightScale.Numel);
         Assert.All(q.WeightZeroPoint.ToDoubleArray(), z => Assert.Equal(0, z));
@@ -108,7 +112,7 @@ public class DynamicQuantizedLinearTests
     [Fact]
     public void ReprNamesTheScheme()
     {
-        Assert.Equal("DynamicQuantizedLinear(in_features=4, out_features=2, bias=True, dtype=torch.qint8, qscheme=torch.per_channel_symmetric)",
+        Assert.Equal("DynamicQuantizedLinear(in_features=4, out_features=2, bias=True, dtype=torch.qint8, qscheme=torch.per_channel_symmetric, reduce_range=True)",
             DynamicQuantizedLinear.FromFloat(new Linear(4, 2), perChannel: true).ToString());
     }
 }

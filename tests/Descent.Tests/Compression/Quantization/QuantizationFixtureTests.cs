@@ -207,10 +207,10 @@ public class QuantizationFixtureTests
             Tolerance.SingleOp.AssertClose(result, y, $"{name} y ({KernelConfig.Simd})");
         }
 
-        // The module: per-channel dynamic Linear built from the float layer, float32 output.
+        // The module: per-channel dynamic Linear built from the float layer, full-range activations (the definition's), float32 output.
         var linear = new Descent.NN.Linear(inF, outF, dtype: dtype);
         linear.LoadStateDict(new Descent.NN.StateDict { { "weight", w }, { "bias", FixtureJson.ToTensor(inputs.GetProperty("bias"), dtype) } });
-        var module = DynamicQuantizedLinear.FromFloat(linear, perChannel: true);
+        var module = DynamicQuantizedLinear.FromFloat(linear, perChannel: true, reduceRange: xObserver.ReduceRange);
         var output = module.Call(x);
         Assert.Equal(dtype, output.DType);
         Tolerance.Float32.AssertClose(output.ToDoubleArray(), y, $"{name} DynamicQuantizedLinear");

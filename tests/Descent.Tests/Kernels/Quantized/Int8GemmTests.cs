@@ -90,6 +90,50 @@ public class Int8GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void Uint8ActivationsGiveTheSameIntegersOnTheU8AndTheInt16Kernels(SimdLevel level)
+    {
+        using var _ = KernelConfig.Force(level);
+        int h = 0, u8Cases = 0, int16Cases = 0;
+        foreach (int m in new[] { 1, 5, 6, 13, 40 })
+            foreach (int n in new[] { 1, 16, 17, 70 })
+                foreach (int k in new[] { 1, 2, 3, 4, 5, 7, 64, 130 })
+                {
+                    h++;
+                    // 7-bit activations take the u8×s8 kernel (symmetric weights); full-range ones or affine weights the int16 one.
+                    int max = h % 3 == 0 ? 255 : 127;
+                    var c = new Case(h, m, n, k, pad: h % 2, affineWeights: h % 5 == 0);
+                    var rng = new Random(h);
+                    int zp = rng.Next(0, max + 1);
+                    var u8 = new byte[m * c.Lda];
+                    for (int i = 0; i < u8.Length; i++) u8[i] = i % c.Lda < k ? (byte)rng.Next(0, max + 1) : (byte)255;
+                    for (int i = 0; i < c.A.Length; i++) c.A[i] = i % c.Lda < k ? (short)(u8[i] - zp) : short.MaxValue;
+                    // The u8 kernel's condition, computed here from the data: offsets fit int8 and no pair sum can saturate int16.
+                    bool fits = true;
+                    int maxPair = 0;
+                    for (int j = 0; j < n; j++)
+                        for (int p = 0; p < k; p++)
+                        {
+                            int v = c.W[j * k + p] - c.ZeroPoints[j];
+                            fits &= v is >= -128 and <= 127;
+                            int partner = p % 2 == 0 ? (p + 1 < k ? c.W[j * k + p + 1] - c.ZeroPoints[j] : 0) : c.W[j * k + p - 1] - c.ZeroPoints[j];
+                            maxPair = Math.Max(maxPair, Math.Abs(v) + Math.Abs(partner));
+                        }
+                    bool exact = fits && max * maxPair <= short.MaxValue;
+                    Assert.Equal(exact, c.Packed.U8KernelIsExact(max));
+                    if (exact) u8Cases++;
+                    else int16Cases++;
+                    var acc = c.Reference();
+                    var ones = Enumerable.Repeat(1f, n).ToArray();
+                    var output = new float[m * n];
+                    Int8Gemm.MultiplyToFloat(m, u8, c.Lda, zp, max, c.Packed, 1f, ones, [], false, output, n);
+                    for (int i = 0; i < acc.Length; i++)
+                        Assert.True(output[i] == (float)acc[i], $"{level} m={m} n={n} k={k} max={max}: C[{i}] = {output[i]}, expected {acc[i]}");
+                }
+        Assert.True(u8Cases > 50 && int16Cases > 50, $"both kernels exercised: {u8Cases} u8, {int16Cases} int16 cases");
+    }
+
     [Fact]
     public void ResultsDoNotDependOnTheThreadCount()
     {
@@ -129,7 +173,7 @@ public class Int8GemmTests
     private sealed class Case
     {
         public readonly int M, N, K, Lda, Ldc;
-        public readonly short[] A;
+        public readonly short[] A;   // mutable so a test can load its own offsets
         public readonly sbyte[] W;
         public readonly int[] ZeroPoints;
         public readonly Int8PackedMatrix Packed;
