@@ -28,9 +28,11 @@ public sealed class DynamicQuantizedLinear : Module
     /// An empty layer of the given size (all-zero weights, scale 1), to be filled by <see cref="Module.LoadStateDict"/>;
     /// <paramref name="perChannel"/> decides the shape of the scale and zero-point buffers ([out] or [1]).
     /// </summary>
-    public DynamicQuantizedLinear(int inFeatures, int outFeatures, bool bias = true, bool perChannel = false, bool reduceRange = true)
+    public DynamicQuantizedLinear(int inFeatures, int outFeatures, bool bias = true, bool perChannel = false, bool reduceRange = true,
+        bool relu = false)
     {
         ReduceRange = reduceRange;
+        Relu = relu;
         ArgumentOutOfRangeException.ThrowIfNegative(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegative(outFeatures);
         InFeatures = inFeatures;
@@ -56,6 +58,9 @@ public sealed class DynamicQuantizedLinear : Module
     /// <summary>True when activations are quantized to 7 bits, [0, 127] (PyTorch's reduce_range).</summary>
     public bool ReduceRange { get; }
 
+    /// <summary>True when a following ReLU is fused into the output (PyTorch's LinearReLU): y = max(·, 0).</summary>
+    public bool Relu { get; }
+
     /// <summary>Integer weights [out, in] (int8).</summary>
     public Tensor Weight { get; }
 
@@ -71,12 +76,12 @@ public sealed class DynamicQuantizedLinear : Module
     /// <summary>
     /// Quantizes a float Linear's weight with PyTorch's weight observer (MinMaxObserver, or PerChannelMinMaxObserver
     /// with <paramref name="perChannel"/>; qint8, symmetric) and copies its bias; <paramref name="reduceRange"/> as the
-    /// constructor's.
+    /// constructor's; <paramref name="relu"/> fuses a ReLU that follows the layer.
     /// </summary>
-    public static DynamicQuantizedLinear FromFloat(Linear linear, bool perChannel = false, bool reduceRange = true)
+    public static DynamicQuantizedLinear FromFloat(Linear linear, bool perChannel = false, bool reduceRange = true, bool relu = false)
     {
         ArgumentNullException.ThrowIfNull(linear);
-        var q = new DynamicQuantizedLinear(linear.InFeatures, linear.OutFeatures, linear.Bias is not null, perChannel, reduceRange);
+        var q = new DynamicQuantizedLinear(linear.InFeatures, linear.OutFeatures, linear.Bias is not null, perChannel, reduceRange, relu);
         var weight = linear.Weight.Detach().To(DType.Float32);
         Observer observer = perChannel
             ? new PerChannelMinMaxObserver(0, QuantizedType.QInt8, QScheme.PerChannelSymmetric)
@@ -122,7 +127,7 @@ public sealed class DynamicQuantizedLinear : Module
         var output = Tensor.Empty(new Shape(dims), DType.Float32);
         int rows = InFeatures == 0 ? 0 : x.Numel / InFeatures;
         if (rows > 0)
-            QuantizedGemm.DynamicLinear(x.Span<float>(), rows, InFeatures, _packed, _scales, _bias, relu: false, ReduceRange, output.Span<float>(), TypeName);
+            QuantizedGemm.DynamicLinear(x.Span<float>(), rows, InFeatures, _packed, _scales, _bias, Relu, ReduceRange, output.Span<float>(), TypeName);
         else
             output.ZeroInPlace();
         return input.DType == DType.Float32 ? output : output.To(input.DType);
@@ -130,5 +135,5 @@ public sealed class DynamicQuantizedLinear : Module
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
-        $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}, dtype=torch.qint8, qscheme=torch.{(PerChannel ? "per_channel_symmetric" : "per_tensor_symmetric")}, reduce_range={(ReduceRange ? "True" : "False")}";
+        $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}, dtype=torch.qint8, qscheme=torch.{(PerChannel ? "per_channel_symmetric" : "per_tensor_symmetric")}, reduce_range={(ReduceRange ? "True" : "False")}{(Relu ? ", relu=True" : "")}";
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using Descent.Kernels.Quantized;
 
 namespace Descent.Compression.Quantization;
@@ -52,7 +51,7 @@ internal static class QuantizedGemm
     /// <summary>quint8 scale and zero point of <paramref name="x"/>'s own range over [0, quantMax], as PyTorch's dynamic quantization computes them.</summary>
     public static (float Scale, int ZeroPoint) ActivationQParams(ReadOnlySpan<float> x, int quantMax, string layer)
     {
-        float min = TensorPrimitives.Min(x), max = TensorPrimitives.Max(x);
+        var (min, max) = QuantizeKernels.MinMax(x);
         if (!float.IsFinite(min) || !float.IsFinite(max))
             throw new ArgumentException($"{layer}: the input holds {(float.IsNaN(min) || float.IsNaN(max) ? "NaN" : "an infinite value")}; a quantized layer needs finite inputs.");
         return QParamsMath.Calculate(min, max, symmetric: false, QuantizedType.QUInt8, 0, quantMax);

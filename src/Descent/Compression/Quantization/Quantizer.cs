@@ -23,8 +23,10 @@ public sealed record QuantizationResult(Module Model, IReadOnlyList<QuantizedLay
 
 /// <summary>
 /// The quantization flows (PyTorch's torch.ao.quantization.quantize_dynamic, ...). Dynamic quantization replaces every
-/// Linear with a <see cref="DynamicQuantizedLinear"/>; layers it does not cover stay float, and since every quantized
-/// layer takes and returns float tensors, the boundaries need no stubs.
+/// Linear with a <see cref="DynamicQuantizedLinear"/>; a ReLU right after a Linear in a Sequential is fused into it
+/// and its slot becomes an Identity, as PyTorch's fuse_modules does (indices, and so state-dict names, are kept).
+/// Layers it does not cover stay float, and since every quantized layer takes and returns float tensors, the
+/// boundaries need no stubs.
 /// </summary>
 public static class Quantizer
 {
@@ -49,13 +51,24 @@ public static class Quantizer
         switch (module)
         {
             case Linear linear:
-                var q = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
-                layers.Add(new QuantizedLayer(path, linear.TypeName, q.TypeName, null));
-                return q;
+                var single = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
+                layers.Add(new QuantizedLayer(path, linear.TypeName, single.TypeName, null));
+                return single;
             case Sequential sequential:
                 var rebuilt = new Sequential();
                 for (int i = 0; i < sequential.Count; i++)
-                    rebuilt.Add(Convert(sequential[i], Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), layers, perChannel, reduceRange));
+                {
+                    string child = Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (sequential[i] is Linear fused && i + 1 < sequential.Count && sequential[i + 1].GetType() == typeof(ReLU))
+                    {
+                        var q = DynamicQuantizedLinear.FromFloat(fused, perChannel, reduceRange, relu: true);
+                        layers.Add(new QuantizedLayer(child, fused.TypeName, q.TypeName, null));
+                        rebuilt.Add(q).Add(new Identity());
+                        i++;
+                        continue;
+                    }
+                    rebuilt.Add(Convert(sequential[i], child, layers, perChannel, reduceRange));
+                }
                 return rebuilt;
             default:
                 foreach (var (name, m) in module.NamedModules(path))

@@ -95,6 +95,66 @@ public static class QuantizeKernels
         }
     }
 
+    /// <summary>
+    /// Smallest and largest value in one pass (what a min/max observer and dynamic quantization need per batch);
+    /// NaN anywhere gives (NaN, NaN). An empty span gives (+∞, −∞), PyTorch's "nothing observed".
+    /// </summary>
+    public static unsafe (float Min, float Max) MinMax(ReadOnlySpan<float> x)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        bool nan = false;
+        int i = 0, n = x.Length;
+        fixed (float* px = x)
+        {
+            if (KernelConfig.UseVector512 && Avx512F.IsSupported && n >= 16)
+            {
+                var vmin = Vector512.Create(min);
+                var vmax = Vector512.Create(max);
+                var unordered = Vector512<float>.Zero;
+                for (; i + 16 <= n; i += 16)
+                {
+                    var v = Vector512.Load(px + i);
+                    vmin = Avx512F.Min(vmin, v);
+                    vmax = Avx512F.Max(vmax, v);
+                    unordered |= Avx512F.CompareUnordered(v, v);
+                }
+                nan = unordered != Vector512<float>.Zero;
+                for (int l = 0; l < 16; l++)
+                {
+                    min = MathF.Min(min, vmin[l]);
+                    max = MathF.Max(max, vmax[l]);
+                }
+            }
+            else if (KernelConfig.UseVector256 && Avx.IsSupported && n >= 8)
+            {
+                var vmin = Vector256.Create(min);
+                var vmax = Vector256.Create(max);
+                var unordered = Vector256<float>.Zero;
+                for (; i + 8 <= n; i += 8)
+                {
+                    var v = Vector256.Load(px + i);
+                    vmin = Avx.Min(vmin, v);
+                    vmax = Avx.Max(vmax, v);
+                    unordered |= Avx.CompareUnordered(v, v);
+                }
+                nan = unordered != Vector256<float>.Zero;
+                for (int l = 0; l < 8; l++)
+                {
+                    min = MathF.Min(min, vmin[l]);
+                    max = MathF.Max(max, vmax[l]);
+                }
+            }
+            for (; i < n; i++)
+            {
+                float v = px[i];
+                nan |= float.IsNaN(v);
+                min = MathF.Min(min, v);
+                max = MathF.Max(max, v);
+            }
+        }
+        return nan ? (float.NaN, float.NaN) : (min, max);
+    }
+
     /// <summary>x[i] = (q[i] − zeroPoint) · scale.</summary>
     public static void Dequantize(ReadOnlySpan<byte> q, float scale, int zeroPoint, Span<float> destination)
     {

@@ -68,6 +68,30 @@ public class DynamicQuantizedLinearTests
     }
 
     [Fact]
+    public void FusedReluClampsTheOutput()
+    {
+        var (linear, x) = Setup(12, 9, 5, 4);
+        var plain = DynamicQuantizedLinear.FromFloat(linear).Call(x).ToDoubleArray();
+        var fused = DynamicQuantizedLinear.FromFloat(linear, relu: true).Call(x).ToDoubleArray();
+        Assert.Contains(plain, v => v < 0);
+        Assert.Equal(plain.Select(v => Math.Max(v, 0)), fused);
+    }
+
+    [Fact]
+    public void MinMaxKernelMatchesTheScalarScan()
+    {
+        var rng = new Random(3);
+        foreach (int n in new[] { 1, 7, 16, 17, 100 })
+        {
+            var x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 10 - 5)).ToArray();
+            Assert.Equal((x.Min(), x.Max()), Descent.Kernels.Quantized.QuantizeKernels.MinMax(x));
+            x[n / 2] = float.NaN;
+            Assert.True(float.IsNaN(Descent.Kernels.Quantized.QuantizeKernels.MinMax(x).Min));
+        }
+        Assert.Equal((float.PositiveInfinity, float.NegativeInfinity), Descent.Kernels.Quantized.QuantizeKernels.MinMax([]));
+    }
+
+    [Fact]
     public void BatchDimensionsAndFloat64InputsAreKept()
     {
         var (linear, x) = Setup(8, 5, 6, 2);

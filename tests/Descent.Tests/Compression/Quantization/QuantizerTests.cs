@@ -27,8 +27,13 @@ public class QuantizerTests
         var fa = f.Argmax(1).ToDoubleArray();
         var qa = q.Argmax(1).ToDoubleArray();
         Assert.True(fa.Zip(qa).Count(p => p.First == p.Second) >= 60, "int8 and float32 top-1 agree on at least 60 of 64 inputs");
-        // The original model is untouched.
+        // Linear→ReLU pairs are fused and the ReLU slots become Identity; the original model is untouched.
+        var converted = (Sequential)result.Model;
+        Assert.True(((DynamicQuantizedLinear)converted[1]).Relu && ((DynamicQuantizedLinear)converted[3]).Relu);
+        Assert.False(((DynamicQuantizedLinear)converted[5]).Relu);
+        Assert.IsType<Identity>(converted[2]);
         Assert.IsType<Linear>(((Sequential)model)[1]);
+        Assert.IsType<ReLU>(((Sequential)model)[2]);
     }
 
     [Fact]
