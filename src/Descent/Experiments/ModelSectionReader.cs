@@ -37,7 +37,7 @@ internal static class ModelSectionReader
                 if (widths.Length == 0 || widths.Any(w => w < 1)) throw h.Error("expected a list of positive widths, e.g. [256, 128]");
                 hidden = widths;
             }
-            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset == "lenet5" ? "mlp, mlp-bn and cnn-small" : null);
+            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset is "lenet5" or "resnet-small" ? "mlp, mlp-bn and cnn-small" : null);
             config = new ModelConfig { Preset = preset, Hidden = hidden, Dropout = dropout, DType = dtype };
         }
         node.RejectUnknownKeys();
@@ -59,6 +59,7 @@ internal static class ModelSectionReader
         else throw item.Error("expected a layer such as '- relu' or '- linear: {out: 256}'");
         if (!LayerCatalog.Types.TryGetValue(type, out var def))
             throw item.Error($"unknown layer '{type}' (known: {string.Join(", ", LayerCatalog.Types.Keys)})");
+        if (type == "residual") return ReadResidual(item, args);
         var options = new Dictionary<string, double>(StringComparer.Ordinal);
         if (args is not null && args.IsScalar)
         {
@@ -79,6 +80,34 @@ internal static class ModelSectionReader
             if (!double.IsNaN(opt.Default.Value)) options[opt.Name] = opt.Default.Value;
         }
         return new LayerSpec(type, options) { Location = Location(item) };
+    }
+
+    /// <summary>
+    /// <c>- residual: {layers: [...], shortcut: auto | identity | projection, activation: none | relu | ...}</c>: a skip
+    /// connection around its own list of layers (which may hold residual entries too).
+    /// </summary>
+    private static LayerSpec ReadResidual(ConfigNode item, ConfigNode? args)
+    {
+        if (args is null || !args.IsMapping)
+            throw (args ?? item).Error("residual takes a mapping: 'layers' (its own list of layers), optionally 'shortcut' " +
+                $"({string.Join(" | ", LayerCatalog.Shortcuts)}, default auto) and 'activation' (none | {string.Join(" | ", LayerCatalog.Activations)}, default none)");
+        var layersNode = args.Required("layers");
+        var items = layersNode.Items();
+        if (items.Count == 0) throw layersNode.Error("the residual's list of layers is empty");
+        var body = items.Select(ReadLayer).ToList();
+        var shortcut = args.Choice("shortcut", "auto", [.. LayerCatalog.Shortcuts]);
+        LayerSpec? activation = null;
+        if (args.Get("activation") is { } a && !(a.IsScalar && a.Text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            activation = ReadLayer(a);
+            if (!LayerCatalog.Activations.Contains(activation.Type))
+                throw a.Error($"'{activation.Type}' is not an activation; expected none or one of {string.Join(", ", LayerCatalog.Activations)}");
+        }
+        args.RejectUnknownKeys();
+        return new LayerSpec("residual", new Dictionary<string, double>(StringComparer.Ordinal))
+        {
+            Location = Location(item), Body = body, Shortcut = shortcut, Activation = activation,
+        };
     }
 
     private static double Value(ConfigNode node, LayerOption opt)
