@@ -44,15 +44,21 @@ public static class Int8Gemm
     {
         ArgumentNullException.ThrowIfNull(w);
         Check(m, a.Length, lda, w, c.Length, ldc);
-        if (wScale.Length != w.N)
-            throw new ArgumentException($"Int8 GEMM: {wScale.Length} weight scales for {w.N} output channels.", nameof(wScale));
-        if (!bias.IsEmpty && bias.Length != w.N)
-            throw new ArgumentException($"Int8 GEMM: bias has {bias.Length} values for {w.N} output channels.", nameof(bias));
+        CheckFloatOutput(w, wScale.Length, bias.Length);
         fixed (short* pa = a)
         fixed (float* ps = wScale)
         fixed (float* pb = bias)
         fixed (float* pc = c)
             Run(m, pa, lda, w, new FloatOutput(pc, ldc, aScale, ps, bias.IsEmpty ? null : pb, relu, null));
+    }
+
+    // wScale and bias are the lengths of the callers' arguments of the same names.
+    private static void CheckFloatOutput(Int8PackedMatrix w, int wScale, int bias)
+    {
+        if (wScale != w.N)
+            throw new ArgumentException($"Int8 GEMM: {wScale} weight scales for {w.N} output channels.", nameof(wScale));
+        if (bias != 0 && bias != w.N)
+            throw new ArgumentException($"Int8 GEMM: bias has {bias} values for {w.N} output channels.", nameof(bias));
     }
 
     private static void Check(int m, int aLength, int lda, Int8PackedMatrix w, int cLength, int ldc)
@@ -79,10 +85,7 @@ public static class Int8Gemm
     {
         ArgumentNullException.ThrowIfNull(w);
         Check(m, a.Length, lda, w, c.Length, ldc);
-        if (wScale.Length != w.N)
-            throw new ArgumentException($"Int8 GEMM: {wScale.Length} weight scales for {w.N} output channels.", nameof(wScale));
-        if (!bias.IsEmpty && bias.Length != w.N)
-            throw new ArgumentException($"Int8 GEMM: bias has {bias.Length} values for {w.N} output channels.", nameof(bias));
+        CheckFloatOutput(w, wScale.Length, bias.Length);
         if (aQuantMax is < 0 or > 255 || aZeroPoint < 0 || aZeroPoint > aQuantMax)
             throw new ArgumentOutOfRangeException(nameof(aZeroPoint), $"Int8 GEMM: activation zero point {aZeroPoint} and maximum {aQuantMax} must satisfy 0 <= zp <= max <= 255.");
         bool vector512 = KernelConfig.UseVector512 && Avx512BW.IsSupported, vector256 = KernelConfig.UseVector256 && Avx2.IsSupported;
