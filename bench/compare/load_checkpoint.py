@@ -19,7 +19,8 @@ import sys
 import torch
 from torch import nn
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64, "BOOL": torch.bool}
+DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64,
+          "BOOL": torch.bool}
 
 
 def read_safetensors(path):
@@ -89,7 +90,8 @@ class ResidualBlock(NamedChildren):
 
 
 LEAVES = {name: getattr(nn, name) for name in [
-    "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
+    "Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "BatchNorm1d",
     "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Embedding", "Identity", "ReLU", "LeakyReLU", "PReLU",
     "ELU", "SELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softplus", "Hardswish", "Softmax", "LogSoftmax"]}
 LEAVES["Swish"] = Swish

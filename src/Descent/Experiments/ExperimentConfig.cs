@@ -202,6 +202,9 @@ public sealed record ModelConfig
     /// <summary>Explicit layers, in order (null when a preset is used).</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
 
+    /// <summary>Full path of an ONNX model to import as the model (its weights are the starting point), or null.</summary>
+    public string? Onnx { get; init; }
+
     /// <summary>"float32" or "float64".</summary>
     public string DType { get; init; } = "float32";
 }

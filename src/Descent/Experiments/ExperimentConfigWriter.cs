@@ -59,7 +59,8 @@ internal static class ExperimentConfigWriter
 
         var m = c.Model;
         sb.AppendLine("model:");
-        if (m.Layers is { } layers)
+        if (m.Onnx is { } onnx) Line(sb, 1, "onnx", Str(onnx));
+        else if (m.Layers is { } layers)
         {
             sb.AppendLine("  layers:");
             WriteLayers(sb, 2, layers);

@@ -3,13 +3,25 @@ using static Descent.Experiments.ExperimentConfigReader;
 
 namespace Descent.Experiments;
 
-/// <summary>Reads the <c>model:</c> section: a preset (<c>model: mlp</c>, <c>{preset: mlp, hidden: [128]}</c>) or <c>layers:</c>.</summary>
+/// <summary>
+/// Reads the <c>model:</c> section: a preset (<c>model: mlp</c>, <c>{preset: mlp, hidden: [128]}</c>), <c>layers:</c>, or
+/// <c>onnx: file.onnx</c> (an imported ONNX model, its path relative to the experiment file).
+/// </summary>
 internal static class ModelSectionReader
 {
-    public static ModelConfig Read(ConfigNode? node)
+    public static ModelConfig Read(ConfigNode? node, string baseDir)
     {
         if (node is null) return new ModelConfig();
         if (node.IsScalar) return new ModelConfig { Preset = node.AsChoice([.. ModelPresets.Names]) };
+        if (node.Get("onnx") is { } onnxNode)
+        {
+            foreach (var key in new[] { "preset", "name", "layers", "hidden", "dropout" })
+                if (node.Get(key) is { } stray) throw stray.Error($"'{key}' does not apply to an imported ONNX model (model.onnx)");
+            var onnx = new ModelConfig { Preset = null, Onnx = Path.GetFullPath(Path.Combine(baseDir, onnxNode.Text.Trim())), DType = node.Choice("dtype", "float32", "float32") };
+            if (!File.Exists(onnx.Onnx)) throw onnxNode.Error($"ONNX file {onnx.Onnx} not found");
+            node.RejectUnknownKeys();
+            return onnx;
+        }
         // "name" is accepted too: --set model.hidden=[64] on "model: mlp" turns it into {name: mlp, hidden: [64]}.
         var presetNode = node.Get("preset") ?? node.Get("name");
         var layersNode = node.Get("layers");
