@@ -4,8 +4,8 @@ using Descent.Kernels.Quantized;
 namespace Descent.Compression.Quantization;
 
 /// <summary>
-/// The per-call part of dynamic quantization: the activation's quint8 parameters from this batch's own min/max
-/// (PyTorch's MinMaxObserver, per-tensor affine, full range), its (q − zero_point) offsets, and the int8 product
+/// The per-call part of dynamic and static quantization: the activation's quint8 parameters (dynamic: from this batch's own min/max
+/// as PyTorch's MinMaxObserver, per-tensor affine; static: calibrated), the quantized activation, and the int8 product
 /// with a float output.
 /// </summary>
 internal static class QuantizedGemm
@@ -22,17 +22,7 @@ internal static class QuantizedGemm
         var (scale, zeroPoint) = ActivationQParams(x, quantMax, layer);
         if (reduceRange)
         {
-            var values = ArrayPool<byte>.Shared.Rent(x.Length);
-            try
-            {
-                var a = values.AsSpan(0, x.Length);
-                QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, quantMax, a);
-                Int8Gemm.MultiplyToFloat(rows, a, k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, output, w.N);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(values);
-            }
+            StaticLinear(x, rows, k, scale, zeroPoint, quantMax, w, weightScales, bias, relu, output);
             return;
         }
         var offsets = ArrayPool<short>.Shared.Rent(x.Length);
@@ -45,6 +35,65 @@ internal static class QuantizedGemm
         finally
         {
             ArrayPool<short>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>
+    /// output[rows × n] = x[rows × k] quantized with the fixed quint8 (<paramref name="scale"/>, <paramref name="zeroPoint"/>)
+    /// to [0, <paramref name="quantMax"/>] (static quantization's calibrated input parameters), times Wᵀ, in float.
+    /// </summary>
+    public static void StaticLinear(ReadOnlySpan<float> x, int rows, int k, float scale, int zeroPoint, int quantMax, Int8PackedMatrix w,
+        float[] weightScales, float[] bias, bool relu, Span<float> output)
+    {
+        var values = ArrayPool<byte>.Shared.Rent(x.Length);
+        try
+        {
+            var a = values.AsSpan(0, x.Length);
+            QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, quantMax, a);
+            Int8Gemm.MultiplyToFloat(rows, a, k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, output, w.N);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(values);
+        }
+    }
+
+    /// <summary>
+    /// The static int8 convolution: x [images × channels × height × width] quantized with the fixed quint8 parameters,
+    /// unfolded (im2col, padding = the zero point, i.e. 0.0) into one [images·outH·outW × channels·kh·kw] matrix, one int8
+    /// GEMM against the packed weights [out × channels·kh·kw], and the float rows written back as
+    /// [images × out × outH × outW].
+    /// </summary>
+    public static void StaticConv2d(ReadOnlySpan<float> x, int images, int channels, int height, int width, Int8ConvGeometry g,
+        float scale, int zeroPoint, int quantMax, Int8PackedMatrix w, float[] weightScales, float[] bias, bool relu, Span<float> output)
+    {
+        int pixels = g.OutputHeight(height) * g.OutputWidth(width), k = w.K, n = w.N, plane = channels * height * width;
+        int rows = images * pixels;
+        if (rows == 0 || n == 0) return;
+        var values = ArrayPool<byte>.Shared.Rent(x.Length);
+        var columns = ArrayPool<byte>.Shared.Rent(rows * k);
+        var product = ArrayPool<float>.Shared.Rent(rows * n);
+        try
+        {
+            var q = values.AsSpan(0, x.Length);
+            QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, quantMax, q);
+            for (int i = 0; i < images; i++)
+                Int8Im2Col.Unfold(q.Slice(i * plane, plane), channels, height, width, g, (byte)zeroPoint, columns.AsSpan(i * pixels * k, pixels * k));
+            var c = product.AsSpan(0, rows * n);
+            Int8Gemm.MultiplyToFloat(rows, columns.AsSpan(0, rows * k), k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, c, n);
+            for (int i = 0; i < images; i++)
+                for (int p = 0; p < pixels; p++)
+                {
+                    var source = c.Slice((i * pixels + p) * n, n);
+                    int target = i * n * pixels + p;
+                    for (int o = 0; o < n; o++) output[target + o * pixels] = source[o];
+                }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(product);
+            ArrayPool<byte>.Shared.Return(columns);
+            ArrayPool<byte>.Shared.Return(values);
         }
     }
 

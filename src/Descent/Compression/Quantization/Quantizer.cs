@@ -28,7 +28,7 @@ public sealed record QuantizationResult(Module Model, IReadOnlyList<QuantizedLay
 /// Layers it does not cover stay float, and since every quantized layer takes and returns float tensors, the
 /// boundaries need no stubs.
 /// </summary>
-public static class Quantizer
+public static partial class Quantizer
 {
     /// <summary>
     /// Dynamic quantization: int8 weights now (symmetric; per output channel with <paramref name="perChannel"/>, else
@@ -41,12 +41,12 @@ public static class Quantizer
     {
         ArgumentNullException.ThrowIfNull(model);
         var layers = new List<QuantizedLayer>();
-        var converted = Convert(model, "", layers, perChannel, reduceRange);
+        var converted = ConvertDynamic(model, "", layers, perChannel, reduceRange);
         converted.Train(model.Training);
         return new QuantizationResult(converted, layers);
     }
 
-    private static Module Convert(Module module, string path, List<QuantizedLayer> layers, bool perChannel, bool reduceRange)
+    private static Module ConvertDynamic(Module module, string path, List<QuantizedLayer> layers, bool perChannel, bool reduceRange)
     {
         switch (module)
         {
@@ -67,7 +67,7 @@ public static class Quantizer
                         i++;
                         continue;
                     }
-                    rebuilt.Add(Convert(sequential[i], child, layers, perChannel, reduceRange));
+                    rebuilt.Add(ConvertDynamic(sequential[i], child, layers, perChannel, reduceRange));
                 }
                 return rebuilt;
             default:

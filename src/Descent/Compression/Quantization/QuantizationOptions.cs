@@ -1,0 +1,10 @@
+namespace Descent.Compression.Quantization;
+
+/// <summary>
+/// Settings of static quantization and quantization-aware training (PyTorch's x86 default qconfig unless changed):
+/// <paramref name="PerChannel"/> weight scales per output channel (else one per tensor); <paramref name="ReduceRange"/>
+/// 7-bit activations [0, 127], which lets the u8×s8 kernel run (one bit of activation resolution; else [0, 255]);
+/// <paramref name="AveragingConstant"/> makes the input observers moving-average min/max (calibration default: the
+/// plain running min/max; quantization-aware training: 0.01 as PyTorch's).
+/// </summary>
+public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null);
