@@ -61,14 +61,20 @@ public static class QuantBench
 
     private static Command ModelCommand()
     {
-        var model = new Option<string>("--model") { Description = "Preset: mlp, mlp-bn, lenet5, cnn-small.", DefaultValueFactory = _ => "mlp" };
+        var model = new Option<string>("--model") { Description = "Preset: mlp, mlp-bn, lenet5, cnn-small, resnet-small.", DefaultValueFactory = _ => "mlp" };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "dynamic (Linear layers, activations quantized per batch) or static (Linear and Conv2d, BatchNorm folded, calibrated on random batches).",
+            DefaultValueFactory = _ => "dynamic",
+        };
+        mode.AcceptOnlyFromAmong("dynamic", "static");
         var batches = new Option<string>("--batch") { Description = "Batch sizes, comma separated.", DefaultValueFactory = _ => "1,64,256" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default per tensor)." };
         var fullRange = new Option<bool>("--full-range") { Description = "8-bit activations (PyTorch's definition) instead of 7-bit (reduce_range, PyTorch's x86 default)." };
         var (threads, repeat, minSeconds, json) = Common();
-        var cmd = new Command("model", "Inference of a preset in float32 against its dynamic-int8 conversion (random weights and inputs).")
+        var cmd = new Command("model", "Inference of a preset in float32 against its int8 conversion (random weights and inputs).")
         {
-            model, batches, perChannel, fullRange, threads, repeat, minSeconds, json,
+            model, mode, batches, perChannel, fullRange, threads, repeat, minSeconds, json,
         };
         cmd.SetAction(r =>
         {
@@ -82,7 +88,7 @@ public static class QuantBench
                 QuantModelMeasurement q;
                 try
                 {
-                    q = QuantizationBenchmark.MeasureModel(name, batch, t, rep, sec, r.GetValue(perChannel), !r.GetValue(fullRange));
+                    q = QuantizationBenchmark.MeasureModel(name, batch, t, rep, sec, r.GetValue(perChannel), !r.GetValue(fullRange), r.GetValue(mode)!);
                 }
                 catch (ArgumentException e) when (e.ParamName == "name")
                 {
@@ -90,9 +96,9 @@ public static class QuantBench
                 }
                 Console.WriteLine(r.GetValue(json)
                     ? string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"op\":\"quant_model\",\"model\":\"{name}\",\"batch\":{batch},\"threads\":{t},\"simd\":\"{BenchmarkMachine.Simd}\",\"converted\":{q.Converted.Count},{Json("forward", q.Forward)}}}")
+                        $"{{\"op\":\"quant_model\",\"model\":\"{name}\",\"mode\":\"{r.GetValue(mode)}\",\"batch\":{batch},\"threads\":{t},\"simd\":\"{BenchmarkMachine.Simd}\",\"converted\":{q.Converted.Count},{Json("forward", q.Forward)}}}")
                     : string.Create(CultureInfo.InvariantCulture,
-                        $"quant model {name} batch={batch} threads={t} simd={BenchmarkMachine.Simd}: f32 {q.Forward.Float32Seconds * 1e6,10:F1} us  " +
+                        $"quant model {name} {r.GetValue(mode)} batch={batch} threads={t} simd={BenchmarkMachine.Simd}: f32 {q.Forward.Float32Seconds * 1e6,10:F1} us  " +
                         $"int8 {q.Forward.Int8Seconds * 1e6,10:F1} us  ratio {q.Forward.Ratio,5:F2}  ({q.Converted.Count} layers int8)"));
             }
             return 0;

@@ -74,21 +74,34 @@ public static class QuantizationBenchmark
     }
 
     /// <summary>
-    /// Times inference of a preset (random weights, random inputs in [0, 1)) in float32 and after
-    /// <see cref="Quantizer.QuantizeDynamic"/> (7-bit activations unless <paramref name="reduceRange"/> is false), at one batch size.
+    /// Times inference of a preset (random weights, BatchNorm statistics from a few random batches, random inputs in
+    /// [0, 1)) in float32 and after quantization at one batch size: <paramref name="mode"/> "dynamic"
+    /// (<see cref="Quantizer.QuantizeDynamic"/>, Linear layers) or "static" (<see cref="Quantizer.QuantizeStatic"/>
+    /// calibrated on four batches: Linear and Conv2d, BatchNorm folded); 7-bit activations unless
+    /// <paramref name="reduceRange"/> is false.
     /// </summary>
     public static QuantModelMeasurement MeasureModel(string model, int batch, int threads, int repeat, double minSeconds, bool perChannel = false,
-        bool reduceRange = true)
+        bool reduceRange = true, string mode = "dynamic")
     {
         Check(threads, repeat, minSeconds);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (mode is not ("dynamic" or "static"))
+            throw new ArgumentException($"quantization mode '{mode}' is not one of dynamic, static.", nameof(mode));
         using var scope = ParallelFor.OverrideThreads(threads);
         var generator = new Generator(7);
-        var floatModel = ModelPresets.Create(model, generator: generator);
-        floatModel.Eval();
-        var report = Quantizer.QuantizeDynamic(floatModel, perChannel, reduceRange);
-        var quantized = report.Model;
+        var floatModel = Preset(model);
         var input = Tensor.Rand(new Shape(batch, 1, 28, 28), generator: generator);
+        QuantizationResult report;
+        if (mode == "dynamic")
+        {
+            report = Quantizer.QuantizeDynamic(floatModel, perChannel, reduceRange);
+        }
+        else
+        {
+            var calibration = Enumerable.Range(0, 4).Select(_ => Tensor.Rand(new Shape(64, 1, 28, 28), generator: generator)).ToList();
+            report = Quantizer.QuantizeStatic(Preset(model), calibration, new QuantizationOptions(perChannel, reduceRange));
+        }
+        var quantized = report.Model;
         void Run(Module m)
         {
             using var noGrad = GradMode.Disable();
@@ -97,6 +110,17 @@ public static class QuantizationBenchmark
         }
         var forward = Compare(() => Run(floatModel), () => Run(quantized), threads, repeat, minSeconds);
         return new QuantModelMeasurement(model, batch, threads, forward, report.Converted.Select(c => c.Path).ToList());
+    }
+
+    /// <summary>The preset with seed 7 (the same weights every call) in evaluation mode, BatchNorm statistics from random batches.</summary>
+    private static Module Preset(string name)
+    {
+        var model = ModelPresets.Create(name, generator: new Generator(7));
+        var generator = new Generator(8);
+        using (GradMode.Disable())
+            for (int i = 0; i < 2; i++) model.Call(Tensor.Rand(new Shape(32, 1, 28, 28), generator: generator));
+        model.Eval();
+        return model;
     }
 
     private static void Check(int threads, int repeat, double minSeconds)

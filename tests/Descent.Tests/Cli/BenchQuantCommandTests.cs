@@ -45,8 +45,17 @@ public class BenchQuantCommandTests
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("quant model mlp batch=1 threads=1", lines[0]);
+        Assert.StartsWith("quant model mlp dynamic batch=1 threads=1", lines[0]);
         Assert.Contains("(3 layers int8)", lines[1]);
+    }
+
+    [Fact]
+    public void StaticModeConvertsTheConvolutionsToo()
+    {
+        var (code, output) = Invoke("model", "--model", "lenet5", "--mode", "static", "--batch", "2", "--repeat", "1", "--min-seconds", "0.001", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output.Trim());
+        Assert.Equal(("static", 5), (doc.RootElement.GetProperty("mode").GetString(), doc.RootElement.GetProperty("converted").GetInt32()));
     }
 
     [Theory]

@@ -36,8 +36,10 @@ public sealed class ObservedLayer : Module
         Weight = RegisterParameter("weight", weight);
         if (bias is not null) Bias = RegisterParameter("bias", bias);
         // QAT follows the input range with PyTorch's moving average (0.01) so early, untrained ranges fade.
-        InputObserver = new MinMaxObserver(QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange,
-            averagingConstant: fakeQuantize ? options.AveragingConstant ?? 0.01 : options.AveragingConstant);
+        InputObserver = options.Percentile is double percentile && !fakeQuantize
+            ? new PercentileObserver(percentile, QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange)
+            : new MinMaxObserver(QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange,
+                averagingConstant: fakeQuantize ? options.AveragingConstant ?? 0.01 : options.AveragingConstant);
         Train(layer.Training);
     }
 
@@ -53,8 +55,8 @@ public sealed class ObservedLayer : Module
     /// <summary>The settings of the int8 layer this becomes.</summary>
     public QuantizationOptions Options { get; }
 
-    /// <summary>The input's observer.</summary>
-    public MinMaxObserver InputObserver { get; }
+    /// <summary>The input's observer (<see cref="MinMaxObserver"/>, or <see cref="PercentileObserver"/> for calibration with <see cref="QuantizationOptions.Percentile"/>).</summary>
+    public Observer InputObserver { get; }
 
     /// <summary>The layer's weight (the same tensor).</summary>
     public Tensor Weight { get; }
@@ -75,7 +77,7 @@ public sealed class ObservedLayer : Module
         else
         {
             if (Training) InputObserver.Observe(input.Detach());
-            var x = InputObserver.MinVal <= InputObserver.MaxVal ? FakeQuantizeInput(input) : input;
+            var x = InputObserver.HasObserved ? FakeQuantizeInput(input) : input;
             y = Layer switch
             {
                 Linear => Tensor.Linear(x, FakeQuantizeWeight(), Bias),
@@ -91,7 +93,7 @@ public sealed class ObservedLayer : Module
     /// </summary>
     public StaticQuantizedModule ToQuantized(string path = "")
     {
-        if (!(InputObserver.MinVal <= InputObserver.MaxVal))
+        if (!InputObserver.HasObserved)
             throw new InvalidOperationException($"{(path.Length == 0 ? TypeName : path)}: no input reached this layer, so its input range is unknown; run calibration batches (or training) through the prepared model before converting it.");
         var input = InputObserver.CalculateQParams();
         return Layer switch
@@ -131,5 +133,5 @@ public sealed class ObservedLayer : Module
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
-        $"{Layer.TypeName}({Layer.ExtraRepr()}){(Relu ? ", relu=True" : "")}, {(FakeQuantize ? "fake_quant=True" : "observer=MinMaxObserver")}";
+        $"{Layer.TypeName}({Layer.ExtraRepr()}){(Relu ? ", relu=True" : "")}, {(FakeQuantize ? "fake_quant=True" : $"observer={InputObserver.GetType().Name}")}";
 }

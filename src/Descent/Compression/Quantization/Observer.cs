@@ -48,6 +48,9 @@ public abstract class Observer
     /// <summary>True when quant_min/quant_max were given explicitly.</summary>
     protected bool CustomRange { get; }
 
+    /// <summary>True once a non-empty tensor has been observed.</summary>
+    public bool HasObserved { get; private set; }
+
     /// <summary>Records the statistics of <paramref name="x"/> (float32 or float64; read as float32) and returns it unchanged.</summary>
     public Tensor Observe(Tensor x)
     {
@@ -55,7 +58,10 @@ public abstract class Observer
         if (!x.DType.IsFloatingPoint())
             throw new ArgumentException($"{GetType().Name}: observed tensors must be float, got {x.DType.TorchName()} {x.Shape}.", nameof(x));
         if (x.Numel > 0)
+        {
             Update(x.DType == DType.Float32 ? x : x.To(DType.Float32));
+            HasObserved = true;
+        }
         return x;
     }
 

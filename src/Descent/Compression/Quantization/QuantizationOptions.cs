@@ -5,6 +5,8 @@ namespace Descent.Compression.Quantization;
 /// <paramref name="PerChannel"/> weight scales per output channel (else one per tensor); <paramref name="ReduceRange"/>
 /// 7-bit activations [0, 127], which lets the u8×s8 kernel run (one bit of activation resolution; else [0, 255]);
 /// <paramref name="AveragingConstant"/> makes the input observers moving-average min/max (calibration default: the
-/// plain running min/max; quantization-aware training: 0.01 as PyTorch's).
+/// plain running min/max; quantization-aware training: 0.01 as PyTorch's); <paramref name="Percentile"/> calibrates the
+/// inputs with a <see cref="PercentileObserver"/> of that percentile (e.g. 99.99) instead, which ignores outliers
+/// (quantization-aware training keeps the moving-average min/max).
 /// </summary>
-public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null);
+public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null, double? Percentile = null);
