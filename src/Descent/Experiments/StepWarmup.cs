@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Descent.Data;
+using Descent.Experiments.Runs;
 using Descent.Kernels;
 using Descent.Tensors;
 using Descent.Training;
@@ -22,27 +23,36 @@ namespace Descent.Experiments;
 /// </remarks>
 internal sealed class StepWarmup
 {
-    private static readonly ConcurrentDictionary<string, byte> Started = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, byte> Warmed = new(StringComparer.Ordinal);
 
     private readonly Thread? _thread;
+    private volatile bool _succeeded;
 
     private StepWarmup(Thread? thread) => _thread = thread;
+
+    /// <summary>Whether this call started a warm-up (false when disabled, when the data's shape is unknown, or when this configuration was already warmed in this process).</summary>
+    public bool Started => _thread is not null;
+
+    /// <summary>Whether the warm-up trained its step to the end; read after <see cref="Wait"/>.</summary>
+    public bool Succeeded => _succeeded;
 
     /// <summary>Starts warming up <paramref name="config"/>'s step on a background thread (a no-op when there is nothing to warm).</summary>
     public static StepWarmup Start(ExperimentConfig config)
     {
         if (Environment.GetEnvironmentVariable("DESCENT_WARMUP") == "0") return new StepWarmup(null);
         if (Describe(config) is not { } data) return new StepWarmup(null);
-        if (!Started.TryAdd(Key(config), 0)) return new StepWarmup(null);
-        var thread = new Thread(() => Run(config, data)) { IsBackground = true, Name = "Descent step warm-up" };
+        if (!Warmed.TryAdd(Key(config), 0)) return new StepWarmup(null);
+        StepWarmup? warmup = null;
+        var thread = new Thread(() => warmup!._succeeded = Run(config, data)) { IsBackground = true, Name = "Descent step warm-up" };
+        warmup = new StepWarmup(thread);
         thread.Start();
-        return new StepWarmup(thread);
+        return warmup;
     }
 
     /// <summary>Waits until the warm-up has finished, so the run's first epoch does not share the cores with it.</summary>
     public void Wait() => _thread?.Join();
 
-    private static void Run(ExperimentConfig config, ExperimentData data)
+    private static bool Run(ExperimentConfig config, ExperimentData data)
     {
         try
         {
@@ -52,13 +62,16 @@ internal sealed class StepWarmup
             using var random = Generator.Override(new Generator(config.Seed));
             var copy = ExperimentBuilder.Build(config with { Epochs = 1 }, data);
             var trainer = new Trainer(copy.Model, copy.Loss, copy.Optimizer, copy.TrainerOptions);
+            trainer.With(new StepRecorder());      // as the runner does: the gradient norm of steps.csv
             trainer.With([.. copy.Callbacks]);
             trainer.Fit(copy.TrainLoader, copy.ValidationLoader, epochs: 1);
+            return true;
         }
 #pragma warning disable CA1031 // The warm-up is an optimization: the run reaches the same code and reports any error itself.
         catch (Exception)
 #pragma warning restore CA1031
         {
+            return false;
         }
     }
 
@@ -77,7 +90,9 @@ internal sealed class StepWarmup
         {
             return null;
         }
-        var batch = new TensorDataset(Tensor.Zeros(new Shape([n, .. shape]), dtype), Tensor.Zeros(new Shape(n), DType.Int64));
+        var zeros = new TensorDataset(Tensor.Zeros(new Shape([n, .. shape]), dtype), Tensor.Zeros(new Shape(n), DType.Int64));
+        // A Subset, as the run's training and validation splits are: its batch gathering is compiled too.
+        var batch = new Subset(zeros, Enumerable.Range(0, n).ToArray());
         return new ExperimentData
         {
             Train = batch,
