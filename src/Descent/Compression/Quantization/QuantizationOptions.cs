@@ -7,6 +7,10 @@ namespace Descent.Compression.Quantization;
 /// <paramref name="AveragingConstant"/> makes the input observers moving-average min/max (calibration default: the
 /// plain running min/max; quantization-aware training: 0.01 as PyTorch's); <paramref name="Percentile"/> calibrates the
 /// inputs with a <see cref="PercentileObserver"/> of that percentile (e.g. 99.99) instead, which ignores outliers
-/// (quantization-aware training keeps the moving-average min/max).
+/// (quantization-aware training keeps the moving-average min/max); Conv2d layers with fewer than
+/// <paramref name="MinConvChannels"/> output channels stay float: the int8 GEMM computes 16 output channels at a time,
+/// and below that the float convolution was faster (LeNet-5's 6-channel first layer: int8 about 2.5× slower, see
+/// docs/quantization.md).
 /// </summary>
-public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null, double? Percentile = null);
+public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null, double? Percentile = null,
+    int MinConvChannels = 16);

@@ -81,13 +81,7 @@ internal static class QuantizedGemm
                 Int8Im2Col.Unfold(q.Slice(i * plane, plane), channels, height, width, g, (byte)zeroPoint, columns.AsSpan(i * pixels * k, pixels * k));
             var c = product.AsSpan(0, rows * n);
             Int8Gemm.MultiplyToFloat(rows, columns.AsSpan(0, rows * k), k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, c, n);
-            for (int i = 0; i < images; i++)
-                for (int p = 0; p < pixels; p++)
-                {
-                    var source = c.Slice((i * pixels + p) * n, n);
-                    int target = i * n * pixels + p;
-                    for (int o = 0; o < n; o++) output[target + o * pixels] = source[o];
-                }
+            Int8Im2Col.RowsToChannels(c, images, pixels, n, output);
         }
         finally
         {

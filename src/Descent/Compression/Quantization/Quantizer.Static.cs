@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Descent.NN;
 using Descent.Tensors;
 using Descent.Tensors.Autograd;
@@ -15,6 +16,9 @@ namespace Descent.Compression.Quantization;
 /// </summary>
 public static partial class Quantizer
 {
+    // Why Prepare left a layer it could have converted in float, for Convert's record (the model holds no such state).
+    private static readonly ConditionalWeakTable<Module, string> PreparedNotes = new();
+
     /// <summary>
     /// Prepares <paramref name="model"/> in place for calibration: evaluation mode, BatchNorm folded, observers
     /// inserted. Run calibration batches through the returned model (the same one, unless the model itself is a
@@ -56,7 +60,8 @@ public static partial class Quantizer
             }
             else if (module.OwnParameterCount > 0)
             {
-                layers.Add(new QuantizedLayer(path, module.TypeName, null, StaticNoteFor(module)));
+                layers.Add(new QuantizedLayer(path, module.TypeName, null,
+                    PreparedNotes.TryGetValue(module, out var note) ? note : StaticNoteFor(module)));
             }
         }
         root.Eval();
@@ -91,10 +96,10 @@ public static partial class Quantizer
         options ??= new QuantizationOptions();
         model.Eval();
         BatchNormFolding.FoldInPlace(model);
-        if (Observable(model)) return new ObservedLayer(model, false, fakeQuantize, options);
+        if (Observable(model, options)) return new ObservedLayer(model, false, fakeQuantize, options);
         foreach (var (path, module) in model.NamedModules().ToList())
         {
-            if (path.Length == 0 || !Observable(module)) continue;
+            if (path.Length == 0 || !Observable(module, options)) continue;
             int dot = path.LastIndexOf('.');
             string parentPath = dot < 0 ? "" : path[..dot];
             string? reluPath = FollowingRelu(model.GetSubmodule(parentPath), path[(dot + 1)..], parentPath);
@@ -104,15 +109,23 @@ public static partial class Quantizer
             }
             catch (NotSupportedException)
             {
-                continue; // the parent keeps its own reference to this layer: it stays float (Convert notes it)
+                PreparedNotes.AddOrUpdate(module, "its parent keeps its own reference to it, so it cannot be replaced; stays float");
+                continue;
             }
             if (reluPath is not null) model.ReplaceSubmodule(reluPath, new Identity());
         }
         return model;
     }
 
-    private static bool Observable(Module module) =>
-        module is Linear || (module is Conv2d conv && QuantizedConv2d.Unsupported(conv) is null);
+    private static bool Observable(Module module, QuantizationOptions options)
+    {
+        if (module is Linear) return true;
+        if (module is not Conv2d conv || QuantizedConv2d.Unsupported(conv) is not null) return false;
+        if (conv.OutChannels >= options.MinConvChannels) return true;
+        PreparedNotes.AddOrUpdate(conv, $"{conv.OutChannels} output channels, fewer than QuantizationOptions.MinConvChannels = {options.MinConvChannels}: " +
+            "the int8 kernel computes 16 channels at a time and the float convolution is faster here; stays float");
+        return false;
+    }
 
     /// <summary>The path of a ReLU that follows child <paramref name="name"/> of a Sequential, past Identity slots, or null.</summary>
     private static string? FollowingRelu(Module parent, string name, string parentPath)
@@ -128,7 +141,6 @@ public static partial class Quantizer
     private static string StaticNoteFor(Module m) => m switch
     {
         Conv2d conv when QuantizedConv2d.Unsupported(conv) is { } reason => reason,
-        Linear or Conv2d => "its parent keeps its own reference to it, so it cannot be replaced; stays float",
         BatchNorm => "a BatchNorm that does not directly follow a Conv2d/Linear (or has no running statistics) cannot be folded; stays float",
         _ => $"static quantization covers Linear and Conv2d; {m.TypeName} stays float",
     };

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Descent.Kernels.Quantized;
 
 /// <summary>
@@ -24,47 +26,74 @@ public readonly record struct Int8ConvGeometry(int KernelH, int KernelW, int Str
 public static class Int8Im2Col
 {
     /// <summary>Writes the [outH·outW × channels·kh·kw] patches of <paramref name="image"/> (channels × height × width) to <paramref name="columns"/>.</summary>
-    public static void Unfold(ReadOnlySpan<byte> image, int channels, int height, int width, Int8ConvGeometry g, byte padValue,
+    public static unsafe void Unfold(ReadOnlySpan<byte> image, int channels, int height, int width, Int8ConvGeometry g, byte padValue,
         Span<byte> columns)
     {
         int outH = g.OutputHeight(height), outW = g.OutputWidth(width);
-        int kernel = g.KernelH * g.KernelW, rowLength = channels * kernel;
-        if (image.Length < channels * height * width)
+        int kh = g.KernelH, kw = g.KernelW, plane = height * width;
+        if (image.Length < channels * plane)
             throw new ArgumentException($"Int8Im2Col: the image has {image.Length} values, fewer than {channels}×{height}×{width}.", nameof(image));
-        if (columns.Length < outH * outW * rowLength)
-            throw new ArgumentException($"Int8Im2Col: {columns.Length} values cannot hold {outH * outW}×{rowLength} patches.", nameof(columns));
-        bool contiguous = g.DilationW == 1;
-        for (int oh = 0; oh < outH; oh++)
+        if (columns.Length < outH * outW * channels * kh * kw)
+            throw new ArgumentException($"Int8Im2Col: {columns.Length} values cannot hold {outH * outW}×{channels * kh * kw} patches.", nameof(columns));
+        // Pointers and block copies: a patch row is only kw bytes, so per-row span slicing would cost more than the copy.
+        fixed (byte* source = image)
+        fixed (byte* target = columns)
         {
-            for (int ow = 0; ow < outW; ow++)
+            byte* dst = target;
+            for (int oh = 0; oh < outH; oh++)
             {
-                var row = columns.Slice((oh * outW + ow) * rowLength, rowLength);
-                int w0 = ow * g.StrideW - g.PadLeft;
-                for (int c = 0; c < channels; c++)
+                int h0 = oh * g.StrideH - g.PadTop;
+                bool rowsInside = h0 >= 0 && h0 + g.DilationH * (kh - 1) < height;
+                for (int ow = 0; ow < outW; ow++)
                 {
-                    var plane = image.Slice(c * height * width, height * width);
-                    for (int i = 0; i < g.KernelH; i++)
+                    int w0 = ow * g.StrideW - g.PadLeft;
+                    bool inside = rowsInside && g.DilationW == 1 && w0 >= 0 && w0 + kw <= width;
+                    for (int c = 0; c < channels; c++)
                     {
-                        var dst = row.Slice(c * kernel + i * g.KernelW, g.KernelW);
-                        int ih = oh * g.StrideH - g.PadTop + i * g.DilationH;
-                        if ((uint)ih >= (uint)height)
+                        byte* channel = source + (nint)c * plane;
+                        for (int i = 0; i < kh; i++, dst += kw)
                         {
-                            dst.Fill(padValue);
-                            continue;
-                        }
-                        var line = plane.Slice(ih * width, width);
-                        if (contiguous && w0 >= 0 && w0 + g.KernelW <= width)
-                        {
-                            line.Slice(w0, g.KernelW).CopyTo(dst);
-                            continue;
-                        }
-                        for (int j = 0; j < g.KernelW; j++)
-                        {
-                            int iw = w0 + j * g.DilationW;
-                            dst[j] = (uint)iw < (uint)width ? line[iw] : padValue;
+                            int ih = h0 + i * g.DilationH;
+                            if (inside)
+                            {
+                                Unsafe.CopyBlockUnaligned(dst, channel + ih * width + w0, (uint)kw);
+                                continue;
+                            }
+                            if ((uint)ih >= (uint)height)
+                            {
+                                Unsafe.InitBlockUnaligned(dst, padValue, (uint)kw);
+                                continue;
+                            }
+                            byte* line = channel + ih * width;
+                            for (int j = 0; j < kw; j++)
+                            {
+                                int iw = w0 + j * g.DilationW;
+                                dst[j] = (uint)iw < (uint)width ? line[iw] : padValue;
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The GEMM's rows back to images: <paramref name="rows"/> [images·pixels × channels] → <paramref name="output"/>
+    /// [images × channels × pixels] (NCHW).
+    /// </summary>
+    public static unsafe void RowsToChannels(ReadOnlySpan<float> rows, int images, int pixels, int channels, Span<float> output)
+    {
+        long count = (long)images * pixels * channels;
+        if (rows.Length < count || output.Length < count)
+            throw new ArgumentException($"Int8Im2Col.RowsToChannels: {rows.Length} rows values and {output.Length} output values for {images}×{pixels}×{channels}.", nameof(rows));
+        fixed (float* source = rows)
+        fixed (float* target = output)
+        {
+            for (int i = 0; i < images; i++)
+            {
+                float* src = source + (nint)i * pixels * channels, dst = target + (nint)i * pixels * channels;
+                for (int p = 0; p < pixels; p++, src += channels)
+                    for (int o = 0; o < channels; o++) dst[(nint)o * pixels + p] = src[o];
             }
         }
     }

@@ -43,6 +43,20 @@ public class Int8Im2ColTests
     }
 
     [Fact]
+    public void RowsGoBackToChannelMajorImages()
+    {
+        int images = 2, pixels = 5, channels = 3;
+        var rows = Enumerable.Range(0, images * pixels * channels).Select(v => (float)v).ToArray();
+        var output = new float[rows.Length];
+        Int8Im2Col.RowsToChannels(rows, images, pixels, channels, output);
+        for (int i = 0; i < images; i++)
+            for (int p = 0; p < pixels; p++)
+                for (int o = 0; o < channels; o++)
+                    Assert.Equal(rows[(i * pixels + p) * channels + o], output[(i * channels + o) * pixels + p]);
+        Assert.Throws<ArgumentException>(() => Int8Im2Col.RowsToChannels(rows, images, pixels + 1, channels, output));
+    }
+
+    [Fact]
     public void TooSmallBuffersAreRejected()
     {
         var g = new Int8ConvGeometry(3, 3, 1, 1, 1, 1, 0, 0, 0, 0);
