@@ -40,14 +40,15 @@ public static class BatchNormFolding
 
     /// <summary>
     /// The Conv2d or Linear equal to <paramref name="layer"/> followed by <paramref name="norm"/> in evaluation mode,
-    /// or null when the pair cannot be folded (another layer type, a BatchNorm of the wrong kind or size, or one
-    /// without running statistics).
+    /// or null when the pair cannot be folded (another layer type, a BatchNorm of the wrong kind or size, one
+    /// without running statistics, or a layer with pruning masks).
     /// </summary>
     public static Module? Fold(Module layer, Module norm)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(norm);
-        if (norm is not BatchNorm bn || bn.RunningMean is null || bn.RunningVar is null) return null;
+        // A pruning mask would be lost in the folded layer; masked layers stay as they are.
+        if (norm is not BatchNorm bn || bn.RunningMean is null || bn.RunningVar is null || layer.MaskedParameters.Any()) return null;
         switch (layer)
         {
             case Conv2d conv when norm is BatchNorm2d && conv.OutChannels == bn.NumFeatures:

@@ -119,6 +119,11 @@ public static partial class Quantizer
 
     private static bool Observable(Module module, QuantizationOptions options)
     {
+        if (module is (Linear or Conv2d) && module.MaskedParameters.Any())
+        {
+            PreparedNotes.AddOrUpdate(module, MaskedNote);
+            return false;
+        }
         if (module is Linear) return true;
         if (module is not Conv2d conv || QuantizedConv2d.Unsupported(conv) is not null) return false;
         if (conv.OutChannels >= options.MinConvChannels) return true;

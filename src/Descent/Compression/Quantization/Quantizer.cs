@@ -50,7 +50,7 @@ public static partial class Quantizer
     {
         switch (module)
         {
-            case Linear linear:
+            case Linear linear when !linear.MaskedParameters.Any():
                 var single = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
                 layers.Add(new QuantizedLayer(path, linear.TypeName, single.TypeName, null));
                 return single;
@@ -59,7 +59,7 @@ public static partial class Quantizer
                 for (int i = 0; i < sequential.Count; i++)
                 {
                     string child = Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    if (sequential[i] is Linear fused && i + 1 < sequential.Count && sequential[i + 1].GetType() == typeof(ReLU))
+                    if (sequential[i] is Linear fused && !fused.MaskedParameters.Any() && i + 1 < sequential.Count && sequential[i + 1].GetType() == typeof(ReLU))
                     {
                         var q = DynamicQuantizedLinear.FromFloat(fused, perChannel, reduceRange, relu: true);
                         layers.Add(new QuantizedLayer(child, fused.TypeName, q.TypeName, null));
@@ -78,9 +78,15 @@ public static partial class Quantizer
         }
     }
 
-    private static string NoteFor(Module m) => m is Linear
-        ? "inside a container dynamic quantization does not rebuild; stays float"
-        : $"dynamic quantization covers Linear layers only; {m.TypeName} stays float";
+    private static string NoteFor(Module m) => m switch
+    {
+        Linear when m.MaskedParameters.Any() => MaskedNote,
+        Linear => "inside a container dynamic quantization does not rebuild; stays float",
+        _ => $"dynamic quantization covers Linear layers only; {m.TypeName} stays float",
+    };
+
+    /// <summary>Why a pruned layer stays float: its masks would be lost in the int8 weights.</summary>
+    private const string MaskedNote = "has pruning masks, which the int8 weights would not keep; make them permanent (RemoveParameterMask) before quantizing; stays float";
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 }

@@ -102,6 +102,31 @@ public class StaticQuantizationTests
     }
 
     [Fact]
+    public void LayersWithPruningMasksStayFloatInEveryFlow()
+    {
+        Sequential Model()
+        {
+            var g = new Generator(6);
+            var m = new Sequential(new Linear(6, 5, bias: false, generator: g), new BatchNorm1d(5), new ReLU(), new Linear(5, 2, generator: g));
+            m[0].SetParameterMask("weight", Tensor.Ones(new Shape(5, 6)));
+            return m;
+        }
+        var batches = Batches(2, new Shape(4, 6), 7).ToList();
+        var folded = Model();
+        Assert.Empty(BatchNormFolding.FoldInPlace(folded));
+        var qat = Quantizer.PrepareQat(Model());
+        using (GradMode.Disable()) qat.Call(batches[0]);
+        var results = new[] { Quantizer.QuantizeStatic(Model(), batches), Quantizer.QuantizeDynamic(Model()), Quantizer.Convert(qat) };
+        foreach (var result in results)
+        {
+            Assert.Equal(["3"], result.Converted.Select(l => l.Path));
+            var kept = result.KeptFloat.Single(l => l.Path == "0");
+            Assert.Contains("RemoveParameterMask", kept.Note);
+            Assert.IsType<Linear>(result.Model.GetSubmodule("0"));
+        }
+    }
+
+    [Fact]
     public void ConvertingWithoutCalibrationNamesTheLayer()
     {
         var model = new Sequential(new Linear(4, 3, generator: new Generator(1)), new ReLU(), new Linear(3, 2, generator: new Generator(2)));
