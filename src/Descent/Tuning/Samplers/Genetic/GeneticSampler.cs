@@ -23,7 +23,7 @@ public sealed class GeneticSampler : ISampler
     private readonly long _seed;
     private readonly IntersectionSearchSpace _intersection = new();
     private readonly TaggedTrialIndex _index = new(GenerationKey);
-    private readonly Dictionary<long, List<Individual<FrozenTrial>>> _settled = [];
+    private readonly List<List<Individual<FrozenTrial>>> _settled = [];
     private (long TrialId, long Generation, List<Individual<FrozenTrial>> Parents)? _current;
     private (IStudyStorage Storage, long StudyId)? _owner;
 
@@ -125,27 +125,21 @@ public sealed class GeneticSampler : ISampler
         }
         _index.Read(study);
         double sign = study.Direction == StudyDirection.Minimize ? 1 : -1;
-        var parents = new List<Individual<FrozenTrial>>();
-        long generation = -1;
+        // Resume the walk after the last generation settled in an unbroken run from generation 0.
+        long generation = _settled.Count - 1;
+        var parents = generation >= 0 ? _settled[(int)generation] : [];
         while (true)
         {
             long g = generation + 1;
             var members = _index.Complete(g);
             int needed = g == 0 ? _options.PopulationSize : _options.Offspring;
             if (members.Count < needed) break;
-            if (_settled.TryGetValue(g, out var known))
-            {
-                parents = known;
-            }
-            else
-            {
-                var offspring = members.Select(t => new Individual<FrozenTrial>(t, sign * t.Values![0], t.Number, (int)g)).ToList();
-                parents = g == 0
-                    ? GeneticBreeding.Survive([], offspring, _options with { Survival = GeneticSurvival.MuPlusLambda }, TrialParamsComparer.Instance)
-                    : GeneticBreeding.Survive(parents, offspring, _options, TrialParamsComparer.Instance);
-                // Remember only a settled generation: a running member could still join it.
-                if (!_index.HasUnfinished(g)) _settled[g] = parents;
-            }
+            var offspring = members.Select(t => new Individual<FrozenTrial>(t, sign * t.Values![0], t.Number, (int)g)).ToList();
+            parents = g == 0
+                ? GeneticBreeding.Survive([], offspring, _options with { Survival = GeneticSurvival.MuPlusLambda }, TrialParamsComparer.Instance)
+                : GeneticBreeding.Survive(parents, offspring, _options, TrialParamsComparer.Instance);
+            // Remember only a settled generation (a running member could still join it) whose parents were settled too.
+            if (_settled.Count == g && !_index.HasUnfinished(g)) _settled.Add(parents);
             generation = g;
         }
         return (generation, parents);

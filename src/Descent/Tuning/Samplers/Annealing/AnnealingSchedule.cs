@@ -14,6 +14,7 @@ internal sealed class AnnealingSchedule
     public AnnealingSchedule(AnnealingOptions options)
     {
         _o = options;
+        InitialTemperature = options.InitialTemperature ?? double.NaN;
         _qv = options.VisitingParameter;
         _t1 = Math.Exp((_qv - 1) * Math.Log(2)) - 1;
         double factor2 = Math.Exp((4 - _qv) * Math.Log(_qv - 1));
@@ -23,12 +24,22 @@ internal sealed class AnnealingSchedule
         _factor6 = Math.PI * (1 - factor5) / Math.Sin(Math.PI * (1 - factor5)) / Math.Exp(SpecialFunctions.LogGamma(2 - factor5));
     }
 
+    /// <summary>T₀: the option's, or NaN until <see cref="Calibrate"/> measured it.</summary>
+    public double InitialTemperature { get; private set; }
+
+    /// <summary>Whether T₀ is still to be measured (the first chain then accepts every move).</summary>
+    public bool Calibrating => double.IsNaN(InitialTemperature);
+
+    /// <summary>Sets T₀ so that a worse move of mean size <paramref name="meanWorse"/> is accepted with probability 0.8 (1 when no move was worse).</summary>
+    public void Calibrate(double meanWorse) =>
+        InitialTemperature = meanWorse > 0 && double.IsFinite(meanWorse) ? -meanWorse / Math.Log(0.8) : 1;
+
     /// <summary>The visiting temperature of chain <paramref name="k"/> (counted from the last reheat).</summary>
-    public double Temperature(int k) => _o.Cooling switch
+    public double Temperature(int k) => Calibrating ? double.PositiveInfinity : _o.Cooling switch
     {
-        AnnealingCooling.Geometric => _o.InitialTemperature * Math.Pow(_o.CoolingRate, k),
-        AnnealingCooling.Logarithmic => _o.InitialTemperature * Math.Log(2) / Math.Log(k + 2),
-        _ => _o.InitialTemperature * _t1 / (Math.Exp((_qv - 1) * Math.Log(k + 2.0)) - 1),
+        AnnealingCooling.Geometric => InitialTemperature * Math.Pow(_o.CoolingRate, k),
+        AnnealingCooling.Logarithmic => InitialTemperature * Math.Log(2) / Math.Log(k + 2),
+        _ => InitialTemperature * _t1 / (Math.Exp((_qv - 1) * Math.Log(k + 2.0)) - 1),
     };
 
     /// <summary>The acceptance temperature of chain <paramref name="k"/>: T/(k + 1) with generalized cooling, else T.</summary>
@@ -36,19 +47,24 @@ internal sealed class AnnealingSchedule
         _o.Cooling == AnnealingCooling.Tsallis ? Temperature(k) / (k + 1) : Temperature(k);
 
     /// <summary>Whether the chain at visiting temperature <paramref name="temperature"/> is cold enough to reheat.</summary>
-    public bool ShouldReheat(double temperature) => temperature < _o.InitialTemperature * _o.RestartTemperatureRatio;
+    public bool ShouldReheat(double temperature) => temperature < InitialTemperature * _o.RestartTemperatureRatio;
 
-    /// <summary>A visiting step in natural units for a coordinate of width <paramref name="range"/> at <paramref name="temperature"/>.</summary>
+    /// <summary>
+    /// A visiting step in natural units for a coordinate of width <paramref name="range"/> at <paramref name="temperature"/>
+    /// (while calibrating, the width of T₀).
+    /// </summary>
     public double Step(double temperature, double range, TuningRandom rng)
     {
+        double relative = Calibrating ? 1 : Math.Sqrt(temperature / InitialTemperature);
         switch (_o.Visit)
         {
             case AnnealingVisit.Gaussian:
-                return _o.StepScale * range * Math.Sqrt(temperature / _o.InitialTemperature) * rng.NextGaussian();
+                return _o.StepScale * range * relative * rng.NextGaussian();
             case AnnealingVisit.Cauchy:
-                return _o.StepScale * range * Math.Sqrt(temperature / _o.InitialTemperature) * Math.Tan(Math.PI * (rng.NextDouble() - 0.5));
+                return _o.StepScale * range * relative * Math.Tan(Math.PI * (rng.NextDouble() - 0.5));
             default:
             {
+                if (Calibrating) temperature = 1;
                 double x = rng.NextGaussian(), y = rng.NextGaussian();
                 double factor4 = _factor4P * Math.Exp(Math.Log(temperature) / (_qv - 1));
                 x *= Math.Exp(-(_qv - 1) * Math.Log(_factor6 / factor4) / (3 - _qv));

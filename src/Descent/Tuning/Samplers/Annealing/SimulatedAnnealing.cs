@@ -120,13 +120,21 @@ public sealed class SimulatedAnnealing
                 Temperature = _schedule.Temperature(k);
                 if (_schedule.ShouldReheat(Temperature)) break;
                 double acceptance = _schedule.AcceptanceTemperature(k);
-                bool improved = k == 0;
+                bool improved = k == 0, calibrating = _schedule.Calibrating;
+                double worse = 0;
+                int worseCount = 0;
                 for (int j = 0; j < 2 * n; j++)
                 {
                     var y = Neighbour(current, j, Temperature, rng);
                     double best = BestValue;
                     yield return y;
-                    if (_told < fCurrent)
+                    if (calibrating)
+                    {
+                        // Measuring T₀: a random walk that records the size of the worse moves.
+                        if (_told > fCurrent && double.IsFinite(_told)) { worse += _told - fCurrent; worseCount++; }
+                        (current, fCurrent) = (y, _told);
+                    }
+                    else if (_told < fCurrent)
                     {
                         if (_told < best) improved = true;
                         (current, fCurrent) = (y, _told);
@@ -135,6 +143,13 @@ public sealed class SimulatedAnnealing
                     {
                         (current, fCurrent) = (y, _told);
                     }
+                }
+                if (calibrating)
+                {
+                    _schedule.Calibrate(worseCount == 0 ? 0 : worse / worseCount);
+                    (current, fCurrent) = (BestGenome ?? current, BestValue);
+                    k = -1; // the annealing proper starts at chain 0
+                    continue;
                 }
                 if (_options.LocalPolish && improved && BestGenome is { } start)
                 {

@@ -60,11 +60,17 @@ public enum AnnealingRestart
 /// </summary>
 public sealed record AnnealingOptions
 {
-    /// <summary>Textbook simulated annealing: Gaussian steps, geometric cooling by 0.95 per chain, Metropolis acceptance, no local polish.</summary>
+    /// <summary>
+    /// Textbook simulated annealing: Gaussian steps, geometric cooling by 0.95 per chain, Metropolis acceptance, the initial
+    /// temperature set from the first chain (80 % of worse moves accepted, Johnson et al. 1989), reheats from the best
+    /// point, no local polish.
+    /// </summary>
     public static AnnealingOptions Plain { get; } = new()
     {
         Visit = AnnealingVisit.Gaussian,
         Cooling = AnnealingCooling.Geometric,
+        InitialTemperature = null,
+        Restart = AnnealingRestart.Best,
         LocalPolish = false,
     };
 
@@ -89,8 +95,12 @@ public sealed record AnnealingOptions
     /// <summary>qa of the generalized acceptance, ≤ −1 (scipy: −5).</summary>
     public double AcceptanceParameter { get; init; } = -5;
 
-    /// <summary>Initial temperature T₀, in units of the objective for the acceptance test (scipy: 5230).</summary>
-    public double InitialTemperature { get; init; } = 5230;
+    /// <summary>
+    /// Initial temperature T₀, in units of the objective for the acceptance test (scipy: 5230; the Tsallis visiting width
+    /// also grows with it). Null: measured — the first chain accepts every move, and T₀ is then set so that a worse move
+    /// of the mean size seen is accepted with probability 0.8 (Johnson, Aragon, McGeoch &amp; Schevon 1989).
+    /// </summary>
+    public double? InitialTemperature { get; init; } = 5230;
 
     /// <summary>Reheat when the temperature falls below this fraction of T₀ (scipy: 2·10⁻⁵).</summary>
     public double RestartTemperatureRatio { get; init; } = 2e-5;
@@ -114,7 +124,7 @@ public sealed record AnnealingOptions
         if (!(StepScale > 0 && double.IsFinite(StepScale))) throw new ArgumentException($"StepScale must be positive, got {StepScale}");
         if (!(CoolingRate > 0 && CoolingRate < 1)) throw new ArgumentException($"CoolingRate must be in (0, 1), got {CoolingRate}");
         if (!(AcceptanceParameter <= -1)) throw new ArgumentException($"AcceptanceParameter must be at most -1, got {AcceptanceParameter}");
-        if (!(InitialTemperature > 0 && double.IsFinite(InitialTemperature))) throw new ArgumentException($"InitialTemperature must be positive, got {InitialTemperature}");
+        if (InitialTemperature is double t && !(t > 0 && double.IsFinite(t))) throw new ArgumentException($"InitialTemperature must be positive, got {t}");
         if (!(RestartTemperatureRatio > 0 && RestartTemperatureRatio < 1)) throw new ArgumentException($"RestartTemperatureRatio must be in (0, 1), got {RestartTemperatureRatio}");
         if (PolishIterations is < 1) throw new ArgumentException($"PolishIterations must be at least 1, got {PolishIterations}");
     }
