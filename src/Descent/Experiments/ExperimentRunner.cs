@@ -39,7 +39,9 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
         return Execute(experiment, run, null, [], extraCallbacks, cancellationToken);
@@ -58,7 +60,9 @@ public static class ExperimentRunner
         if (!File.Exists(run.LastCheckpointPath))
             throw new FileNotFoundException($"{run.LastCheckpointPath}: missing, so the run cannot resume (checkpoint.last was off, or the run died before its first checkpoint).", run.LastCheckpointPath);
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
         try
         {
