@@ -1,6 +1,3 @@
-using Descent.Tensors;
-using Descent.Tensors.Autograd;
-
 namespace Descent.NN;
 
 /// <summary>
@@ -19,31 +16,18 @@ public static class ModelComplexity
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputShape);
         long macs = 0;
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        ForwardProbe.Run(model, inputShape, (m, y) =>
         {
-            using var noGrad = GradMode.Disable();
-            using var scope = StepScope.Begin();
-            using var observe = Module.ObserveForward((m, y) =>
+            switch (m)
             {
-                switch (m)
-                {
-                    case Linear linear:
-                        macs += linear.Weight.Numel * (y.Numel / linear.OutFeatures);
-                        break;
-                    case Conv2d conv:
-                        macs += conv.Weight.Numel * (y.Numel / conv.OutChannels);
-                        break;
-                }
-            });
-            var dtype = model.Parameters().FirstOrDefault()?.DType ?? DType.Float32;
-            model.Call(Tensor.Zeros(new Shape([1, .. inputShape]), dtype));
-        }
-        finally
-        {
-            model.Train(wasTraining);
-        }
+                case Linear linear:
+                    macs += linear.Weight.Numel * (y.Numel / linear.OutFeatures);
+                    break;
+                case Conv2d conv:
+                    macs += conv.Weight.Numel * (y.Numel / conv.OutChannels);
+                    break;
+            }
+        });
         return macs;
     }
 }

@@ -3,6 +3,7 @@ using Descent.Experiments;
 using Descent.NN;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Tests.Architecture;
 using Descent.Training;
 
 namespace Descent.Tests.Optim;
@@ -162,5 +163,18 @@ public sealed class GradientFreeOptimizerTests : IDisposable
         Assert.Equal("completed", result.Status);
         Assert.True(result.Test["accuracy"] > 0.85, $"{name}: test accuracy {result.Test["accuracy"]}");
         Assert.Equal(name.ToUpperInvariant(), result.Run.ReadConfig().Optimizer.Options.OptimizerName);
+    }
+
+    [Fact]
+    public void TheNeuroevolutionExamplesTrainEndToEnd()
+    {
+        // examples/neuroevolution: the seed text's linear regression by GA, a tiny classifier by SA (docs/search.md §2).
+        string dir = Path.Combine(SourceCode.RepositoryRoot(), "examples", "neuroevolution");
+        var linear = ExperimentRunner.Run(ExperimentConfig.Load(Path.Combine(dir, "neuroevolution-linear.yaml")), Path.Combine(_dir.FullName, "linear"));
+        Assert.Equal("completed", linear.Status);
+        Assert.True(linear.Test["mae"] < 0.15, $"linear regression by GA: test MAE {linear.Test["mae"]}");
+        var blobs = ExperimentRunner.Run(ExperimentConfig.Load(Path.Combine(dir, "neuroevolution-blobs.yaml")), Path.Combine(_dir.FullName, "blobs"));
+        Assert.Equal("completed", blobs.Status);
+        Assert.True(blobs.Test["accuracy"] > 0.85, $"blobs by SA: test accuracy {blobs.Test["accuracy"]}");
     }
 }

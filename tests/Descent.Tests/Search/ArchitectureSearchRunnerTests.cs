@@ -1,6 +1,7 @@
 using Descent.Experiments;
 using Descent.Search.Architecture;
 using Descent.Search.Studies;
+using Descent.Tests.Architecture;
 using Descent.Tuning;
 
 namespace Descent.Tests.Search;
@@ -101,6 +102,41 @@ public sealed class ArchitectureSearchRunnerTests : IDisposable
             // The first block's convolution alone: c0 × 1 × 3 × 3 weights at 28 × 28 positions.
             Assert.True(Convert.ToInt64(t.UserAttrs["macs"]) >= c0 * 9L * 28 * 28, $"{blocks} blocks: {t.UserAttrs["macs"]} MACs");
         }
+    }
+
+    [Fact]
+    public void ResidualCandidatesTrainAndTheExampleSearchIsValid()
+    {
+        string yaml = """
+            name: res
+            seed: 0
+            epochs: 1
+            data: {dataset: fashion-mnist, source: embedded, batch_size: 64, validation: 0.2, train_samples: 128, test_samples: 32}
+            loss: cross_entropy
+            optimizer: {name: adam, lr: 0.003}
+            search_space:
+              stages:
+                - name: f
+                  blocks: 1
+                  type: residual
+                  channels: 4
+                  norm: batchnorm
+                  pool: max
+            study: {metric: val_accuracy, trials: 1, strategy: random}
+            """;
+        var runner = new ArchitectureSearchRunner(StudyFile.Parse(yaml, "r.yaml"), _dir);
+        var study = runner.CreateStudy(new InMemoryStorage(), seed: 1);
+        runner.Optimize(study);
+        var trial = Assert.Single(study.GetTrials(TrialState.Complete));
+        Assert.StartsWith("[{residual: {shortcut: auto", (string)trial.UserAttrs[ArchitectureSearchRunner.LayersAttr]!);
+        // Two 3×3 convolutions of 4 channels and a 1×1 projection (1 → 4 channels) with their batch norms, then the head.
+        Assert.True(Convert.ToInt64(trial.UserAttrs["parameters"]) > 4 * 9 + 4 * 4 * 9 + 4, $"{trial.UserAttrs["parameters"]} parameters");
+
+        // The example of docs/search.md: its space (conv2d and residual blocks) checks out against the experiment parser.
+        var example = Path.Combine(SourceCode.RepositoryRoot(), "examples", "studies", "fashion-search.yaml");
+        var exampleRunner = new ArchitectureSearchRunner(StudyFile.Load(example), _dir);
+        Assert.Equal("fashion-search", exampleRunner.File.Study.Name);
+        Assert.Equal(50, exampleRunner.File.Study.Trials);
     }
 
     [Fact]

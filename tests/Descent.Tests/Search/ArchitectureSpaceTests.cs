@@ -68,7 +68,14 @@ public class ArchitectureSpaceTests
             candidate.Diagram());
         Assert.Equal(candidate.Key, new ArchitectureCandidate([.. candidate.Blocks]).Key);
 
-        // Without residual blocks the layers parse (and build) on this branch's experiment parser.
+        // The layers are the experiment parser's: residual entries included.
+        var parsed = ExperimentConfig.Parse($$$"""
+            name: r
+            data: {dataset: synthetic, synthetic: {kind: blobs, samples: 50, classes: 3, features: 4}}
+            model: {layers: {{{candidate.LayersYaml()}}}}
+            """, "r.yaml");
+        Assert.Equal(["conv2d", "batchnorm2d", "relu", "maxpool2d", "dropout", "residual", "flatten", "linear", "tanh", "residual", "linear"],
+            parsed.Model.Layers!.Select(l => l.Type));
         var plain = new ArchitectureCandidate([new ArchitectureBlock { Kind = "conv2d", Width = 4, Pool = "max" }, new ArchitectureBlock { Kind = "linear", Width = 16 }]);
         var config = ExperimentConfig.Parse($$$"""
             name: c

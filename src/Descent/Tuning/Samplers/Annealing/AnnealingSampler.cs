@@ -56,10 +56,7 @@ public sealed class AnnealingSampler : ISampler
         if (study.IsMultiObjective) throw new InvalidOperationException("AnnealingSampler supports single-objective studies only");
         lock (_lock)
         {
-            var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-            foreach (var (k, d) in _intersection.Calculate(study))
-                if (!d.IsSingle) space[k] = d;
-            return space;
+            return _intersection.CalculateVarying(study);
         }
     }
 

@@ -60,10 +60,7 @@ public sealed class GeneticSampler : ISampler
     {
         lock (_lock)
         {
-            var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-            foreach (var (k, d) in _intersection.Calculate(study))
-                if (!d.IsSingle) space[k] = d;
-            return space;
+            return _intersection.CalculateVarying(study);
         }
     }
 
