@@ -19,7 +19,8 @@ public sealed class SearchWorkerConcurrencyTests(PostgresServer server) : IDispo
     [Fact]
     public void FourWorkersLoseNoCandidateWhenOneIsKilled()
     {
-        string url = server.NewSchemaUrl();
+        // Five processes train while the machine may be shared: give connections more than Npgsql's default 15 s to open.
+        string url = server.NewSchemaUrl() + "&connect_timeout=120";
         string file = Path.Combine(_dir, "search.yaml");
         File.WriteAllText(file, ArchitectureSearchRunnerTests.Blobs("study: {metric: val_accuracy, strategy: evolution}"));
         string runs = Path.Combine(_dir, "runs");
