@@ -1,4 +1,3 @@
-using Descent.Cli;
 using Descent.Experiments;
 using Descent.Tests.Search;
 
@@ -11,13 +10,7 @@ public sealed class SearchCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void SearchesIntoASqliteStudyWritesTheBestArchitectureAndContinues()
