@@ -35,7 +35,7 @@ public sealed class ArchitectureCost : ICallback
         var model = context.Model;
         var shape = context.TrainLoader.Dataset.FeatureShape.ToArray();
         Parameters = model.ParameterCount;
-        Macs = ModelComplexity.Macs(model, shape);
+        Macs = ModelComplexity.Measure(model, shape).Macs;
         LatencyMs = Latency(model, shape);
     }
 
