@@ -111,8 +111,7 @@ public static class EvolutionOperators
         ArgumentNullException.ThrowIfNull(rng);
         var child = permutation.ToArray();
         if (child.Length < 2) return child;
-        int i = rng.NextInt(child.Length), j = rng.NextInt(child.Length - 1);
-        if (j >= i) j++;
+        var (i, j) = DistinctPositions(child.Length, rng);
         (child[i], child[j]) = (child[j], child[i]);
         return child;
     }
@@ -124,10 +123,16 @@ public static class EvolutionOperators
         ArgumentNullException.ThrowIfNull(rng);
         var child = permutation.ToArray();
         if (child.Length < 2) return child;
-        int i = rng.NextInt(child.Length), j = rng.NextInt(child.Length - 1);
-        if (j >= i) j++;
+        var (i, j) = DistinctPositions(child.Length, rng);
         if (i > j) (i, j) = (j, i);
         Array.Reverse(child, i, j - i + 1);
         return child;
+    }
+
+    // Two distinct positions of n ≥ 2, uniformly: the second is drawn among the n − 1 others.
+    private static (int I, int J) DistinctPositions(int n, TuningRandom rng)
+    {
+        int i = rng.NextInt(n), j = rng.NextInt(n - 1);
+        return (i, j >= i ? j + 1 : j);
     }
 }
