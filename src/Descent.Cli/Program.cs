@@ -49,6 +49,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root;
     }
 }

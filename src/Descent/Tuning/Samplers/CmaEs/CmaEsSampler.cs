@@ -165,5 +165,5 @@ public sealed class CmaEsSampler : ISampler
         return new CmaEvolutionStrategy(mean, _options.Sigma0 ?? 1.0 / 6, populationSize, restart);
     }
 
-    private long Derive(long stream) => unchecked(_seed ^ (stream + 1) * (long)0x9E3779B97F4A7C15UL);
+    private long Derive(long stream) => RandomStreams.Derive(_seed, stream);
 }
