@@ -39,6 +39,7 @@ public static class Program
         var root = new RootCommand("Descent: train neural networks and optimize them, in pure .NET.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TrainCommand.CreateResume());
+        root.Subcommands.Add(DistillCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());

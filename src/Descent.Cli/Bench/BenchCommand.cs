@@ -8,12 +8,13 @@ public static class BenchCommand
     /// <summary>Builds the command with its subcommands.</summary>
     public static Command Create()
     {
-        var bench = new Command("bench", "Measure kernels, optimizers, training and tuning speed (compare with bench/compare/*.sh).");
+        var bench = new Command("bench", "Measure kernels, optimizers, training, tuning, distillation and quantization speed (compare with bench/compare/*.sh).");
         bench.Subcommands.Add(GemmBench.Create());
         bench.Subcommands.Add(OptimBench.Create());
         bench.Subcommands.Add(TrainBench.Create());
         bench.Subcommands.Add(TuneBench.Create());
         bench.Subcommands.Add(BlackBoxBench.Create());
+        bench.Subcommands.Add(DistillBench.Create());
         bench.Subcommands.Add(QuantBench.Create());
         return bench;
     }

@@ -87,7 +87,8 @@ public static class TrainCommand
     internal static (TextWriter Output, TextWriter Errors) Writers(ParseResult r) =>
         (r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
 
-    private static int Execute(TextWriter output, TextWriter errors, bool quiet, Func<ICallback[], CancellationToken, ExperimentResult> run)
+    /// <summary>Runs <paramref name="run"/> with progress on stderr and Ctrl+C handling, prints the result and writes report.html.</summary>
+    internal static int Execute(TextWriter output, TextWriter errors, bool quiet, Func<ICallback[], CancellationToken, ExperimentResult> run)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -135,5 +136,19 @@ public static class TrainCommand
         if (s.BestEpoch is int best) output.WriteLine($"best epoch: {best} by {s.Monitor}");
         foreach (var (k, v) in s.Test)
             output.WriteLine(FormattableString.Invariant($"test {k}: {v:F4}"));
+        if (s.Distillation is { } kd) PrintComparison(output, kd);
+    }
+
+    // The distillation comparison: one row per model, the test metrics as columns.
+    private static void PrintComparison(TextWriter output, DistillationSummary kd)
+    {
+        var metrics = kd.Models.SelectMany(m => m.Test.Keys).Distinct().ToList();
+        output.WriteLine(FormattableString.Invariant($"distillation (T={kd.Temperature}, alpha={kd.Alpha}, teacher logits {kd.TeacherLogits}):"));
+        output.WriteLine($"  {"model",-9}{string.Concat(metrics.Select(m => $"{"test " + m,16}"))}{"parameters",12}{"latency ms",12}");
+        foreach (var m in kd.Models)
+        {
+            var cells = string.Concat(metrics.Select(k => m.Test.TryGetValue(k, out var v) ? FormattableString.Invariant($"{v,16:F4}") : $"{"",16}"));
+            output.WriteLine(FormattableString.Invariant($"  {m.Role,-9}{cells}{m.Parameters,12}{m.LatencyMs,12:F3}"));
+        }
     }
 }

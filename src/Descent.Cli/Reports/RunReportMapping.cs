@@ -12,15 +12,40 @@ namespace Descent.Cli.Reports;
 /// </summary>
 public static class RunReportMapping
 {
-    /// <summary>The report model of <paramref name="run"/>; a part the run lacks leaves its sections out.</summary>
-    public static RunReportModel ToModel(RunContents run)
+    /// <summary>
+    /// The report model of <paramref name="run"/>; a part the run lacks leaves its sections out. For a distillation run,
+    /// <paramref name="scratchHistory"/> (the scratch student's metrics.csv, when there is one) gives the agreement
+    /// chart its second line.
+    /// </summary>
+    public static RunReportModel ToModel(RunContents run, History? scratchHistory = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var model = new RunReportModel { Name = run.Summary?.Name ?? run.Name, Config = run.Config };
         if (run.Summary is { } summary) model = WithSummary(model, summary);
         if (run.Metrics is { } history) model = model with { Epochs = Epochs(history) };
         if (run.Steps is { } steps) model = model with { Steps = Steps(steps) };
+        if (run.Summary?.Distillation is { } kd) model = model with { Distillation = Distillation(kd, run.Metrics, scratchHistory) };
         return model;
+    }
+
+    private static DistillationComparison Distillation(DistillationSummary kd, History? student, History? scratch)
+    {
+        var settings = string.Create(CultureInfo.InvariantCulture,
+            $"Hinton loss α·CE + (1 − α)·T²·KL_batchmean with T = {Format(kd.Temperature ?? double.NaN)}, α = {Format(kd.Alpha ?? double.NaN)}; teacher logits {kd.TeacherLogits ?? "?"}. All models are scored on the student's test set.");
+        var rows = kd.Models.Select(m => new ComparedModelRow(m.Role, m.Run ?? "this run", m.Parameters, m.LatencyMs,
+            m.Test.Select(t => (t.Key, t.Value)).ToList())).ToList();
+        var agreement = new List<AgreementSeries>();
+        if (Agreement("distilled student", student) is { } a) agreement.Add(a);
+        if (Agreement("scratch student", scratch) is { } b) agreement.Add(b);
+        return new DistillationComparison(settings, rows, agreement);
+
+        static AgreementSeries? Agreement(string name, History? history)
+        {
+            if (history is null) return null;
+            var key = history.MetricNames.Contains("val_agreement") ? "val_agreement" : history.MetricNames.Contains("agreement") ? "agreement" : null;
+            return key is null ? null
+                : new AgreementSeries(name, Enumerable.Range(1, history.Epochs.Count).Select(e => (double)e).ToList(), history.Series(key));
+        }
     }
 
     private static RunReportModel WithSummary(RunReportModel model, RunSummary s)

@@ -35,6 +35,11 @@ public static class RunReportWriter
     public static RunReportModel BuildModel(string runDir)
     {
         ArgumentException.ThrowIfNullOrEmpty(runDir);
-        return RunReportMapping.ToModel(new RunDirectory(runDir).ReadContents());
+        var contents = new RunDirectory(runDir).ReadContents();
+        // A distillation run's scratch student is a run directory inside it; its agreement per epoch joins the chart.
+        var scratch = contents.Summary?.Distillation?.Models.FirstOrDefault(m => m.Role == "scratch")?.Run is { } rel
+            ? new RunDirectory(Path.Combine(runDir, rel)) : null;
+        var scratchHistory = scratch is not null && File.Exists(scratch.MetricsPath) ? scratch.ReadHistory() : null;
+        return RunReportMapping.ToModel(contents, scratchHistory);
     }
 }

@@ -9,10 +9,11 @@ namespace Descent.Data;
 /// </summary>
 public readonly struct Batch
 {
-    internal Batch(Tensor features, Tensor targets, int epoch, int index)
+    internal Batch(Tensor features, Tensor targets, ReadOnlyMemory<int> sampleIndices, int epoch, int index)
     {
         Features = features;
         Targets = targets;
+        SampleIndices = sampleIndices;
         Epoch = epoch;
         Index = index;
     }
@@ -22,6 +23,12 @@ public readonly struct Batch
 
     /// <summary>The batch's targets (after the loader's target transform).</summary>
     public Tensor Targets { get; }
+
+    /// <summary>
+    /// The dataset index of each row, in row order (a view of the loader's epoch order: valid as long as the batch).
+    /// Lets per-sample data computed once (e.g. a teacher's precomputed logits) follow the shuffle.
+    /// </summary>
+    public ReadOnlyMemory<int> SampleIndices { get; }
 
     /// <summary>The epoch this batch belongs to.</summary>
     public int Epoch { get; }

@@ -144,7 +144,7 @@ public sealed class DataLoader
         if (Options.TargetTransform is { } targetTransform)
             targets = targetTransform.Apply(targets, _context);
         State = new DataLoaderState(Options.Seed, epoch, index + 1, batchSize, order.Length);
-        return new Batch(features, targets, epoch, index);
+        return new Batch(features, targets, _order.AsMemory(start, size), epoch, index);
     }
 
     /// <summary>Records that iteration stands at the start of <paramref name="startBatch"/> in <paramref name="epoch"/>.</summary>

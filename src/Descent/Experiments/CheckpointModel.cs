@@ -1,3 +1,4 @@
+using Descent.Compression.Distillation;
 using Descent.Data;
 using Descent.Experiments.Runs;
 using Descent.NN;
@@ -51,7 +52,7 @@ public sealed class CheckpointModel
         var checkpoint = TrainingCheckpoint.Load(path);
         var info = Experiment.ReadModelInfo(checkpoint, path);
         var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
-        model.LoadStateDict(checkpoint.Model);
+        model.LoadStateDict(ModelState(info.Config, checkpoint));
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint);
     }
@@ -62,13 +63,18 @@ public sealed class CheckpointModel
     /// </summary>
     public (EvaluationResult Result, ConfusionMatrix? Confusion) Evaluate(string? dataDir = null)
     {
-        var config = WithDataDir(Info.Config, dataDir);
+        // Evaluation needs the student only: the teachers are not loaded.
+        var config = WithDataDir(Info.Config, dataDir) with { Distillation = null };
         var experiment = ExperimentBuilder.Build(config);
-        experiment.Model.LoadStateDict(Checkpoint.Model);
+        experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
         var trainer = experiment.CreateTrainer();
         var confusion = Info.Classes > 0 && Info.Outputs == Info.Classes ? new ConfusionMatrix(Info.Classes) : null;
         return (trainer.Evaluate(experiment.TestLoader, confusion), confusion);
     }
+
+    /// <summary>The model's weights in a checkpoint (a distilled student's without its hint regressors).</summary>
+    private static StateDict ModelState(ExperimentConfig config, TrainingCheckpoint checkpoint) =>
+        config.Distillation is { Hints.Count: > 0 } ? HintedStudent.StudentState(checkpoint.Model) : checkpoint.Model;
 
     /// <summary><paramref name="config"/> reading Fashion-MNIST from <paramref name="dataDir"/> (unchanged when null).</summary>
     public static ExperimentConfig WithDataDir(ExperimentConfig config, string? dataDir)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Compression.Distillation;
 using Descent.Data;
 using Descent.NN;
 using Descent.Optim;
@@ -26,8 +27,23 @@ public sealed class Experiment
     /// <summary>The data.</summary>
     public required ExperimentData Data { get; init; }
 
-    /// <summary>The model.</summary>
+    /// <summary>The model (with distillation: the student).</summary>
     public required Sequential Model { get; init; }
+
+    /// <summary>
+    /// What the trainer trains and checkpoints: <see cref="Model"/>, or with distillation hints a
+    /// <see cref="HintedStudent"/> holding it and the hint regressors.
+    /// </summary>
+    public Module TrainedModel
+    {
+        get => _trainedModel ?? Model;
+        init => _trainedModel = value;
+    }
+
+    private readonly Module? _trainedModel;
+
+    /// <summary>The distiller (also the trainer's objective) when the experiment distills, else null.</summary>
+    public Distiller? Distiller { get; init; }
 
     /// <summary>The loss.</summary>
     public required Loss Loss { get; init; }
@@ -68,7 +84,7 @@ public sealed class Experiment
     /// <summary>A trainer with the config's callbacks followed by <paramref name="extra"/>.</summary>
     public Trainer CreateTrainer(IEnumerable<ICallback>? extra = null)
     {
-        var trainer = new Trainer(Model, Loss, Optimizer, TrainerOptions);
+        var trainer = new Trainer(TrainedModel, Loss, Optimizer, TrainerOptions);
         trainer.With([.. Callbacks]);
         if (extra is not null) trainer.With([.. extra]);
         return trainer;

@@ -1,3 +1,4 @@
+using Descent.Compression.Distillation;
 using Descent.Data;
 using Descent.NN;
 using Descent.Optim;
@@ -28,7 +29,10 @@ public static class ExperimentBuilder
         var generator = new Generator(config.Seed);
         var model = BuildModel(config, data.InputShape, Outputs(config, data), generator);
         var loss = BuildLoss(config.Loss);
-        var optimizer = OptimizerFactory.Create(model.Parameters(), config.Optimizer.Options);
+        Distiller? distiller = null;
+        Module trained = model;
+        if (config.Distillation is { } kd) (distiller, trained) = DistillationSetup.Create(kd, config, data, model, Outputs(config, data));
+        var optimizer = OptimizerFactory.Create(trained.Parameters(), config.Optimizer.Options);
         LrScheduler? scheduler = null;
         ReduceLROnPlateau? plateau = null;
         var callbacks = new List<ICallback>();
@@ -82,6 +86,8 @@ public static class ExperimentBuilder
             Config = config,
             Data = data,
             Model = model,
+            TrainedModel = trained,
+            Distiller = distiller,
             Loss = loss,
             Optimizer = optimizer,
             Scheduler = scheduler,
@@ -92,7 +98,7 @@ public static class ExperimentBuilder
             ValidationLoader = data.Validation is null ? null : EvalLoader(data.Validation),
             TestLoader = EvalLoader(data.Test),
             Callbacks = callbacks,
-            TrainerOptions = new TrainerOptions { Metrics = metrics, DataParallel = config.DataParallel },
+            TrainerOptions = new TrainerOptions { Metrics = metrics, DataParallel = config.DataParallel, Objective = distiller },
         };
     }
 
@@ -122,7 +128,18 @@ public static class ExperimentBuilder
         // Monitors must name something the epoch logs will hold: fail now, not after the first epoch.
         var known = new List<string> { "loss", "lr" };
         known.AddRange(metrics);
-        if (config.Data.Validation > 0) known.AddRange(known.Where(k => k != "lr").Select(k => "val_" + k).ToList());
+        if (config.Distillation is { } kd)
+        {
+            known.AddRange(["hard_loss", "soft_loss", "agreement"]);
+            if (kd.Hints.Count > 0) known.Add("hint_loss");
+        }
+        if (config.Data.Validation > 0)
+        {
+            // Validation scores the trainer's loss and metrics (the distiller's parts are training-side), plus agreement.
+            var validated = known.Where(k => k is not ("lr" or "hard_loss" or "soft_loss" or "hint_loss" or "agreement")).Select(k => "val_" + k).ToList();
+            known.AddRange(validated);
+            if (config.Distillation is not null) known.Add("val_agreement");
+        }
         void Check(string what, string monitor)
         {
             if (!known.Contains(monitor))

@@ -40,6 +40,9 @@ public sealed record ExperimentConfig
     /// <summary>Early stopping and checkpoints.</summary>
     public CallbacksConfig Callbacks { get; init; } = new();
 
+    /// <summary>Knowledge distillation from teacher runs (null: ordinary training).</summary>
+    public DistillationConfig? Distillation { get; init; }
+
     /// <summary>Metrics besides the loss ("accuracy", "top5_accuracy", "mae", "rmse", "r2"); empty: chosen by task.</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
 

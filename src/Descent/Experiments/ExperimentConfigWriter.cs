@@ -121,6 +121,19 @@ internal static class ExperimentConfigWriter
         Line(sb, 2, "mode", ck.Mode);
         Line(sb, 2, "every_steps", Int(ck.EverySteps));
 
+        if (c.Distillation is { } kd)
+        {
+            sb.AppendLine("distillation:");
+            Line(sb, 1, "teacher", Value(kd.Teachers.ToList()));
+            Line(sb, 1, "temperature", Num(kd.Temperature));
+            Line(sb, 1, "alpha", Num(kd.Alpha));
+            Line(sb, 1, "reduction", "batchmean");
+            Line(sb, 1, "hints", Value(kd.Hints.Select(h => h.ToString()).ToList()));
+            Line(sb, 1, "hint_weight", Num(kd.HintWeight));
+            Line(sb, 1, "teacher_logits", kd.TeacherLogits);
+            Line(sb, 1, "scratch", Bool(kd.Scratch));
+        }
+
         Line(sb, 0, "metrics", Value(c.Metrics.ToList()));
         Line(sb, 0, "data_parallel", Int(c.DataParallel));
         Line(sb, 0, "threads", Int(c.Threads));

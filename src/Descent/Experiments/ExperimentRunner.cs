@@ -23,7 +23,8 @@ public sealed record ExperimentResult(RunDirectory Run, RunSummary Summary, Hist
 /// <summary>
 /// Runs an experiment into a run directory: builds it, writes config.yaml, trains with the run's logging and
 /// checkpoint callbacks (plus any given ones), evaluates on the test set and writes summary.json. Resumes a run
-/// from its last checkpoint so that it ends with exactly the weights of an uninterrupted run.
+/// from its last checkpoint so that it ends with exactly the weights of an uninterrupted run. A distillation run then
+/// trains its same-seed scratch student (in <c>scratch/</c>) and records the comparison with it and the teachers.
 /// </summary>
 public static class ExperimentRunner
 {
@@ -44,7 +45,7 @@ public static class ExperimentRunner
         warmup.Wait();
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
-        return Execute(experiment, run, null, [], extraCallbacks, cancellationToken);
+        return Finish(experiment, Execute(experiment, run, null, [], extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
     }
 
     /// <summary>
@@ -66,7 +67,7 @@ public static class ExperimentRunner
         var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
         try
         {
-            checkpoint.Restore(experiment.Model, experiment.Optimizer);
+            checkpoint.Restore(experiment.TrainedModel, experiment.Optimizer);
             experiment.RestoreExtras(checkpoint.Extras);
             experiment.TrainLoader.Resume(checkpoint.Loader);
         }
@@ -75,8 +76,13 @@ public static class ExperimentRunner
             throw new InvalidDataException($"{run.LastCheckpointPath}: does not match {run.ConfigPath}: {e.Message}");
         }
         var steps = run.ReadSteps().Where(s => s.Step <= checkpoint.Resume.GlobalStep).ToList();
-        return Execute(experiment, run, checkpoint, steps, extraCallbacks, cancellationToken);
+        return Finish(experiment, Execute(experiment, run, checkpoint, steps, extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
     }
+
+    // A distillation run ends with its comparison (scratch student, teachers); other runs are done.
+    private static ExperimentResult Finish(Experiment experiment, ExperimentResult result, IEnumerable<ICallback>? extraCallbacks,
+        CancellationToken cancellationToken) =>
+        experiment.Distiller is null ? result : DistillationComparison.Complete(experiment, result, extraCallbacks, cancellationToken);
 
     private static ExperimentResult Execute(Experiment experiment, RunDirectory run, TrainingCheckpoint? checkpoint,
         IReadOnlyList<StepRecord> previousSteps, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
@@ -91,7 +97,7 @@ public static class ExperimentRunner
             BeforeSave = _ => logs.WriteSteps(),
         };
         if (checkpoint is not null) writer.LoadState(checkpoint.Extras);
-        var trainer = new Trainer(experiment.Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
+        var trainer = new Trainer(experiment.TrainedModel, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
         // The step recorder first (gradient norm before clipping); the log and checkpoint writers last (a checkpoint stores
         // everyone's state, and steps.csv is flushed before it).
         trainer.With(steps);

@@ -27,15 +27,20 @@ internal sealed class DataParallel : IDisposable
 
     private readonly Module _model;
     private readonly Loss _loss;
+    private readonly ITrainingObjective? _objective;
     private readonly Helper[] _helpers;
     private readonly Tensor[] _outputs, _losses;
     private readonly Tensor[][] _catInputs;
 
-    /// <summary>Starts <paramref name="replicas"/> − 1 helper threads for <paramref name="model"/>.</summary>
-    public DataParallel(Module model, Loss loss, int replicas)
+    /// <summary>
+    /// Starts <paramref name="replicas"/> − 1 helper threads for <paramref name="model"/>; each replica's loss is
+    /// <paramref name="objective"/>'s when given, else <paramref name="loss"/> on the replica's output.
+    /// </summary>
+    public DataParallel(Module model, Loss loss, ITrainingObjective? objective, int replicas)
     {
         _model = model;
         _loss = loss;
+        _objective = objective;
         var parameters = model.Parameters().ToArray();
         var scheduling = ThreadScheduling.CurrentRealTime();
         _helpers = new Helper[replicas - 1];
@@ -50,13 +55,13 @@ internal sealed class DataParallel : IDisposable
     public int Replicas => _helpers.Length + 1;
 
     /// <summary>
-    /// Forward, loss and backward of batch (<paramref name="x"/>, <paramref name="y"/>) over the replicas; the
+    /// Forward, loss and backward of the batch <paramref name="rows"/> over the replicas; the
     /// parameters' gradients hold the sum afterwards. Returns the batch loss (weighted mean of the replicas' losses,
     /// no graph) and the concatenated outputs. The helpers' step memory is recycled when the next step starts.
     /// </summary>
-    public (Tensor Loss, Tensor Output) Run(Tensor x, Tensor y, long step)
+    public (Tensor Loss, Tensor Output) Run(TrainingBatch rows, long step)
     {
-        int batch = x.Shape[0];
+        int batch = rows.Input.Shape[0];
         int used = Math.Min(Replicas, batch);
         // The replicas share this thread's kernel threads. Scoped to the replicas' own threads: a process-wide change
         // would also throttle (and race with) any other training running in the process meanwhile.
@@ -64,11 +69,11 @@ internal sealed class DataParallel : IDisposable
         using (ParallelFor.OverrideThreads(threads))
         {
             for (int i = 1; i < used; i++)
-                _helpers[i - 1].Start(Part(x, i, used), Part(y, i, used), Weight(batch, i, used), step, threads);
+                _helpers[i - 1].Start(Part(rows, i, used), Weight(batch, i, used), step, threads);
             Exception? failure = null;
             try
             {
-                (_outputs[0], _losses[0]) = Forward(Part(x, 0, used), Part(y, 0, used), Weight(batch, 0, used));
+                (_outputs[0], _losses[0]) = Forward(Part(rows, 0, used), Weight(batch, 0, used));
             }
             catch (Exception e)
             {
@@ -104,24 +109,33 @@ internal sealed class DataParallel : IDisposable
         foreach (var h in _helpers) h.Dispose();
     }
 
-    private (Tensor Output, Tensor Loss) Forward(Tensor x, Tensor y, double weight)
+    private (Tensor Output, Tensor Loss) Forward(TrainingBatch rows, double weight)
     {
-        var output = _model.Call(x);
-        var loss = _loss.Call(output, y);
+        Tensor output, loss;
+        if (_objective is not null)
+            (output, loss) = _objective.Compute(_model, rows);
+        else
+        {
+            output = _model.Call(rows.Input);
+            loss = _loss.Call(output, rows.Target);
+        }
         loss.Backward(Tensor.FullLike(loss, weight));
         return (output, loss.Detach());
     }
 
-    // Rows [i·B/n, (i+1)·B/n): a free view.
-    private static Tensor Part(Tensor t, int i, int n)
+    // Rows [i·B/n, (i+1)·B/n) of input, target and sample indices: free views.
+    private static TrainingBatch Part(TrainingBatch rows, int i, int n)
     {
-        int b = t.Shape[0], start = (int)((long)b * i / n), end = (int)((long)b * (i + 1) / n);
-        return n == 1 ? t : t.Narrow(0, start, end - start);
+        if (n == 1) return rows;
+        int b = rows.Input.Shape[0], start = (int)((long)b * i / n), end = (int)((long)b * (i + 1) / n);
+        var indices = rows.SampleIndices.Length == b ? rows.SampleIndices.Slice(start, end - start) : default;
+        return new TrainingBatch(rows.Input.Narrow(0, start, end - start), rows.Target.Narrow(0, start, end - start), indices);
     }
 
+    // An objective's loss is a mean over its rows (ITrainingObjective); a loss's, when its reduction is Mean.
     private double Weight(int batch, int i, int n)
     {
-        if (_loss.Reduction != Reduction.Mean) return 1;
+        if (_objective is null && _loss.Reduction != Reduction.Mean) return 1;
         int start = (int)((long)batch * i / n), end = (int)((long)batch * (i + 1) / n);
         return (double)(end - start) / batch;
     }
@@ -134,7 +148,7 @@ internal sealed class DataParallel : IDisposable
         private readonly Thread _thread;
         private readonly SemaphoreSlim _go = new(0), _done = new(0);
         private readonly Generator _generator = new(0);
-        private Tensor? _x, _y;
+        private TrainingBatch _rows;
         private double _weight;
         private long _step;
         private int _threads;
@@ -166,9 +180,9 @@ internal sealed class DataParallel : IDisposable
 
         public Exception? Failure { get; private set; }
 
-        public void Start(Tensor x, Tensor y, double weight, long step, int threads)
+        public void Start(TrainingBatch rows, double weight, long step, int threads)
         {
-            (_x, _y, _weight, _step, _threads) = (x, y, weight, step, threads);
+            (_rows, _weight, _step, _threads) = (rows, weight, step, threads);
             _go.Release();
         }
 
@@ -206,13 +220,13 @@ internal sealed class DataParallel : IDisposable
                     using var replica = Module.EnterSecondaryReplica();
                     using var random = Generator.Override(_generator);
                     using var threads = ParallelFor.OverrideThreads(_threads);
-                    (Output, Loss) = _owner.Forward(_x!, _y!, _weight);
+                    (Output, Loss) = _owner.Forward(_rows, _weight);
                 }
                 catch (Exception e)
                 {
                     Failure = e;
                 }
-                _x = _y = null;
+                _rows = default;
                 _done.Release();
             }
         }

@@ -25,6 +25,7 @@ public sealed class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.DataParallel < 1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.DataParallel, "Trainer: DataParallel must be at least 1.");
+        if (Options.Objective is { } objective) _callbacks.Add(objective);
     }
 
     /// <summary>The model.</summary>
@@ -39,7 +40,7 @@ public sealed class Trainer
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>Callbacks, run in order.</summary>
+    /// <summary>Callbacks, run in order (the <see cref="TrainerOptions.Objective"/>, when set, comes first).</summary>
     public IList<ICallback> Callbacks => _callbacks;
 
     /// <summary>Adds callbacks and returns the trainer.</summary>
@@ -106,12 +107,13 @@ public sealed class Trainer
             foreach (var cb in _callbacks) cb.OnEpochBegin(ctx);
 
             int batchIndex = epoch == startEpoch ? startBatch : 0;
-            foreach (var (x, y) in train.Epoch(epoch, batchIndex))
+            foreach (var batch in train.Epoch(epoch, batchIndex))
             {
                 ctx.BatchIndex = batchIndex++;
+                ctx.SampleIndices = batch.SampleIndices;
                 using (StepScope.Begin())
                 {
-                    RunStep(ctx, x, y, trainMetrics);
+                    RunStep(ctx, batch.Features, batch.Targets, trainMetrics);
                 }
                 lossSum += ctx.BatchLoss * ctx.BatchSize;
                 seen += ctx.BatchSize;
@@ -157,8 +159,14 @@ public sealed class Trainer
             return;
         }
 
-        var output = Model.Call(x);
-        var loss = Loss.Call(output, y);
+        Tensor output, loss;
+        if (Options.Objective is { } objective)
+            (output, loss) = objective.Compute(Model, new TrainingBatch(x, y, ctx.SampleIndices));
+        else
+        {
+            output = Model.Call(x);
+            loss = Loss.Call(output, y);
+        }
         ctx.Output = output;
         ctx.LossTensor = loss;
         foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
@@ -176,9 +184,9 @@ public sealed class Trainer
     /// </summary>
     private void RunDataParallelStep(TrainingContext ctx, Tensor x, Tensor y, IMetric[] metrics)
     {
-        _dataParallel ??= new DataParallel(Model, Loss, Options.DataParallel);
+        _dataParallel ??= new DataParallel(Model, Loss, Options.Objective, Options.DataParallel);
         Optimizer.ZeroGrad();
-        var (loss, output) = _dataParallel.Run(x, y, ctx.GlobalStep);
+        var (loss, output) = _dataParallel.Run(new TrainingBatch(x, y, ctx.SampleIndices), ctx.GlobalStep);
         ctx.Output = output;
         ctx.LossTensor = loss;
         foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
@@ -229,39 +237,12 @@ public sealed class Trainer
         using (GradMode.Disable())
             foreach (var m in metrics) m.Update(output, y);
         ctx.Input = ctx.Target = ctx.Output = ctx.LossTensor = null;
+        ctx.SampleIndices = default;
     }
 
     /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients.</summary>
-    public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var metrics = Options.Metrics.Select(f => f()).ToArray();
-        bool wasTraining = Model.Training;
-        Model.Eval();
-        double lossSum = 0;
-        long seen = 0;
-        try
-        {
-            using var noGrad = GradMode.Disable();
-            foreach (var (x, y) in data.Epoch(0))
-            {
-                using var scope = StepScope.Begin();
-                var output = Model.Call(x);
-                int b = x.Rank == 0 ? 1 : x.Shape[0];
-                lossSum += Loss.Call(output, y).Item() * b;
-                seen += b;
-                foreach (var m in metrics) m.Update(output, y);
-                confusion?.Update(output, y);
-            }
-        }
-        finally
-        {
-            Model.Train(wasTraining);
-        }
-        var result = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = seen == 0 ? double.NaN : lossSum / seen };
-        foreach (var m in metrics) result[m.Name] = m.Compute();
-        return new EvaluationResult(result, seen);
-    }
+    public EvaluationResult Evaluate(DataLoader data, ConfusionMatrix? confusion = null) =>
+        ModelEvaluation.Evaluate(Model, Loss, data, Options.Metrics, confusion);
 
     /// <summary>Model outputs for every batch of <paramref name="data"/>, concatenated along dim 0 (evaluation mode).</summary>
     public Tensor Predict(DataLoader data)

@@ -28,4 +28,10 @@ public sealed record TrainerOptions
     /// back-propagates those terms only). Evaluation and prediction run on one replica.
     /// </remarks>
     public int DataParallel { get; init; } = 1;
+
+    /// <summary>
+    /// What training steps minimize instead of <see cref="Trainer.Loss"/> on the model's output (e.g. a distiller); null
+    /// for the loss. Evaluation keeps the trainer's loss. The trainer runs the objective's callback hooks first.
+    /// </summary>
+    public ITrainingObjective? Objective { get; init; }
 }

@@ -52,6 +52,9 @@ public sealed class TrainingContext
     /// <summary>Current batch target (valid during batch events).</summary>
     public Tensor? Target { get; internal set; }
 
+    /// <summary>Dataset index of each row of the current batch (valid during batch events).</summary>
+    public ReadOnlyMemory<int> SampleIndices { get; internal set; }
+
     /// <summary>Model output of the current batch (valid from <see cref="ICallback.OnLossComputed"/> on).</summary>
     public Tensor? Output { get; internal set; }
 

@@ -3,7 +3,7 @@ using Descent.Kernels;
 
 namespace Descent.Tests.Benchmarks;
 
-/// <summary>The measurements behind <c>descent bench gemm|optim|train</c> (the CLI only parses and prints them).</summary>
+/// <summary>The measurements behind <c>descent bench gemm|optim|train|distill</c> (the CLI only parses and prints them).</summary>
 public class BenchmarkMeasurementTests
 {
     [Fact]
@@ -36,5 +36,30 @@ public class BenchmarkMeasurementTests
         var e = Assert.Throws<ArgumentException>(() =>
             TrainingBenchmark.Measure(new TrainingBenchmarkSettings { Model = "mlp", Cosine = true }, TextWriter.Null));
         Assert.Contains("cosine schedule needs epochs", e.Message);
+    }
+
+    [Fact]
+    public void DistillationTimesEveryKindAndTheOneTimeTeacherPass()
+    {
+        var r = DistillationBenchmark.Measure(new DistillationBenchmarkSettings
+        {
+            Hidden = [8], Batch = 128, Epochs = 1, Rounds = 2, OnTheFly = true, Samples = 256,
+        }, TextWriter.Null);
+        Assert.Equal(256, r.Samples);
+        Assert.True(r.PlainEpochSeconds > 0 && r.PrecomputedEpochSeconds > 0 && r.OnTheFlyEpochSeconds > 0 && r.PrecomputeSeconds > 0);
+        Assert.Equal(r.PrecomputedEpochSeconds / r.PlainEpochSeconds, r.PrecomputedRatio, 12);
+        Assert.Equal(r.OnTheFlyEpochSeconds / r.PlainEpochSeconds, r.OnTheFlyRatio);
+        var plainOnly = DistillationBenchmark.Measure(new DistillationBenchmarkSettings { Hidden = [8], Epochs = 1, Rounds = 1, Samples = 128 }, TextWriter.Null);
+        Assert.Null(plainOnly.OnTheFlyEpochSeconds);
+        Assert.Null(plainOnly.OnTheFlyRatio);
+    }
+
+    [Fact]
+    public void DistillationRejectsZeroRoundsOrEpochs()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => DistillationBenchmark.Measure(new DistillationBenchmarkSettings { Rounds = 0 }, TextWriter.Null));
+        Assert.Equal("Rounds", e.ParamName);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => DistillationBenchmark.Measure(new DistillationBenchmarkSettings { Epochs = 0 }, TextWriter.Null));
+        Assert.Equal("Epochs", e.ParamName);
     }
 }

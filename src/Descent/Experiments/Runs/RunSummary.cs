@@ -50,6 +50,9 @@ public sealed record RunSummary
     /// <summary>Training time and throughput.</summary>
     public RunTiming Timing { get; init; } = new(null, null);
 
+    /// <summary>A distillation run's comparison: the student, the same-seed scratch student and the teachers (null otherwise).</summary>
+    public DistillationSummary? Distillation { get; init; }
+
     /// <summary>JSON options of the file (snake_case names, NaN/Infinity allowed as strings, indented).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
@@ -70,3 +73,22 @@ public sealed record LayerSummary(string Layer, int[] OutputShape, long Paramete
 /// <param name="Seconds">Wall-clock seconds of the training epochs (validation included, test evaluation excluded).</param>
 /// <param name="SamplesPerSec">Training samples per second over those epochs.</param>
 public sealed record RunTiming(double? Seconds, double? SamplesPerSec);
+
+/// <summary>
+/// The comparison a distillation run records (<c>summary.json</c> key <c>distillation</c>): its settings and one entry
+/// per model, all scored on the student's test set.
+/// </summary>
+/// <param name="Temperature">Softening temperature T.</param>
+/// <param name="Alpha">Weight of the hard-label loss.</param>
+/// <param name="TeacherLogits">"precomputed" or "on_the_fly": how the run obtained the teachers' logits.</param>
+/// <param name="Models">The student, the scratch student (when trained) and each teacher.</param>
+public sealed record DistillationSummary(double? Temperature, double? Alpha, string? TeacherLogits, IReadOnlyList<ComparedModel> Models);
+
+/// <summary>One model of a distillation comparison.</summary>
+/// <param name="Role">"student", "scratch" or "teacher".</param>
+/// <param name="Run">Where the model comes from: the scratch run's directory relative to this run ("scratch"), a teacher's run directory or checkpoint, or null for the student itself.</param>
+/// <param name="Parameters">Number of parameters.</param>
+/// <param name="LatencyMs">Median wall-clock milliseconds of one forward pass over a test batch (eval mode, no gradients).</param>
+/// <param name="LatencyBatch">Samples in the timed batch.</param>
+/// <param name="Test">Test loss and metrics.</param>
+public sealed record ComparedModel(string Role, string? Run, long? Parameters, double? LatencyMs, int? LatencyBatch, IReadOnlyDictionary<string, double> Test);

@@ -35,15 +35,37 @@ internal static class RunSummaryReader
             Timing = OptObject(src, root, "timing") is { } tm
                 ? new RunTiming(OptNumber(src, tm, "seconds", "timing"), OptNumber(src, tm, "samples_per_sec", "timing"))
                 : new RunTiming(null, null),
+            Distillation = ReadDistillation(src, root),
         };
     }
 
-    private static Dictionary<string, double> ReadTest(JsonSource src, JsonElement root)
+    private static DistillationSummary? ReadDistillation(JsonSource src, JsonElement root)
+    {
+        if (OptObject(src, root, "distillation") is not { } d) return null;
+        object[] at = ["distillation"];
+        var models = new List<ComparedModel>();
+        if (d.TryGetProperty("models", out var arr) && arr.ValueKind != JsonValueKind.Null)
+        {
+            if (arr.ValueKind != JsonValueKind.Array) throw src.Error([.. at, "models"], $"must be an array of models, got {Kind(arr)}");
+            int i = 0;
+            foreach (var m in arr.EnumerateArray())
+            {
+                object[] here = [.. at, "models", i++];
+                if (m.ValueKind != JsonValueKind.Object) throw src.Error(here, $"must be an object, got {Kind(m)}");
+                var role = OptString(src, m, "role", here) ?? throw src.Error(here, "needs a role (student, scratch or teacher)");
+                models.Add(new ComparedModel(role, OptString(src, m, "run", here), OptInteger(src, m, "parameters", long.MaxValue, here),
+                    OptNumber(src, m, "latency_ms", here), (int?)OptInteger(src, m, "latency_batch", int.MaxValue, here), ReadTest(src, m, here)));
+            }
+        }
+        return new DistillationSummary(OptNumber(src, d, "temperature", at), OptNumber(src, d, "alpha", at), OptString(src, d, "teacher_logits", at), models);
+    }
+
+    private static Dictionary<string, double> ReadTest(JsonSource src, JsonElement obj, object[]? parent = null)
     {
         var test = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (OptObject(src, root, "test") is { } t)
+        if (OptObject(src, obj, "test", parent) is { } t)
             foreach (var p in t.EnumerateObject())
-                if (!test.TryAdd(p.Name, Number(src, p.Value, ["test", p.Name]))) throw src.Error(["test", p.Name], "appears twice");
+                if (!test.TryAdd(p.Name, Number(src, p.Value, [.. parent ?? [], "test", p.Name]))) throw src.Error([.. parent ?? [], "test", p.Name], "appears twice");
         return test;
     }
 
@@ -155,16 +177,18 @@ internal static class RunSummaryReader
         throw src.Error([.. parent ?? [], key], $"must be an integer, got {Text(v)}");
     }
 
-    private static double? OptNumber(JsonSource src, JsonElement obj, string key, string parent)
+    private static double? OptNumber(JsonSource src, JsonElement obj, string key, string parent) => OptNumber(src, obj, key, [parent]);
+
+    private static double? OptNumber(JsonSource src, JsonElement obj, string key, object[] parent)
     {
         if (!obj.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return Number(src, v, [parent, key]);
+        return Number(src, v, [.. parent, key]);
     }
 
-    private static JsonElement? OptObject(JsonSource src, JsonElement obj, string key)
+    private static JsonElement? OptObject(JsonSource src, JsonElement obj, string key, object[]? parent = null)
     {
         if (!obj.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.Object) throw src.Error([key], $"must be an object, got {Kind(v)}");
+        if (v.ValueKind != JsonValueKind.Object) throw src.Error([.. parent ?? [], key], $"must be an object, got {Kind(v)}");
         return v;
     }
 

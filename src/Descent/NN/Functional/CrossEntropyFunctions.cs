@@ -1,9 +1,8 @@
 using Descent.Tensors;
-using Descent.Tensors.Autograd;
 
 namespace Descent.NN;
 
-/// <summary>Cross-entropy on logits and the Hinton distillation loss.</summary>
+/// <summary>Cross-entropy on logits.</summary>
 public static partial class Functional
 {
     /// <summary>
@@ -51,30 +50,5 @@ public static partial class Functional
             Reduction.Sum => perSample.Sum(),
             _ => perSample.Sum() / (input.Numel / (double)classes),
         };
-    }
-
-    /// <summary>
-    /// Hinton et al. (2015) knowledge distillation: loss = α·CE(student, target) + (1 − α)·T²·KL, with
-    /// KL = (1/N)·Σ p_t·(log p_t − log_softmax(student/T)), p_t = softmax(teacher/T). The teacher gets no gradient.
-    /// Returns the loss and its two unscaled parts.
-    /// </summary>
-    public static (Tensor Loss, Tensor CrossEntropy, Tensor KL) DistillationLoss(Tensor studentLogits, Tensor teacherLogits, Tensor target,
-        double temperature, double alpha)
-    {
-        ArgumentNullException.ThrowIfNull(studentLogits);
-        ArgumentNullException.ThrowIfNull(teacherLogits);
-        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "distillation: temperature must be positive.");
-        if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "distillation: alpha must be in [0, 1].");
-        if (studentLogits.Shape != teacherLogits.Shape)
-            throw new ArgumentException($"distillation: student logits {studentLogits.Shape} and teacher logits {teacherLogits.Shape} must have the same shape.");
-        var ce = CrossEntropy(studentLogits, target);
-        int classDim = studentLogits.Rank == 1 ? 0 : 1;
-        var logStudent = Tensor.LogSoftmax(studentLogits / temperature, classDim);
-        Tensor logTeacher;
-        using (GradMode.Disable())
-            logTeacher = Tensor.LogSoftmax(teacherLogits.Detach().To(studentLogits.DType) / temperature, classDim);
-        var kl = KLDiv(logStudent, logTeacher, Reduction.BatchMean, logTarget: true);
-        var loss = ce * alpha + kl * ((1 - alpha) * temperature * temperature);
-        return (loss, ce, kl);
     }
 }

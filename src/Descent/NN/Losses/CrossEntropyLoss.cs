@@ -38,32 +38,3 @@ public sealed class CrossEntropyLoss : Loss
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"CrossEntropyLoss(reduction={Reduction.TorchName()}, ignore_index={IgnoreIndex}, label_smoothing={LabelSmoothing})");
 }
-
-/// <summary>
-/// Hinton et al. (2015) distillation loss: α·CE(student, target) + (1 − α)·T²·KL(softmax(teacher/T) ‖ softmax(student/T)),
-/// the KL averaged over the batch. The teacher's logits receive no gradient.
-/// </summary>
-public sealed class HintonDistillationLoss
-{
-    /// <summary>Creates the loss with temperature <paramref name="temperature"/> and hard-label weight <paramref name="alpha"/>.</summary>
-    public HintonDistillationLoss(double temperature = 4.0, double alpha = 0.5)
-    {
-        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "HintonDistillationLoss: temperature must be positive.");
-        if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "HintonDistillationLoss: alpha must be in [0, 1].");
-        Temperature = temperature;
-        Alpha = alpha;
-    }
-
-    /// <summary>Softening temperature T.</summary>
-    public double Temperature { get; }
-
-    /// <summary>Weight of the hard-label cross-entropy.</summary>
-    public double Alpha { get; }
-
-    /// <summary>The loss and its unscaled parts (cross-entropy with the labels, KL to the teacher).</summary>
-    public (Tensor Loss, Tensor CrossEntropy, Tensor KL) Forward(Tensor studentLogits, Tensor teacherLogits, Tensor target) =>
-        Functional.DistillationLoss(studentLogits, teacherLogits, target, Temperature, Alpha);
-
-    /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"HintonDistillationLoss(T={Temperature}, alpha={Alpha})");
-}

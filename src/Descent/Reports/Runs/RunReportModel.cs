@@ -37,6 +37,9 @@ public sealed record RunReportModel
     /// <summary>Timing rows (already formatted), e.g. ("seconds", "12.4"), ("samples/s", "48210").</summary>
     public IReadOnlyList<(string Key, string Value)> Timing { get; init; } = [];
 
+    /// <summary>A distillation run's comparison with the scratch student and the teachers.</summary>
+    public DistillationComparison? Distillation { get; init; }
+
     /// <summary>The resolved experiment configuration (YAML text), shown verbatim.</summary>
     public string? Config { get; init; }
 }

@@ -13,6 +13,7 @@ namespace Descent.Search.Studies;
 ///   hidden: {int: [32, 512], log: true}            # → model.hidden
 ///   optimizer: {choice: [sgd, adam, rmsprop]}      # → optimizer.name
 ///   model.hidden: {choice: [[128], [256, 128]]}    # any dotted key; lists are passed as YAML text
+///   temperature: {float: [1, 10]}                  # → distillation.temperature (alpha → distillation.alpha)
 ///   wd: {float: [1e-6, 1e-2], log: true, path: optimizer.weight_decay}
 /// </code>
 /// </summary>
@@ -28,6 +29,8 @@ public sealed record SearchParameter(string Name, string Path, Distribution Dist
         ["batch_size"] = "data.batch_size",
         ["hidden"] = "model.hidden",
         ["dropout"] = "model.dropout",
+        ["temperature"] = "distillation.temperature",
+        ["alpha"] = "distillation.alpha",
     };
 
     /// <summary>Upper bound on the values a grid enumerates for one int or stepped float parameter.</summary>

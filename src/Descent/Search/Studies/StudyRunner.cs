@@ -79,6 +79,8 @@ public sealed class StudyRunner
         }
         var config = ExperimentConfigReader.Read(File.Experiment(File.OverridesFor(values)));
         config = config with { Name = $"{File.Study.Name}-trial-{trial.Number}" };
+        // Trials compare with each other: the scratch baseline of a distillation is the same for every trial.
+        if (config.Distillation is { } kd) config = config with { Distillation = kd with { Scratch = false } };
         var runDir = TrialDirectory(trial.Number);
         trial.SetUserAttr("run_dir", runDir);
         var reporter = new TrialReporter(trial, File.Study.Metrics);
