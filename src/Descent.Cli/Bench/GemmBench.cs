@@ -46,7 +46,7 @@ public static class GemmBench
                 Repeat = Positive("--repeat", r.GetValue(repeat)),
                 MinSeconds = r.GetValue(minSeconds) is > 0 and var s ? s : throw new UserErrorException("--min-seconds must be positive."),
             };
-            return Run(o, Console.Out);
+            return Run(o, r.InvocationConfiguration.Output);
         });
         return cmd;
     }
