@@ -95,6 +95,17 @@ public sealed class RunDirectory
     }
 
     /// <summary>
+    /// Deletes the temporary files of writes that a killed process left in the run directory and its checkpoints
+    /// folder (every write is atomic, so the files themselves are intact); a resumed run then holds exactly the files
+    /// of an uninterrupted one.
+    /// </summary>
+    public void RemoveLeftoverTemporaryFiles()
+    {
+        AtomicFile.RemoveLeftovers(Path);
+        AtomicFile.RemoveLeftovers(CheckpointsDirectory);
+    }
+
+    /// <summary>
     /// Reads every file of the run that exists (a missing one leaves its part null), for reports and tools.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
