@@ -26,7 +26,7 @@ public static class TuneCommand
         var jobs = new Option<int?>("--jobs") { Description = "Concurrent trials in this process (default: the file's study.jobs)." };
         var set = new Option<string[]>("--set") { Description = "Override a key of the file: --set epochs=3 (repeatable).", AllowMultipleArgumentsPerToken = false };
         var runsDir = new Option<string>("--runs-dir") { Description = "Where trial runs and the report go.", DefaultValueFactory = _ => "runs" };
-        var seed = new Option<long?>("--seed") { Description = "Sampler seed when the file gives none." };
+        var seed = new Option<long?>("--seed") { Description = "Sampler seed (replaces the file's sampler seed). Each trial's draws depend on the seed and its trial number." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output." };
         var retry = new Option<int?>("--retry-failed")
         {

@@ -11,8 +11,9 @@ namespace Descent.Tuning;
 /// recombines them (uniform crossover, or SBX for numeric parameters) with probability
 /// <see cref="NsgaIIOptions.CrossoverProb"/> (else copies a random parent), and each of its parameters is
 /// resampled at random with the mutation probability. The elite of each settled generation is cached in
-/// the study system attribute <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Reproducible for a
-/// seed with one worker.
+/// the study system attribute <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Draws come from
+/// <see cref="SamplerStreams"/>: workers sharing a storage, or a restarted study, breed different children, and a
+/// seed reproduces a given sequence of trial numbers.
 /// </summary>
 public sealed class NsgaIISampler : ISampler
 {
@@ -24,8 +25,7 @@ public sealed class NsgaIISampler : ISampler
 
     private readonly Lock _lock = new();
     private readonly NsgaIIOptions _options;
-    private readonly TuningRandom _rng;
-    private readonly TuningRandom _independentRng;
+    private readonly SamplerStreams _streams;   // 0: independent draws, 1: selection, crossover and mutation
     private readonly IntersectionSearchSpace _intersection = new();
     private (long TrialId, List<FrozenTrial> Parents)? _current;
 
@@ -43,9 +43,7 @@ public sealed class NsgaIISampler : ISampler
         if (!(options.SwappingProb >= 0 && options.SwappingProb <= 1)) throw new ArgumentException($"SwappingProb must be in [0, 1], got {options.SwappingProb}", nameof(options));
         if (!(options.SbxEta > 0)) throw new ArgumentException($"SbxEta must be positive, got {options.SbxEta}", nameof(options));
         _options = options;
-        var root = options.Seed is long s ? new TuningRandom(s) : new TuningRandom();
-        _independentRng = new TuningRandom(root.NextSeed());
-        _rng = new TuningRandom(root.NextSeed());
+        _streams = new SamplerStreams(options.Seed, s => SamplerStreams.Split(s, 2));
     }
 
     private bool Constrained => _options.ConstraintsFunc is not null;
@@ -83,20 +81,21 @@ public sealed class NsgaIISampler : ISampler
             var parents = _current is { } c && c.TrialId == trial.TrialId ? c.Parents : CollectParents(study).Parents;
             var usable = parents.Where(t => searchSpace.All(kv => t.InternalParams.TryGetValue(kv.Key, out var v) && kv.Value.Contains(v))).ToList();
             if (searchSpace.Count == 0 || usable.Count < 2) return result;
+            var rng = _streams.For(trial, 1);
 
             Dictionary<string, double> child;
-            if (_rng.NextDouble() < _options.CrossoverProb)
+            if (rng.NextDouble() < _options.CrossoverProb)
             {
-                child = Crossover(study, usable, searchSpace);
+                child = Crossover(study, usable, searchSpace, rng);
             }
             else
             {
-                var parent = usable[_rng.NextInt(usable.Count)];
+                var parent = usable[rng.NextInt(usable.Count)];
                 child = searchSpace.Keys.ToDictionary(k => k, k => parent.InternalParams[k], StringComparer.Ordinal);
             }
             double mutation = _options.MutationProb ?? 1.0 / Math.Max(1, child.Count);
             foreach (var name in searchSpace.Keys.Order(StringComparer.Ordinal))
-                if (_rng.NextDouble() >= mutation) result[name] = child[name];
+                if (rng.NextDouble() >= mutation) result[name] = child[name];
             return result;
         }
     }
@@ -104,7 +103,7 @@ public sealed class NsgaIISampler : ISampler
     /// <inheritdoc />
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
-        lock (_lock) return RandomSampler.Sample(_independentRng, distribution);
+        lock (_lock) return RandomSampler.Sample(_streams.For(trial, 0), distribution);
     }
 
     /// <inheritdoc />
@@ -164,16 +163,16 @@ public sealed class NsgaIISampler : ISampler
 
     // Optuna's perform_crossover: two distinct parents by tournament; categoricals cross uniformly, numeric
     // parameters by the configured operator in the unit-cube encoding; children are decoded onto the grid.
-    private Dictionary<string, double> Crossover(Study study, List<FrozenTrial> parents, IReadOnlyDictionary<string, Distribution> space)
+    private Dictionary<string, double> Crossover(Study study, List<FrozenTrial> parents, IReadOnlyDictionary<string, Distribution> space, TuningRandom rng)
     {
-        var first = Tournament(study, parents);
-        var second = Tournament(study, parents.Where(t => !ReferenceEquals(t, first)).ToList());
+        var first = Tournament(study, parents, rng);
+        var second = Tournament(study, parents.Where(t => !ReferenceEquals(t, first)).ToList(), rng);
         var child = new Dictionary<string, double>(StringComparer.Ordinal);
         var numeric = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
         foreach (var name in space.Keys.Order(StringComparer.Ordinal))
         {
             if (space[name] is CategoricalDistribution)
-                child[name] = (_rng.NextDouble() < _options.SwappingProb ? second : first).InternalParams[name];
+                child[name] = (rng.NextDouble() < _options.SwappingProb ? second : first).InternalParams[name];
             else
                 numeric[name] = space[name];
         }
@@ -184,28 +183,28 @@ public sealed class NsgaIISampler : ISampler
             string name = unit.Names[p];
             double a = unit.ToUnit(p, first.InternalParams[name]), b = unit.ToUnit(p, second.InternalParams[name]);
             double u = _options.Crossover == NsgaCrossover.Uniform
-                ? (_rng.NextDouble() < _options.SwappingProb ? b : a)
-                : SimulatedBinary(a, b);
+                ? (rng.NextDouble() < _options.SwappingProb ? b : a)
+                : SimulatedBinary(a, b, rng);
             child[name] = unit.FromUnit(p, u);
         }
         return child;
     }
 
-    private FrozenTrial Tournament(Study study, List<FrozenTrial> population)
+    private FrozenTrial Tournament(Study study, List<FrozenTrial> population, TuningRandom rng)
     {
-        var a = population[_rng.NextInt(population.Count)];
-        var b = population[_rng.NextInt(population.Count)];
+        var a = population[rng.NextInt(population.Count)];
+        var b = population[rng.NextInt(population.Count)];
         return NsgaSelection.Dominates(a, b, study.Directions, Constrained) ? a : b;
     }
 
     // Bounded SBX on [0, 1] (Deb & Agrawal 1995, as in Deb's NSGA-II reference code): with probability ½
     // the variable is recombined, the spread factor β_q following the polynomial distribution of index η
     // folded so that children stay within the bounds; one of the two children is returned at random.
-    private double SimulatedBinary(double a, double b)
+    private double SimulatedBinary(double a, double b, TuningRandom rng)
     {
-        if (_rng.NextDouble() > 0.5 || Math.Abs(a - b) <= 1e-14) return a;
+        if (rng.NextDouble() > 0.5 || Math.Abs(a - b) <= 1e-14) return a;
         double y1 = Math.Min(a, b), y2 = Math.Max(a, b), eta = _options.SbxEta;
-        double r = _rng.NextDouble();
+        double r = rng.NextDouble();
         double BetaQ(double beta)
         {
             double alpha = 2 - Math.Pow(beta, -(eta + 1));
@@ -213,6 +212,6 @@ public sealed class NsgaIISampler : ISampler
         }
         double c1 = 0.5 * (y1 + y2 - BetaQ(1 + 2 * y1 / (y2 - y1)) * (y2 - y1));
         double c2 = 0.5 * (y1 + y2 + BetaQ(1 + 2 * (1 - y2) / (y2 - y1)) * (y2 - y1));
-        return Math.Clamp(_rng.NextDouble() < 0.5 ? c1 : c2, 0, 1);
+        return Math.Clamp(rng.NextDouble() < 0.5 ? c1 : c2, 0, 1);
     }
 }
