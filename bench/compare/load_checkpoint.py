@@ -19,7 +19,8 @@ import sys
 import torch
 from torch import nn
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64, "BOOL": torch.bool}
+DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64,
+          "BOOL": torch.bool}
 
 
 def read_safetensors(path):
@@ -63,13 +64,41 @@ class LSTMOutput(nn.LSTM):
         return super().forward(x, hx)[0]
 
 
+class NamedChildren(nn.Module):
+    """A module built from its repr's (name, child) pairs, registered in order (so state-dict names match)."""
+
+    def __init__(self, children):
+        super().__init__()
+        for name, module in children:
+            self.add_module(name, module)
+
+
+class Residual(NamedChildren):
+    """Descent's Residual container: activation(body(x) + shortcut(x)); no shortcut child means the identity."""
+
+    def forward(self, x):
+        y = self.body(x) + (self.shortcut(x) if hasattr(self, "shortcut") else x)
+        return self.activation(y) if hasattr(self, "activation") else y
+
+
+class ResidualBlock(NamedChildren):
+    """Descent's ResidualBlock (torchvision's BasicBlock): relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(y + (self.downsample(x) if hasattr(self, "downsample") else x))
+
+
 LEAVES = {name: getattr(nn, name) for name in [
-    "Linear", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
+    "Linear", "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "BatchNorm1d",
     "BatchNorm2d", "LayerNorm", "Dropout", "Flatten", "Embedding", "Identity", "ReLU", "LeakyReLU", "PReLU",
     "ELU", "SELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softplus", "Hardswish", "Softmax", "LogSoftmax"]}
 LEAVES["Swish"] = Swish
 LEAVES["LSTM"] = LSTMOutput
-CONTAINERS = {"Sequential": nn.Sequential, "ModuleList": nn.ModuleList}
+CONTAINERS = {"Sequential": lambda children: nn.Sequential(*[m for _, m in children]),
+              "ModuleList": lambda children: nn.ModuleList([m for _, m in children]),
+              "Residual": Residual, "ResidualBlock": ResidualBlock}
 
 
 def build_leaf(text):
@@ -82,18 +111,20 @@ def build_leaf(text):
 
 
 def parse_repr(lines, i=0):
-    """Parses the module starting at lines[i] (after any '(name): ' prefix); returns (module, next index)."""
+    """Parses the module starting at lines[i]; returns (its '(name): ' prefix or None, module, next index)."""
     line = lines[i].strip()
+    name = None
     if line.startswith("("):
-        line = line.split(": ", 1)[1]
+        prefix, line = line.split(": ", 1)
+        name = prefix[1:-1]
     if line.endswith("(") and line[:-1] in CONTAINERS:
         children = []
         i += 1
         while lines[i].strip() != ")":
-            child, i = parse_repr(lines, i)
-            children.append(child)
-        return CONTAINERS[line[:-1]](*children) if line[:-1] == "Sequential" else nn.ModuleList(children), i + 1
-    return build_leaf(line), i + 1
+            child_name, child, i = parse_repr(lines, i)
+            children.append((child_name, child))
+        return name, CONTAINERS[line[:-1]](children), i + 1
+    return name, build_leaf(line), i + 1
 
 
 def main():
@@ -106,7 +137,7 @@ def main():
     state, meta = read_safetensors(a.checkpoint)
     if "descent.model" not in meta:
         sys.exit(f"{a.checkpoint}: no 'descent.model' metadata (was it written by Module.SaveCheckpoint?)")
-    model, _ = parse_repr(meta["descent.model"].splitlines())
+    _, model, _ = parse_repr(meta["descent.model"].splitlines())
     dtypes = {t.dtype for t in state.values() if t.is_floating_point()}
     if dtypes:
         model = model.to(dtypes.pop())

@@ -21,6 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from load_checkpoint import Residual  # same folder: Descent's Residual container in torch
+
 MEAN, STD = 0.2860, 0.3530
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 EMBEDDED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "Descent", "Data", "Embedded")
@@ -96,7 +98,23 @@ def cnn_small():
     return nn.Sequential(*layers)
 
 
-MODELS = {"mlp": lambda: mlp(False), "mlp-bn": lambda: mlp(True), "lenet5": lenet5, "cnn-small": cnn_small}
+def resnet_small():
+    """Descent's resnet-small preset: stem, basic blocks of 16/32/64 channels (projection when the shape changes), GAP."""
+    layers, in_c = [nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
+    for out_c, stride in ((16, 1), (32, 2), (64, 2)):
+        body = nn.Sequential(nn.Conv2d(in_c, out_c, 3, stride, 1, bias=False), nn.BatchNorm2d(out_c), nn.ReLU(),
+                             nn.Conv2d(out_c, out_c, 3, padding=1, bias=False), nn.BatchNorm2d(out_c))
+        children = [("body", body)]
+        if stride != 1 or in_c != out_c:
+            children.append(("shortcut", nn.Sequential(nn.Conv2d(in_c, out_c, 1, stride, bias=False), nn.BatchNorm2d(out_c))))
+        layers.append(Residual(children + [("activation", nn.ReLU())]))
+        in_c = out_c
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(in_c, 10)]
+    return nn.Sequential(*layers)
+
+
+MODELS = {"mlp": lambda: mlp(False), "mlp-bn": lambda: mlp(True), "lenet5": lenet5, "cnn-small": cnn_small,
+          "resnet-small": resnet_small}
 
 
 def main():

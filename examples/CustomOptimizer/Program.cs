@@ -13,7 +13,7 @@ namespace Descent.Examples.CustomOptimizer;
 /// <summary>
 /// The library's extension points used from outside it: <see cref="Lion"/> (a custom optimizer, also registered by
 /// name for experiment files),
-/// <see cref="Squareplus"/> (a custom autograd function, gradient-checked here in float64), <see cref="ResidualBlock"/>
+/// <see cref="Squareplus"/> (a custom autograd function, gradient-checked here in float64), <see cref="ReZeroBlock"/>
 /// (a custom module) and <see cref="SimulatedCrash"/> (a custom callback). A small MLP with the block trains on a
 /// subset of the embedded Fashion-MNIST with the Trainer, a warmup + cosine schedule and gradient clipping; a second
 /// run writes checkpoints every few steps and "crashes"; a third resumes from the last checkpoint, and its weights and

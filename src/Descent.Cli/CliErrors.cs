@@ -36,6 +36,8 @@ public static class CliErrors
         e = Unwrap(e);
         return e is ArgumentException or FormatException or IOException or InvalidDataException or UserErrorException
             or UnauthorizedAccessException
+            or Descent.Interop.Onnx.OnnxImportException // an ONNX file the importer cannot read or map: names node and cause
+            or Descent.Interop.Onnx.OnnxExportException // a layer with no ONNX form: names the layer
             or Descent.Tuning.StorageException; // unreachable database, wrong schema version: the user's setup, not a bug
     }
 

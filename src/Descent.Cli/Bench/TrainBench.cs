@@ -15,7 +15,7 @@ namespace Descent.Cli.Bench;
 public static class TrainBench
 {
     private const string Usage =
-        "usage: descent bench train --model mlp|mlp-bn|lenet5|cnn-small [--batch B] [--threads T] [--epochs E | --steps S]\n" +
+        "usage: descent bench train --model mlp|mlp-bn|lenet5|cnn-small|resnet-small [--batch B] [--threads T] [--epochs E | --steps S]\n" +
         "                           [--warmup W] [--warmup-seconds SEC] [--lr LR] [--schedule constant|cosine] [--seed N]\n" +
         "                           [--data-parallel N] [--data-dir DIR] [--json]\n" +
         "  Adam(lr, default 1e-3), CrossEntropyLoss, shuffled batches of B (default 64) of Fashion-MNIST normalized with\n" +

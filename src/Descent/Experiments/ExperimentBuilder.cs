@@ -145,6 +145,7 @@ public static class ExperimentBuilder
         var m = config.Model;
         var dtype = ParseDType(m.DType);
         if (m.Layers is { } layers) return LayerListBuilder.Build(layers, inputShape, outputs, dtype, generator);
+        if (m.Onnx is { } onnx) return OnnxModels.Load(onnx, inputShape, outputs);
         var preset = m.Preset ?? "mlp";
         int c, h, w;
         if (inputShape.Length == 3) (c, h, w) = (inputShape[0], inputShape[1], inputShape[2]);

@@ -190,7 +190,7 @@ public sealed record SyntheticConfig
 /// <summary>The model (<c>model:</c>): a preset with options, or an explicit list of layers.</summary>
 public sealed record ModelConfig
 {
-    /// <summary>Preset name (mlp, mlp-bn, lenet5, cnn-small); null when <see cref="Layers"/> is given.</summary>
+    /// <summary>Preset name (mlp, mlp-bn, lenet5, cnn-small, resnet-small); null when <see cref="Layers"/> is given.</summary>
     public string? Preset { get; init; } = "mlp";
 
     /// <summary>Hidden widths of the MLP presets (null: 256, 128).</summary>
@@ -201,6 +201,9 @@ public sealed record ModelConfig
 
     /// <summary>Explicit layers, in order (null when a preset is used).</summary>
     public IReadOnlyList<LayerSpec>? Layers { get; init; }
+
+    /// <summary>Full path of an ONNX model to import as the model (its weights are the starting point), or null.</summary>
+    public string? Onnx { get; init; }
 
     /// <summary>"float32" or "float64".</summary>
     public string DType { get; init; } = "float32";
@@ -216,6 +219,15 @@ public sealed record LayerSpec(string Type, IReadOnlyDictionary<string, double> 
 {
     /// <summary>Where the layer was written, for errors (not part of the experiment's value).</summary>
     public string Location { get; init; } = "";
+
+    /// <summary>A <c>residual</c> entry's own list of layers (its body); null for other layers.</summary>
+    public IReadOnlyList<LayerSpec>? Body { get; init; }
+
+    /// <summary>A <c>residual</c> entry's shortcut: auto (identity when the body keeps the shape, else projection), identity or projection.</summary>
+    public string? Shortcut { get; init; }
+
+    /// <summary>A <c>residual</c> entry's activation after the addition (an activation layer), or null for none.</summary>
+    public LayerSpec? Activation { get; init; }
 }
 
 /// <summary>The loss (<c>loss:</c>).</summary>

@@ -24,7 +24,7 @@ internal static class ExperimentConfigReader
             Seed = Long(root.Get("seed"), 0),
             Epochs = Int(root, "epochs", 1, min: 1),
             Data = data,
-            Model = ModelSectionReader.Read(root.Get("model")),
+            Model = ModelSectionReader.Read(root.Get("model"), baseDir),
             Loss = ReadLoss(root.Get("loss")),
             Optimizer = OptimSectionReader.ReadOptimizer(root.Get("optimizer")),
             Schedule = OptimSectionReader.ReadSchedule(root.Get("schedule"), data.Validation > 0),

@@ -59,27 +59,17 @@ internal static class ExperimentConfigWriter
 
         var m = c.Model;
         sb.AppendLine("model:");
-        if (m.Layers is { } layers)
+        if (m.Onnx is { } onnx) Line(sb, 1, "onnx", Str(onnx));
+        else if (m.Layers is { } layers)
         {
             sb.AppendLine("  layers:");
-            foreach (var layer in layers)
-            {
-                if (layer.Options.Count == 0)
-                {
-                    sb.Append("    - ").AppendLine(layer.Type);
-                    continue;
-                }
-                var def = LayerCatalog.Types[layer.Type];
-                var parts = def.Options.Where(o => layer.Options.ContainsKey(o.Name))
-                    .Select(o => $"{o.Name}: {(o.IsBool ? Bool(layer.Options[o.Name] != 0) : Num(layer.Options[o.Name]))}");
-                sb.Append("    - ").Append(layer.Type).Append(": {").Append(string.Join(", ", parts)).AppendLine("}");
-            }
+            WriteLayers(sb, 2, layers);
         }
         else
         {
             Line(sb, 1, "preset", m.Preset ?? "mlp");
             if (m.Hidden is { } hidden) Line(sb, 1, "hidden", Value(hidden.Select(h => (object?)(double)h).ToList()));
-            if (m.Preset != "lenet5") Line(sb, 1, "dropout", Num(m.Dropout));
+            if (m.Preset is not ("lenet5" or "resnet-small")) Line(sb, 1, "dropout", Num(m.Dropout));
         }
         Line(sb, 1, "dtype", m.DType);
 
@@ -135,6 +125,35 @@ internal static class ExperimentConfigWriter
         Line(sb, 0, "data_parallel", Int(c.DataParallel));
         Line(sb, 0, "threads", Int(c.Threads));
         return sb.ToString();
+    }
+
+    /// <summary>One list item per layer at <paramref name="indent"/>; a residual's own layers are nested under it.</summary>
+    private static void WriteLayers(StringBuilder sb, int indent, IReadOnlyList<LayerSpec> layers)
+    {
+        foreach (var layer in layers)
+        {
+            sb.Append(' ', indent * 2).Append("- ");
+            if (layer.Type != "residual")
+            {
+                sb.AppendLine(LayerFlow(layer));
+                continue;
+            }
+            sb.AppendLine("residual:");
+            Line(sb, indent + 2, "shortcut", layer.Shortcut ?? "auto");
+            Line(sb, indent + 2, "activation", layer.Activation is not { } a ? "none" : a.Options.Count == 0 ? a.Type : $"{{{LayerFlow(a)}}}");
+            sb.Append(' ', (indent + 2) * 2).AppendLine("layers:");
+            WriteLayers(sb, indent + 3, layer.Body ?? []);
+        }
+    }
+
+    /// <summary>A layer without nested layers as a list item's text: <c>relu</c>, <c>conv2d: {out: 16, kernel: 3}</c>.</summary>
+    private static string LayerFlow(LayerSpec layer)
+    {
+        if (layer.Options.Count == 0) return layer.Type;
+        var def = LayerCatalog.Types[layer.Type];
+        var parts = def.Options.Where(o => layer.Options.ContainsKey(o.Name))
+            .Select(o => $"{o.Name}: {(o.IsBool ? Bool(layer.Options[o.Name] != 0) : Num(layer.Options[o.Name]))}");
+        return $"{layer.Type}: {{{string.Join(", ", parts)}}}";
     }
 
     private static void Line(StringBuilder sb, int indent, string key, string value) =>

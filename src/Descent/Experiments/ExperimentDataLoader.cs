@@ -30,17 +30,20 @@ public static class ExperimentDataLoader
             (train, validation) = (t, v);
         }
         if (train.Count == 0) throw new ArgumentException("data: no training samples are left after the splits.");
-        IBatchTransform? augmentation = null;
-        if (d.Augmentation.RandomCrop > 0 || d.Augmentation.HFlip > 0)
-        {
-            if (data.InputShape.Length != 3)
-                throw new ArgumentException($"data.augmentation: random_crop and hflip need image data [C, H, W], this data set has samples of shape [{string.Join(", ", data.InputShape)}].");
-            var list = new List<IBatchTransform>();
-            if (d.Augmentation.RandomCrop > 0) list.Add(new RandomCrop(data.InputShape[1], data.InputShape[2], d.Augmentation.RandomCrop));
-            if (d.Augmentation.HFlip > 0) list.Add(new RandomHorizontalFlip(d.Augmentation.HFlip));
-            augmentation = list.Count == 1 ? list[0] : new Compose([.. list]);
-        }
+        var augmentation = Augmentation(d, data.InputShape);
         return data with { Train = train, Validation = validation, Test = test, Augmentation = augmentation };
+    }
+
+    /// <summary>The training loader's random transform that <paramref name="d"/>'s <c>augmentation:</c> asks for, or null.</summary>
+    internal static IBatchTransform? Augmentation(DataConfig d, int[] inputShape)
+    {
+        if (d.Augmentation.RandomCrop <= 0 && d.Augmentation.HFlip <= 0) return null;
+        if (inputShape.Length != 3)
+            throw new ArgumentException($"data.augmentation: random_crop and hflip need image data [C, H, W], this data set has samples of shape [{string.Join(", ", inputShape)}].");
+        var list = new List<IBatchTransform>();
+        if (d.Augmentation.RandomCrop > 0) list.Add(new RandomCrop(inputShape[1], inputShape[2], d.Augmentation.RandomCrop));
+        if (d.Augmentation.HFlip > 0) list.Add(new RandomHorizontalFlip(d.Augmentation.HFlip));
+        return list.Count == 1 ? list[0] : new Compose([.. list]);
     }
 
     /// <summary>The pixel conversion of Fashion-MNIST for <paramref name="data"/> (scale to [0, 1], optionally standardize).</summary>

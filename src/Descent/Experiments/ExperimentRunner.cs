@@ -39,7 +39,9 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
         return Execute(experiment, run, null, [], extraCallbacks, cancellationToken);
@@ -78,7 +80,9 @@ public static class ExperimentRunner
             config = config with { Epochs = epochs };
         }
         using var threads = ThreadScope(config.Threads);
+        var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
+        warmup.Wait();
         CheckpointWeights.Load(experiment.Model, checkpoint.Model, run.LastCheckpointPath, StoredConfig(checkpoint, run.LastCheckpointPath),
             experiment.Config, $"this run's model ({run.ConfigPath})");
         try

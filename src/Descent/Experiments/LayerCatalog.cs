@@ -32,8 +32,17 @@ internal static class LayerCatalog
         new("batchnorm2d", null, new LayerOption("eps", 1e-5, Min: double.Epsilon), new LayerOption("momentum", 0.1, Max: 1)),
         new("layernorm", null, new LayerOption("eps", 1e-5, Min: double.Epsilon)),
         new("dropout", "p", new LayerOption("p", 0.5, Max: 1)),
+        new("adaptiveavgpool2d", "output_size", new LayerOption("output_size", 1, Min: 1)),
+        // residual holds its own list of layers (read by ModelSectionReader.ReadResidual), no numeric options.
+        new("residual", null),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>True for options holding integers (sizes).</summary>
-    public static bool IsInteger(string option) => option is "out" or "kernel" or "stride" or "padding";
+    public static bool IsInteger(string option) => option is "out" or "kernel" or "stride" or "padding" or "output_size";
+
+    /// <summary>Layer types allowed as a residual's activation after the addition (shape-preserving, no parameters).</summary>
+    public static IReadOnlyList<string> Activations { get; } = ["relu", "leaky_relu", "elu", "gelu", "silu", "tanh", "sigmoid"];
+
+    /// <summary>The shortcut choices of a residual entry.</summary>
+    public static IReadOnlyList<string> Shortcuts { get; } = ["auto", "identity", "projection"];
 }

@@ -9,7 +9,11 @@ namespace Descent.Experiments;
 /// </summary>
 internal static class LayerListBuilder
 {
-    public static Sequential Build(IReadOnlyList<LayerSpec> layers, int[] inputShape, int outputs, DType dtype, Generator generator)
+    public static Sequential Build(IReadOnlyList<LayerSpec> layers, int[] inputShape, int outputs, DType dtype, Generator generator) =>
+        BuildWithShape(layers, inputShape, outputs, dtype, generator).Model;
+
+    private static (Sequential Model, int[] Shape) BuildWithShape(IReadOnlyList<LayerSpec> layers, int[] inputShape, int outputs,
+        DType dtype, Generator generator)
     {
         var shape = inputShape.ToArray();   // per sample, without the batch dimension
         var modules = new List<Module>(layers.Count);
@@ -19,8 +23,45 @@ internal static class LayerListBuilder
             modules.Add(module);
             shape = next;
         }
-        return new Sequential([.. modules]);
+        return (new Sequential([.. modules]), shape);
     }
+
+    /// <summary>
+    /// A <see cref="Residual"/> around the entry's own layers. The shortcut is the identity when the body keeps the
+    /// input shape (auto) or when asked; a projection is a 1×1 Conv2d (no bias, the stride that maps the input size
+    /// to the body's) → BatchNorm2d, as torchvision's ResNet.
+    /// </summary>
+    private static (Module Module, int[] Shape) CreateResidual(LayerSpec spec, int[] shape, int outputs, DType dtype, Generator generator)
+    {
+        var (body, outShape) = BuildWithShape(spec.Body ?? [], shape, outputs, dtype, generator);
+        bool same = outShape.SequenceEqual(shape);
+        Module? shortcut = (spec.Shortcut ?? "auto") switch
+        {
+            "identity" when !same => throw Error(spec, $"an identity shortcut needs the layers to keep their input shape {Format(shape)}, " +
+                $"but they give {Format(outShape)}; use 'shortcut: projection' (or auto)"),
+            "identity" => null,
+            "auto" when same => null,
+            _ => Projection(spec, shape, outShape, dtype, generator),
+        };
+        Module? activation = spec.Activation is { } a ? Create(a, outShape, outputs, dtype, generator).Module : null;
+        return (new Residual(body, shortcut, activation), outShape);
+    }
+
+    private static Sequential Projection(LayerSpec spec, int[] input, int[] output, DType dtype, Generator generator)
+    {
+        if (input.Length != 3 || output.Length != 3)
+            throw Error(spec, $"a projection shortcut is a 1×1 convolution and needs image input and output [channels, height, width], " +
+                $"got {Format(input)} → {Format(output)}");
+        int stride = Enumerable.Range(1, Math.Max(input[1], input[2]))
+            .FirstOrDefault(s => (input[1] - 1) / s + 1 == output[1] && (input[2] - 1) / s + 1 == output[2]);
+        if (stride == 0)
+            throw Error(spec, $"no stride of a 1×1 convolution maps the input {input[1]}x{input[2]} to the layers' output {output[1]}x{output[2]}");
+        return new Sequential(
+            new Conv2d(input[0], output[0], 1, stride, bias: false, dtype: dtype, generator: generator),
+            new BatchNorm2d(output[0], dtype: dtype));
+    }
+
+    private static string Format(int[] shape) => $"[{string.Join(", ", shape)}]";
 
     private static (Module Module, int[] Shape) Create(LayerSpec spec, int[] shape, int outputs, DType dtype, Generator generator)
     {
@@ -73,6 +114,11 @@ internal static class LayerListBuilder
                 return (new LayerNorm(shape[^1], o["eps"], dtype: dtype), shape);
             case "dropout":
                 return (new Dropout(o["p"], generator), shape);
+            case "adaptiveavgpool2d":
+                RequireImage(spec, shape);
+                return (new AdaptiveAvgPool2d(I("output_size")), [shape[0], I("output_size"), I("output_size")]);
+            case "residual":
+                return CreateResidual(spec, shape, outputs, dtype, generator);
             default:
                 throw Error(spec, $"unknown layer '{spec.Type}'");
         }

@@ -3,13 +3,25 @@ using static Descent.Experiments.ExperimentConfigReader;
 
 namespace Descent.Experiments;
 
-/// <summary>Reads the <c>model:</c> section: a preset (<c>model: mlp</c>, <c>{preset: mlp, hidden: [128]}</c>) or <c>layers:</c>.</summary>
+/// <summary>
+/// Reads the <c>model:</c> section: a preset (<c>model: mlp</c>, <c>{preset: mlp, hidden: [128]}</c>), <c>layers:</c>, or
+/// <c>onnx: file.onnx</c> (an imported ONNX model, its path relative to the experiment file).
+/// </summary>
 internal static class ModelSectionReader
 {
-    public static ModelConfig Read(ConfigNode? node)
+    public static ModelConfig Read(ConfigNode? node, string baseDir)
     {
         if (node is null) return new ModelConfig();
         if (node.IsScalar) return new ModelConfig { Preset = node.AsChoice([.. ModelPresets.Names]) };
+        if (node.Get("onnx") is { } onnxNode)
+        {
+            foreach (var key in new[] { "preset", "name", "layers", "hidden", "dropout" })
+                if (node.Get(key) is { } stray) throw stray.Error($"'{key}' does not apply to an imported ONNX model (model.onnx)");
+            var onnx = new ModelConfig { Preset = null, Onnx = Path.GetFullPath(Path.Combine(baseDir, onnxNode.Text.Trim())), DType = node.Choice("dtype", "float32", "float32") };
+            if (!File.Exists(onnx.Onnx)) throw onnxNode.Error($"ONNX file {onnx.Onnx} not found");
+            node.RejectUnknownKeys();
+            return onnx;
+        }
         // "name" is accepted too: --set model.hidden=[64] on "model: mlp" turns it into {name: mlp, hidden: [64]}.
         var presetNode = node.Get("preset") ?? node.Get("name");
         var layersNode = node.Get("layers");
@@ -37,7 +49,7 @@ internal static class ModelSectionReader
                 if (widths.Length == 0 || widths.Any(w => w < 1)) throw h.Error("expected a list of positive widths, e.g. [256, 128]");
                 hidden = widths;
             }
-            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset == "lenet5" ? "mlp, mlp-bn and cnn-small" : null);
+            double dropout = Double(node, "dropout", 0, 0, 1, maxExclusive: true, only: preset is "lenet5" or "resnet-small" ? "mlp, mlp-bn and cnn-small" : null);
             config = new ModelConfig { Preset = preset, Hidden = hidden, Dropout = dropout, DType = dtype };
         }
         node.RejectUnknownKeys();
@@ -59,6 +71,7 @@ internal static class ModelSectionReader
         else throw item.Error("expected a layer such as '- relu' or '- linear: {out: 256}'");
         if (!LayerCatalog.Types.TryGetValue(type, out var def))
             throw item.Error($"unknown layer '{type}' (known: {string.Join(", ", LayerCatalog.Types.Keys)})");
+        if (type == "residual") return ReadResidual(item, args);
         var options = new Dictionary<string, double>(StringComparer.Ordinal);
         if (args is not null && args.IsScalar)
         {
@@ -79,6 +92,34 @@ internal static class ModelSectionReader
             if (!double.IsNaN(opt.Default.Value)) options[opt.Name] = opt.Default.Value;
         }
         return new LayerSpec(type, options) { Location = Location(item) };
+    }
+
+    /// <summary>
+    /// <c>- residual: {layers: [...], shortcut: auto | identity | projection, activation: none | relu | ...}</c>: a skip
+    /// connection around its own list of layers (which may hold residual entries too).
+    /// </summary>
+    private static LayerSpec ReadResidual(ConfigNode item, ConfigNode? args)
+    {
+        if (args is null || !args.IsMapping)
+            throw (args ?? item).Error("residual takes a mapping: 'layers' (its own list of layers), optionally 'shortcut' " +
+                $"({string.Join(" | ", LayerCatalog.Shortcuts)}, default auto) and 'activation' (none | {string.Join(" | ", LayerCatalog.Activations)}, default none)");
+        var layersNode = args.Required("layers");
+        var items = layersNode.Items();
+        if (items.Count == 0) throw layersNode.Error("the residual's list of layers is empty");
+        var body = items.Select(ReadLayer).ToList();
+        var shortcut = args.Choice("shortcut", "auto", [.. LayerCatalog.Shortcuts]);
+        LayerSpec? activation = null;
+        if (args.Get("activation") is { } a && !(a.IsScalar && a.Text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            activation = ReadLayer(a);
+            if (!LayerCatalog.Activations.Contains(activation.Type))
+                throw a.Error($"'{activation.Type}' is not an activation; expected none or one of {string.Join(", ", LayerCatalog.Activations)}");
+        }
+        args.RejectUnknownKeys();
+        return new LayerSpec("residual", new Dictionary<string, double>(StringComparer.Ordinal))
+        {
+            Location = Location(item), Body = body, Shortcut = shortcut, Activation = activation,
+        };
     }
 
     private static double Value(ConfigNode node, LayerOption opt)

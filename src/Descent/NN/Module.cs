@@ -9,7 +9,7 @@ namespace Descent.NN;
 /// registered explicitly in constructors, so their order — and therefore state-dict order and optimizer
 /// ordinals — is deterministic; no reflection. Parameters are leaf tensors with RequiresGrad.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<Slot> _parameters = [];
     private readonly List<Slot> _buffers = [];
@@ -105,33 +105,8 @@ public abstract class Module
         CheckName(name);
         ArgumentNullException.ThrowIfNull(module);
         _children.Add((name, module));
+        Rejoin(module);
         return module;
-    }
-
-    /// <summary>
-    /// Replaces a registered parameter or buffer with a new tensor (used when a layer is physically resized,
-    /// e.g. structured pruning). Optimizers holding the old tensor must be rebuilt.
-    /// </summary>
-    protected Tensor ReplaceTensor(string name, Tensor value)
-    {
-        value = LongLived(value);
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            if (_parameters[i].Name != name) continue;
-            if (!value.IsLeaf) value = value.Detach();
-            value.RequiresGrad = true;
-            value.Name = name;
-            _parameters[i] = _parameters[i] with { Value = value };
-            return value;
-        }
-        for (int i = 0; i < _buffers.Count; i++)
-        {
-            if (_buffers[i].Name != name) continue;
-            value.Name = name;
-            _buffers[i] = _buffers[i] with { Value = value };
-            return value;
-        }
-        throw new ArgumentException($"{TypeName} has no parameter or buffer named '{name}'.", nameof(name));
     }
 
     /// <summary>Direct children in registration order.</summary>

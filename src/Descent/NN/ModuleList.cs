@@ -24,8 +24,18 @@ public sealed class ModuleList : Module
     /// <summary>Number of modules.</summary>
     public int Count => _items.Count;
 
-    /// <summary>The module at <paramref name="index"/>.</summary>
-    public Module this[int index] => _items[index];
+    /// <summary>
+    /// The module at <paramref name="index"/>; setting it replaces the module in place (same name and position), as
+    /// <see cref="Module.ReplaceSubmodule"/> does, so optimizers built before must be rebuilt.
+    /// </summary>
+    public Module this[int index]
+    {
+        get => _items[index];
+        set => ReplaceAt(_items, index, value, "module");
+    }
+
+    /// <inheritdoc/>
+    protected override void OnReplacingChild(string name, Module replacement) => ReplacedAt(_items, name, replacement);
 
     /// <summary>The modules in order.</summary>
     public IReadOnlyList<Module> Items => _items;

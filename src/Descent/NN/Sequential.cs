@@ -24,8 +24,18 @@ public sealed class Sequential : Module
     /// <summary>Number of layers.</summary>
     public int Count => _layers.Count;
 
-    /// <summary>The layer at <paramref name="index"/>.</summary>
-    public Module this[int index] => _layers[index];
+    /// <summary>
+    /// The layer at <paramref name="index"/>; setting it replaces the layer in place (same name and position), as
+    /// <see cref="Module.ReplaceSubmodule"/> does, so optimizers built before must be rebuilt.
+    /// </summary>
+    public Module this[int index]
+    {
+        get => _layers[index];
+        set => ReplaceAt(_layers, index, value, "layer");
+    }
+
+    /// <inheritdoc/>
+    protected override void OnReplacingChild(string name, Module replacement) => ReplacedAt(_layers, name, replacement);
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<Module> Layers => _layers;

@@ -14,6 +14,10 @@ public abstract class Optimizer
     private protected readonly Dictionary<Tensor, int> Ordinals = new(ReferenceEqualityComparer.Instance);
     private protected readonly List<Tensor> AllParams = [];
 
+    // ParameterRemoval.Now when each parameter (by ordinal) was taken: a later removal means module surgery has
+    // taken it out of the model since, and stepping it would be a wrong update.
+    private readonly List<long> _takenAt = [];
+
     // Optimizers outside this assembly derive from Optimizer<TOptions, TState>, which owns the groups' registration,
     // the per-parameter state and the state dicts (docs/extending.md).
     private protected Optimizer()
@@ -65,6 +69,8 @@ public abstract class Optimizer
             for (int i = 0; i < ps.Length; i++)
             {
                 var p = ps[i];
+                if (p.Removal is { } removal && removal.Stamp > _takenAt[group.FirstOrdinal + i])
+                    throw RemovedParameter(group.FirstOrdinal + i, p, removal);
                 var g = p.Grad;
                 if (g is null) continue;
                 if (g.Shape != p.Shape || g.DType != p.DType)
@@ -75,6 +81,11 @@ public abstract class Optimizer
             }
         }
     }
+
+    private InvalidOperationException RemovedParameter(int ordinal, Tensor p, ParameterRemoval removal) =>
+        new($"{Name}.Step: parameter {ordinal} ('{p.Name}', {p.DType.TorchName()} {p.Shape}) no longer belongs to the model: " +
+            $"{removal.Reason}. An optimizer keeps the tensors it was built with, so after module surgery build a new " +
+            "optimizer over the model's current Parameters().");
 
     /// <summary>
     /// Updates one parameter (state creation included); <paramref name="grad"/> has the parameter's shape and dtype.
@@ -122,6 +133,7 @@ public abstract class Optimizer
         {
             Ordinals.Add(p, AllParams.Count);
             AllParams.Add(p);
+            _takenAt.Add(ParameterRemoval.Now);
         }
         Groups.Add(group);
     }

@@ -11,7 +11,8 @@ namespace Descent.Serialization;
 /// Reader and writer of the safetensors format (Hugging Face): an 8-byte little-endian header length N,
 /// N bytes of UTF-8 JSON mapping each name to <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> (offsets
 /// relative to the data section) plus an optional <c>"__metadata__"</c> object of strings, then the raw
-/// little-endian, row-major tensor bytes. Supported dtypes: F32, F64, I64, BOOL.
+/// little-endian, row-major tensor bytes. Supported dtypes: F32, F64, I64, BOOL, and F16/BF16 (read as Float32; written
+/// from float tensors with <see cref="FloatStorage"/>).
 /// Reading validates the whole file before creating any tensor, so a bad file never loads partially.
 /// </summary>
 public static class SafeTensors
@@ -23,23 +24,23 @@ public static class SafeTensors
 
     /// <summary>Writes <paramref name="tensors"/> (in order) and <paramref name="metadata"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, FloatStorage floatStorage = FloatStorage.Native)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.ToList();
-        var header = BuildHeader(list, metadata);
-        AtomicFile.Write(path, stream => WriteBody(stream, header, list));
+        var header = BuildHeader(list, metadata, floatStorage);
+        AtomicFile.Write(path, stream => WriteBody(stream, header, list, floatStorage));
     }
 
     /// <summary>Serializes to a byte array (same layout as <see cref="Save"/>).</summary>
     public static byte[] Serialize(IEnumerable<KeyValuePair<string, Tensor>> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, FloatStorage floatStorage = FloatStorage.Native)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.ToList();
-        var header = BuildHeader(list, metadata);
+        var header = BuildHeader(list, metadata, floatStorage);
         using var ms = new MemoryStream();
-        WriteBody(ms, header, list);
+        WriteBody(ms, header, list, floatStorage);
         return ms.ToArray();
     }
 
@@ -99,7 +100,8 @@ public static class SafeTensors
         return result;
     }
 
-    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End);
+    /// <summary>A header entry; <paramref name="Stored"/> is "F16" or "BF16" for 16-bit floats read into Float32, else null.</summary>
+    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End, string? Stored = null);
 
     private static List<Entry> ParseHeader(byte[] header, string source, out Dictionary<string, string> metadata)
     {
@@ -152,11 +154,11 @@ public static class SafeTensors
         var dtypeName = dtypeEl.GetString()!;
         DType dtype = dtypeName switch
         {
-            "F32" => DType.Float32,
+            "F32" or "F16" or "BF16" => DType.Float32,
             "F64" => DType.Float64,
             "I64" => DType.Int64,
             "BOOL" => DType.Bool,
-            _ => throw Fail(source, $"tensor '{name}': dtype {dtypeName} is not supported (F32, F64, I64, BOOL)"),
+            _ => throw Fail(source, $"tensor '{name}': dtype {dtypeName} is not supported (F32, F64, F16, BF16, I64, BOOL)"),
         };
         if (!v.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array)
             throw Fail(source, $"tensor '{name}': missing or non-array \"shape\"");
@@ -176,10 +178,11 @@ public static class SafeTensors
             throw Fail(source, $"tensor '{name}': \"data_offsets\" must be an array [begin, end]");
         if (!offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Fail(source, $"tensor '{name}': invalid data_offsets {offEl.GetRawText()}");
-        long expected = numel * dtype.ElementSize();
+        string? stored = dtypeName is "F16" or "BF16" ? dtypeName : null;
+        long expected = numel * (stored is null ? dtype.ElementSize() : 2);
         if (end - begin != expected)
             throw Fail(source, $"tensor '{name}': data_offsets {offEl.GetRawText()} span {end - begin} bytes but {dtypeName} {Shape.Format(shape)} needs {expected}");
-        return new Entry(name, dtype, shape, begin, end);
+        return new Entry(name, dtype, shape, begin, end, stored);
     }
 
     private static void ValidateLayout(List<Entry> entries, long dataLength, string source)
@@ -201,6 +204,13 @@ public static class SafeTensors
 
     private static void ReadTensor(Stream stream, Tensor t, Entry e, string source)
     {
+        if (e.Stored is not null)
+        {
+            var half = new byte[e.End - e.Begin];
+            ReadExactly(stream, half, source, $"tensor '{e.Name}'");
+            HalfPrecision.Read(half, t.Span<float>(), bfloat: e.Stored == "BF16");
+            return;
+        }
         var bytes = t.DType switch
         {
             DType.Float32 => MemoryMarshal.AsBytes(t.Span<float>()),
@@ -231,7 +241,10 @@ public static class SafeTensors
         }
     }
 
-    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static bool Halved(Tensor t, FloatStorage storage) => storage != FloatStorage.Native && t.DType.IsFloatingPoint();
+
+    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata,
+        FloatStorage storage)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -252,9 +265,9 @@ public static class SafeTensors
                     throw new ArgumentException($"safetensors: '{MetadataKey}' is reserved and cannot name a tensor.");
                 if (!names.Add(name))
                     throw new ArgumentException($"safetensors: the tensor name '{name}' appears twice.");
-                long size = (long)t.Numel * t.DType.ElementSize();
+                long size = (long)t.Numel * (Halved(t, storage) ? 2 : t.DType.ElementSize());
                 w.WriteStartObject(name);
-                w.WriteString("dtype", t.DType switch
+                w.WriteString("dtype", Halved(t, storage) ? HalfPrecision.Name(storage) : t.DType switch
                 {
                     DType.Float32 => "F32",
                     DType.Float64 => "F64",
@@ -283,7 +296,7 @@ public static class SafeTensors
         return header;
     }
 
-    private static void WriteBody(Stream stream, byte[] header, List<KeyValuePair<string, Tensor>> tensors)
+    private static void WriteBody(Stream stream, byte[] header, List<KeyValuePair<string, Tensor>> tensors, FloatStorage storage)
     {
         Span<byte> lengthBytes = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)header.Length);
@@ -291,6 +304,14 @@ public static class SafeTensors
         stream.Write(header);
         foreach (var (_, t) in tensors)
         {
+            if (Halved(t, storage))
+            {
+                var half = new byte[2 * t.Numel];
+                if (t.DType == DType.Float64) HalfPrecision.Write(t.Span<double>(), half, bfloat: storage == FloatStorage.BFloat16);
+                else HalfPrecision.Write(t.Span<float>(), half, bfloat: storage == FloatStorage.BFloat16);
+                stream.Write(half);
+                continue;
+            }
             ReadOnlySpan<byte> bytes = t.DType switch
             {
                 DType.Float32 => MemoryMarshal.AsBytes(t.Span<float>()),

@@ -118,6 +118,12 @@ public sealed partial class Tensor
     /// <summary>Optional name (parameters get their state-dict name).</summary>
     public string? Name { get; set; }
 
+    /// <summary>
+    /// Set when module surgery (e.g. <c>Module.ReplaceSubmodule</c>) takes this parameter out of its model; cleared
+    /// when its module is put into a model again. Optimizers compare it with the moment they took the parameter.
+    /// </summary>
+    internal ParameterRemoval? Removal { get; set; }
+
     /// <summary>Makes backward also store this non-leaf tensor's gradient in <see cref="Grad"/>.</summary>
     public Tensor RetainGrad()
     {

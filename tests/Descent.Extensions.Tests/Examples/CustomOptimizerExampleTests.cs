@@ -13,7 +13,7 @@ public class CustomOptimizerExampleTests
         var text = output.ToString();
 
         Assert.StartsWith("gradcheck Squareplus (float64, elementwise and inside a broadcast product): passed", text);
-        Assert.Contains("1 (ResidualBlock)", text);
+        Assert.Contains("1 (ReZeroBlock)", text);
         Assert.Contains("interrupted: simulated crash after step 25", text);
         Assert.Contains("resuming from last.ckpt: step 20, epoch 2, batch 4", text);
         Assert.Contains("resumed vs uninterrupted: 9 weight tensors bit-identical, epoch losses identical", text);

@@ -21,11 +21,12 @@ public partial class LayeringTests
         ["Data"] = ["Kernels", "Tensors"],
         ["Training"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data"],
         ["Compression"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training"],
-        ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression"],
+        ["Interop"] = ["Kernels", "Tensors", "Serialization", "NN"],
+        ["Experiments"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Interop"],
         ["Tuning"] = [],
-        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
+        ["Search"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Interop", "Experiments", "Tuning"],
         // The measurements behind `descent bench`, above what they measure.
-        ["Benchmarks"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Experiments", "Tuning"],
+        ["Benchmarks"] = ["Kernels", "Tensors", "Serialization", "NN", "Optim", "Data", "Training", "Compression", "Interop", "Experiments", "Tuning"],
         ["Reports"] = [],
     };
 

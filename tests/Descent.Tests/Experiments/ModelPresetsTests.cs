@@ -12,6 +12,12 @@ public class ModelPresetsTests
     [InlineData("mlp-bn", 784 * 256 + 2 * 256 + 256 * 128 + 2 * 128 + 128 * 10 + 10)]
     [InlineData("lenet5", 6 * 25 + 6 + 16 * 6 * 25 + 16 + 400 * 120 + 120 + 120 * 84 + 84 + 84 * 10 + 10)]
     [InlineData("cnn-small", 32 * 9 + 64 + 32 * 32 * 9 + 64 + 64 * 32 * 9 + 128 + 64 * 64 * 9 + 128 + 64 * 49 * 128 + 128 + 128 * 10 + 10)]
+    // resnet-small: stem conv + BN; blocks 16→16 (identity), 16→32 and 32→64 (3×3 convs, BNs, 1×1 projection + BN); 64 → 10.
+    [InlineData("resnet-small", 16 * 9 + 32
+        + 2 * 16 * 16 * 9 + 2 * 32
+        + 32 * 16 * 9 + 32 * 32 * 9 + 2 * 64 + 32 * 16 + 64
+        + 64 * 32 * 9 + 64 * 64 * 9 + 2 * 128 + 64 * 32 + 128
+        + 64 * 10 + 10)]
     public void PresetsHaveTheDocumentedSizeAndProduceLogits(string name, long parameters)
     {
         var model = ModelPresets.Create(name, generator: new Generator(1));

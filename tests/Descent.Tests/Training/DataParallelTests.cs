@@ -53,6 +53,24 @@ public class DataParallelTests
     }
 
     [Fact]
+    public void ResidualModelsMatchOneReplica()
+    {
+        static Sequential Model()
+        {
+            var g = new Generator(13);
+            return new Sequential(new Linear(6, 16, generator: g),
+                new Residual(new Sequential(new Linear(16, 16, generator: g), new ReLU(), new Linear(16, 16, generator: g)), activation: new ReLU()),
+                new Residual(new Linear(16, 8, generator: g), new Linear(16, 8, bias: false, generator: g)),
+                new Linear(8, 3, generator: g));
+        }
+        var single = Train(Model(), 1, epochs: 3);
+        var parallel = Train(Model(), 2, epochs: 3);
+        double diff = MaxDiff(single, parallel);
+        Assert.True(diff <= 1e-5, $"max |Δw| = {diff:E3}");
+        Assert.True(MaxDiff(single, [.. Model().Parameters().Select(p => p.ToArray<float>())]) > 1e-3);
+    }
+
+    [Fact]
     public void DataParallelRunsAreDeterministic()
     {
         var a = Train(Mlp(true, 11), 2, epochs: 2);

@@ -22,6 +22,21 @@ public sealed class PReLU : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.Prelu(input, Weight);
 
+    /// <summary>
+    /// A new, independent PReLU for the kept <paramref name="channels"/> (strictly increasing, in range): one slope per
+    /// kept channel, or, when this layer has a single shared slope, a copy of it (any channel selection then fits).
+    /// Dtype and training mode are kept.
+    /// </summary>
+    public PReLU Keep(IReadOnlyList<int> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        var kept = KeptIndices.Check($"{TypeName}({ExtraRepr()})", "channels", Weight.Numel == 1 ? int.MaxValue : Weight.Numel, channels);
+        var result = new PReLU(Weight.Numel == 1 ? 1 : kept.Length, 0.25, Weight.DType);
+        KeptIndices.CopyInto(result.Weight, Weight.Numel == 1 ? Weight : KeptIndices.Take(Weight, 0, kept));
+        result.Train(Training);
+        return result;
+    }
+
     /// <inheritdoc/>
     public override string ExtraRepr() => $"num_parameters={Repr.Int(Weight.Numel)}";
 }

@@ -83,6 +83,28 @@ public abstract class BatchNorm : Module
         return Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training || RunningMean is null, factor, Eps);
     }
 
+    /// <summary>
+    /// Fills a new layer of the same type and options, made by <paramref name="create"/> for the kept count, with the
+    /// selected <paramref name="channels"/> of γ, β and the running statistics, the same num_batches_tracked, and
+    /// this layer's training mode.
+    /// </summary>
+    private protected T KeepInto<T>(IReadOnlyList<int> channels, Func<int, T> create) where T : BatchNorm
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        var kept = KeptIndices.Check($"{TypeName}({ExtraRepr()})", "channels", NumFeatures, channels);
+        var layer = create(kept.Length);
+        if (Weight is not null) KeptIndices.CopyInto(layer.Weight, KeptIndices.Take(Weight, 0, kept));
+        if (Bias is not null) KeptIndices.CopyInto(layer.Bias, KeptIndices.Take(Bias, 0, kept));
+        if (RunningMean is not null) KeptIndices.CopyInto(layer.RunningMean, KeptIndices.Take(RunningMean, 0, kept));
+        if (RunningVar is not null) KeptIndices.CopyInto(layer.RunningVar, KeptIndices.Take(RunningVar, 0, kept));
+        KeptIndices.CopyInto(layer.NumBatchesTracked, NumBatchesTracked);
+        layer.Train(Training);
+        return layer;
+    }
+
+    /// <summary>The dtype of the layer's tensors (float32 when it has none).</summary>
+    private protected DType ElementType => Weight?.DType ?? RunningMean?.DType ?? DType.Float32;
+
     /// <inheritdoc/>
     public override string ExtraRepr() =>
         $"{Repr.Int(NumFeatures)}, eps={Repr.Float(Eps)}, momentum={(Momentum is { } m ? Repr.Float(m) : "None")}, affine={Repr.Bool(Weight is not null)}, track_running_stats={Repr.Bool(RunningMean is not null)}";
@@ -93,6 +115,13 @@ public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? mome
     bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNorm(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <summary>
+    /// A new, independent BatchNorm1d for the kept <paramref name="channels"/> (strictly increasing, in range): γ, β,
+    /// running mean and variance sliced, num_batches_tracked, eps, momentum, dtype and training mode copied.
+    /// </summary>
+    public BatchNorm1d Keep(IReadOnlyList<int> channels) =>
+        KeepInto(channels, n => new BatchNorm1d(n, Eps, Momentum, Weight is not null, RunningMean is not null, ElementType));
+
     /// <inheritdoc/>
     protected override void CheckInput(Tensor input)
     {
@@ -106,6 +135,13 @@ public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? mome
     bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNorm(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <summary>
+    /// A new, independent BatchNorm2d for the kept <paramref name="channels"/> (strictly increasing, in range): γ, β,
+    /// running mean and variance sliced, num_batches_tracked, eps, momentum, dtype and training mode copied.
+    /// </summary>
+    public BatchNorm2d Keep(IReadOnlyList<int> channels) =>
+        KeepInto(channels, n => new BatchNorm2d(n, Eps, Momentum, Weight is not null, RunningMean is not null, ElementType));
+
     /// <inheritdoc/>
     protected override void CheckInput(Tensor input)
     {

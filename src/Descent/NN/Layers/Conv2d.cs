@@ -82,6 +82,79 @@ public sealed class Conv2d : Module
     public override string ExtraRepr() =>
         ConvLayout.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null, PaddingMode);
 
+    /// <summary>
+    /// A new, independent Conv2d holding the output channels <paramref name="outChannels"/> (weight slices and bias
+    /// entries) and input channels <paramref name="inChannels"/> of this one; null keeps all. Indices must be strictly
+    /// increasing and in range. Kernel, stride, padding (also "same"), dilation, dtype and training mode are kept.
+    /// With groups &gt; 1 the selection must keep the group structure: every group that keeps anything keeps the same
+    /// number of output channels and the same number of input channels, and a group keeps input channels exactly when
+    /// it keeps output channels; the new layer has one group per kept group. So whole groups can be dropped, the same
+    /// count of channels can be dropped inside every group, and a depthwise convolution (groups = in_channels) keeps
+    /// the same channels on both sides (with a depth multiplier m, input c goes with outputs c·m … c·m + m − 1).
+    /// </summary>
+    public Conv2d Keep(IReadOnlyList<int>? outChannels = null, IReadOnlyList<int>? inChannels = null)
+    {
+        var layer = $"{TypeName}({ExtraRepr()})";
+        var outs = KeptIndices.Check(layer, "outChannels", OutChannels, outChannels);
+        var ins = KeptIndices.Check(layer, "inChannels", InChannels, inChannels);
+        Tensor weight;
+        int groups = 1;
+        if (Groups == 1) weight = KeptIndices.Take(KeptIndices.Take(Weight, 0, outs), 1, ins);
+        else (weight, groups) = KeepGrouped(layer, outs, ins);
+        // A throwaway generator: the initial values are overwritten, and Generator.Default must not advance.
+        var kept = PaddingMode is null
+            ? new Conv2d(ins.Length, outs.Length, KernelSize, Stride, Padding, Dilation, groups, Bias is not null, Weight.DType, new Generator(0))
+            : new Conv2d(ins.Length, outs.Length, KernelSize, PaddingMode, Stride, Dilation, groups, Bias is not null, Weight.DType, new Generator(0));
+        KeptIndices.CopyInto(kept.Weight, weight);
+        if (Bias is not null) KeptIndices.CopyInto(kept.Bias, KeptIndices.Take(Bias, 0, outs));
+        kept.Train(Training);
+        return kept;
+    }
+
+    /// <summary>The kept weight [outs, kept inputs per group, kh, kw] of a grouped convolution and the new group count.</summary>
+    private (Tensor Weight, int Groups) KeepGrouped(string layer, int[] outs, int[] ins)
+    {
+        int outPer = OutChannels / Groups, inPer = InChannels / Groups;
+        var outsOf = new List<int>[Groups];
+        var insOf = new List<int>[Groups];
+        for (int g = 0; g < Groups; g++) (outsOf[g], insOf[g]) = ([], []);
+        foreach (var o in outs) outsOf[o / outPer].Add(o);
+        foreach (var i in ins) insOf[i / inPer].Add(i);
+        int keptGroups = 0, outCount = -1, inCount = -1;
+        for (int g = 0; g < Groups; g++)
+        {
+            if (outsOf[g].Count == 0 && insOf[g].Count == 0) continue;
+            if (outsOf[g].Count == 0 || insOf[g].Count == 0 || (outCount >= 0 && (outsOf[g].Count != outCount || insOf[g].Count != inCount)))
+                throw new ArgumentException(
+                    $"{layer}.Keep: with groups={Groups} every group that keeps channels must keep the same number of output channels " +
+                    $"and of input channels, and keep input channels exactly when it keeps output channels; group {g} " +
+                    $"(outputs {g * outPer}..{g * outPer + outPer - 1}, inputs {g * inPer}..{g * inPer + inPer - 1}) keeps " +
+                    $"{outsOf[g].Count} output and {insOf[g].Count} input channels" +
+                    (outCount >= 0 ? $", an earlier group {outCount} and {inCount}." : "."));
+            (outCount, inCount) = (outsOf[g].Count, insOf[g].Count);
+            keptGroups++;
+        }
+        int kernel = KernelSize.H * KernelSize.W;
+        var source = Weight.ToDoubleArray();
+        var data = new double[outs.Length * inCount * kernel];
+        int row = 0;
+        for (int g = 0; g < Groups; g++)
+        {
+            foreach (var o in outsOf[g])
+            {
+                for (int j = 0; j < inCount; j++)
+                {
+                    int local = insOf[g][j] - g * inPer;
+                    Array.Copy(source, (o * inPer + local) * kernel, data, (row * inCount + j) * kernel, kernel);
+                }
+                row++;
+            }
+        }
+        using var persistent = StepScope.Suspend();
+        var weight = Tensor.FromArray(data, outs.Length, inCount, KernelSize.H, KernelSize.W).To(Weight.DType);
+        return (weight, keptGroups);
+    }
+
     private static Size2 SamePadding(string padding, Size2 kernel, Size2? stride, Size2? dilation, out Size2 extra)
     {
         ArgumentNullException.ThrowIfNull(padding);

@@ -43,6 +43,30 @@ public sealed class Embedding : Module
     /// <summary>Rows for int64 <paramref name="input"/> indices: output shape [..input.shape, dim].</summary>
     public override Tensor Forward(Tensor input) => Tensor.Embedding(Weight, input, PaddingIdx);
 
+    /// <summary>
+    /// A new, independent Embedding holding the rows <paramref name="embeddings"/> and columns <paramref name="dims"/>
+    /// of this table; null keeps all. Indices must be strictly increasing and in range. The padding row moves to its
+    /// new position and must be kept (dropping it would silently give it gradients again); dtype and training mode are
+    /// kept. Input indices refer to the new rows: callers that drop rows must remap their token ids.
+    /// </summary>
+    public Embedding Keep(IReadOnlyList<int>? embeddings = null, IReadOnlyList<int>? dims = null)
+    {
+        var layer = $"{TypeName}({ExtraRepr()})";
+        var rows = KeptIndices.Check(layer, "embeddings", NumEmbeddings, embeddings);
+        var cols = KeptIndices.Check(layer, "dims", EmbeddingDim, dims);
+        int? padding = null;
+        if (PaddingIdx is { } p)
+        {
+            padding = Array.IndexOf(rows, p);
+            if (padding < 0) throw new ArgumentException($"{layer}.Keep: embeddings must keep the padding row {p}.", nameof(embeddings));
+        }
+        // A throwaway generator: the initial values are overwritten, and Generator.Default must not advance.
+        var kept = new Embedding(rows.Length, cols.Length, padding, Weight.DType, new Generator(0));
+        KeptIndices.CopyInto(kept.Weight, KeptIndices.Take(KeptIndices.Take(Weight, 0, rows), 1, cols));
+        kept.Train(Training);
+        return kept;
+    }
+
     /// <inheritdoc/>
     public override string ExtraRepr() =>
         $"{Repr.Int(NumEmbeddings)}, {Repr.Int(EmbeddingDim)}" + (PaddingIdx is { } p ? $", padding_idx={Repr.Int(p)}" : "");

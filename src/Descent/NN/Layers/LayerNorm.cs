@@ -47,6 +47,28 @@ public sealed class LayerNorm : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, [.. NormalizedShape], Weight, Bias, Eps);
 
+    /// <summary>
+    /// A new, independent LayerNorm over the kept <paramref name="indices"/> of normalized dim <paramref name="dim"/>
+    /// (0: the first normalized dim, i.e. the features of the usual 1-D shape or the channels of [C, H, W]); weight
+    /// and bias sliced, eps, dtype and training mode kept. Indices must be strictly increasing and in range. The
+    /// statistics are then taken over the kept elements only, as in a model built that size.
+    /// </summary>
+    public LayerNorm Keep(IReadOnlyList<int> indices, int dim = 0)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var layer = $"{TypeName}({ExtraRepr()})";
+        if (dim < 0 || dim >= NormalizedShape.Count)
+            throw new ArgumentOutOfRangeException(nameof(dim), dim, $"{layer}.Keep: dim must index normalized_shape {Repr.Tuple([.. NormalizedShape])}.");
+        var kept = KeptIndices.Check(layer, "indices", NormalizedShape[dim], indices);
+        var shape = NormalizedShape.ToArray();
+        shape[dim] = kept.Length;
+        var result = new LayerNorm(shape, Eps, Weight is not null, Weight?.DType ?? DType.Float32);
+        if (Weight is not null) KeptIndices.CopyInto(result.Weight, KeptIndices.Take(Weight, dim, kept));
+        if (Bias is not null) KeptIndices.CopyInto(result.Bias, KeptIndices.Take(Bias, dim, kept));
+        result.Train(Training);
+        return result;
+    }
+
     /// <inheritdoc/>
     public override string ExtraRepr() =>
         $"{Repr.Tuple([.. NormalizedShape])}, eps={Repr.Float(Eps)}, elementwise_affine={Repr.Bool(Weight is not null)}";

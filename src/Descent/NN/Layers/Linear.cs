@@ -40,6 +40,24 @@ public sealed class Linear : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
 
+    /// <summary>
+    /// A new, independent Linear holding the weight rows <paramref name="outputs"/> and columns
+    /// <paramref name="inputs"/> (and the matching bias entries) of this one; null keeps all. Indices must be
+    /// strictly increasing and in range. Dtype and training mode are kept.
+    /// </summary>
+    public Linear Keep(IReadOnlyList<int>? outputs = null, IReadOnlyList<int>? inputs = null)
+    {
+        var layer = $"{TypeName}({ExtraRepr()})";
+        var outs = KeptIndices.Check(layer, "outputs", OutFeatures, outputs);
+        var ins = KeptIndices.Check(layer, "inputs", InFeatures, inputs);
+        // A throwaway generator: the initial values are overwritten, and Generator.Default must not advance.
+        var kept = new Linear(ins.Length, outs.Length, Bias is not null, Weight.DType, new Generator(0));
+        KeptIndices.CopyInto(kept.Weight, KeptIndices.Take(KeptIndices.Take(Weight, 0, outs), 1, ins));
+        if (Bias is not null) KeptIndices.CopyInto(kept.Bias, KeptIndices.Take(Bias, 0, outs));
+        kept.Train(Training);
+        return kept;
+    }
+
     /// <inheritdoc/>
     public override string ExtraRepr() =>
         $"in_features={Repr.Int(InFeatures)}, out_features={Repr.Int(OutFeatures)}, bias={Repr.Bool(Bias is not null)}";

@@ -8,12 +8,12 @@ namespace Descent.Examples.CustomOptimizer;
 /// Bachlechner et al. 2021), so the block begins as the identity. A custom module: child modules and a parameter
 /// registered by name, which gives it state dicts, <see cref="Module.Summary"/>, train/eval and checkpoints.
 /// </summary>
-public sealed class ResidualBlock : Module
+public sealed class ReZeroBlock : Module
 {
     private readonly Squareplus _activation;
 
     /// <summary>Creates the block over <paramref name="features"/> with a hidden width of <paramref name="hidden"/>.</summary>
-    public ResidualBlock(int features, int hidden, Generator? generator = null, double squareplusB = 4)
+    public ReZeroBlock(int features, int hidden, Generator? generator = null, double squareplusB = 4)
     {
         Fc1 = RegisterModule("fc1", new Linear(features, hidden, generator: generator));
         Fc2 = RegisterModule("fc2", new Linear(hidden, features, generator: generator));
