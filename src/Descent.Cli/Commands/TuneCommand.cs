@@ -19,13 +19,13 @@ public static class TuneCommand
         var file = new Argument<string>("study.yaml") { Description = "Experiment + search: + study: sections (see docs/tuning.md)." };
         var storage = new Option<string?>("--storage")
         {
-            Description = "sqlite:///path.db or postgresql://user@host/db (default: sqlite:///<runs-dir>/<study>.db). Workers sharing it share the study.",
+            Description = "sqlite:///path.db or postgresql://user@host/db (default: sqlite:///<runs-dir>/studies/<study>.db). Workers sharing it share the study.",
         };
         var trials = new Option<int?>("--trials") { Description = "Trials for this worker (default: the file's study.trials)." };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds for this worker (default: the file's study.timeout)." };
         var jobs = new Option<int?>("--jobs") { Description = "Concurrent trials in this process (default: the file's study.jobs)." };
         var set = new Option<string[]>("--set") { Description = "Override a key of the file: --set epochs=3 (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var runsDir = new Option<string>("--runs-dir") { Description = "Where trial runs and the report go.", DefaultValueFactory = _ => "runs" };
+        var runsDir = new Option<string>("--runs-dir") { Description = "Runs folder: the study's trial runs and report go to <runs-dir>/studies/<study>/.", DefaultValueFactory = _ => "runs" };
         var seed = new Option<long?>("--seed") { Description = "Sampler seed (replaces the file's sampler seed). Each trial's draws depend on the seed and its trial number." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output." };
         var retry = new Option<int?>("--retry-failed")
@@ -50,9 +50,8 @@ public static class TuneCommand
         if (jobs is < 1) throw new UserErrorException($"--jobs must be at least 1, got {jobs}.");
         if (retry is < 0) throw new UserErrorException($"--retry-failed must not be negative, got {retry}.");
         var runner = new StudyRunner(StudyFile.Load(path, overrides), runsDir);
-        var name = runner.File.Study.Name;
-        Directory.CreateDirectory(runsDir);
-        storageUrl ??= "sqlite:///" + Path.GetFullPath(Path.Combine(runsDir, name + ".db"));
+        Directory.CreateDirectory(runner.StudyDirectory);
+        storageUrl ??= "sqlite:///" + Path.GetFullPath(runner.DefaultStoragePath);
         IStudyStorage store;
         try
         {
@@ -72,7 +71,7 @@ public static class TuneCommand
             progress.Run(onTrialEnd => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct));
             PrintResult(study, before, runner, storageUrl, output);
             // From the study object, not the URL: a memory:// storage is empty when reopened.
-            var report = StudyReportWriter.Write(study, Path.Combine(runsDir, name, "report.html"));
+            var report = StudyReportWriter.Write(study, Path.Combine(runner.StudyDirectory, "report.html"));
             output.WriteLine($"report: {report}");
             return study.GetTrials(TrialState.Complete).Count > 0 ? 0 : 1;
         }

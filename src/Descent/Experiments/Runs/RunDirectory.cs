@@ -85,6 +85,13 @@ public sealed class RunDirectory
         return run;
     }
 
+    /// <summary>Whether <paramref name="path"/> is a run directory (it holds config.yaml), for writers that must not write into one.</summary>
+    public static bool IsRun(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return File.Exists(System.IO.Path.Combine(path, "config.yaml"));
+    }
+
     /// <summary>An existing run directory (it must hold config.yaml).</summary>
     public static RunDirectory Open(string path)
     {
