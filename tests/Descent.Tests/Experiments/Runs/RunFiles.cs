@@ -67,7 +67,8 @@ internal static class RunFiles
         {
             var w = y.Metadata[k];
             bool json = v.StartsWith('{');
-            Assert.True(json ? Normalized(JsonNode.Parse(v)) == Normalized(JsonNode.Parse(w)) : v == w, $"{name}: metadata '{k}' differs");
+            string nv = json ? Normalized(JsonNode.Parse(v)) : v, nw = json ? Normalized(JsonNode.Parse(w)) : w;
+            Assert.True(nv == nw, $"{name}: metadata '{k}' differs: {Difference(nv, nw)}");
         }
     }
 
@@ -98,6 +99,15 @@ internal static class RunFiles
         var lines = File.ReadAllLines(csv);
         int column = Array.IndexOf(lines[0].Split(','), "seconds");
         return lines.Select(l => column < 0 ? l : string.Join(',', l.Split(',').Where((_, i) => i != column))).ToList();
+    }
+
+    // The two texts around their first difference, for the failure message.
+    private static string Difference(string a, string b)
+    {
+        int i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
+        int from = Math.Max(0, i - 80);
+        return $"…{a[from..Math.Min(a.Length, i + 80)]}… vs …{b[from..Math.Min(b.Length, i + 80)]}…";
     }
 
     private static string Undated(string html) =>
