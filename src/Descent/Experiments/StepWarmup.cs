@@ -12,7 +12,9 @@ namespace Descent.Experiments;
 /// batch of an MLP compiles ~300 methods (≈150–300 ms, more than a whole epoch of the embedded data set), and loading the
 /// data keeps only one of the machine's cores busy. So while the caller loads the data, a background thread builds a
 /// throw-away copy of the experiment (same model, loss, optimizer, schedule, metrics and batch size) over one batch of
-/// zeros and trains it for one step with validation, which compiles the same methods the run will call. The real run's
+/// zeros and trains it, a step and a validation pass per epoch, which compiles the same methods the run will call; it
+/// repeats that until the data is loaded (at most 200 times), so tiered compilation can also promote the step's small
+/// methods, which otherwise run unoptimized through the first ~30 batches and longer. The real run's
 /// objects, random generators and data are never touched, so results are bit-identical with or without the warm-up.
 /// </summary>
 /// <remarks>
@@ -25,7 +27,13 @@ internal sealed class StepWarmup
 {
     private static readonly ConcurrentDictionary<string, byte> Warmed = new(StringComparer.Ordinal);
 
+    // Enough repetitions for tiered compilation to promote the step's small methods (30 calls each, .NET's default
+    // call-count threshold, counted once its 100 ms quiet delay has passed); the run stops the warm-up sooner when its
+    // data is loaded, so the repetitions only fill time the caller spends loading.
+    private const int MaxSteps = 200;
+
     private readonly Thread? _thread;
+    private readonly StopFlag _stop = new();
     private volatile bool _succeeded;
 
     private StepWarmup(Thread? thread) => _thread = thread;
@@ -43,16 +51,23 @@ internal sealed class StepWarmup
         if (Describe(config) is not { } data) return new StepWarmup(null);
         if (!Warmed.TryAdd(Key(config), 0)) return new StepWarmup(null);
         StepWarmup? warmup = null;
-        var thread = new Thread(() => warmup!._succeeded = Run(config, data)) { IsBackground = true, Name = "Descent step warm-up" };
+        var thread = new Thread(() => warmup!._succeeded = Run(config, data, warmup._stop)) { IsBackground = true, Name = "Descent step warm-up" };
         warmup = new StepWarmup(thread);
         thread.Start();
         return warmup;
     }
 
-    /// <summary>Waits until the warm-up has finished, so the run's first epoch does not share the cores with it.</summary>
-    public void Wait() => _thread?.Join();
+    /// <summary>
+    /// Lets the warm-up finish the step it is in (the first one always completes: it is the one that compiles) and waits
+    /// for it, so the run's first epoch does not share the cores with it.
+    /// </summary>
+    public void Wait()
+    {
+        _stop.Requested = true;
+        _thread?.Join();
+    }
 
-    private static bool Run(ExperimentConfig config, ExperimentData data)
+    private static bool Run(ExperimentConfig config, ExperimentData data, StopFlag stop)
     {
         try
         {
@@ -60,11 +75,13 @@ internal sealed class StepWarmup
             // so the process-wide default generator the run may use is never advanced from here.
             using var threads = ParallelFor.OverrideThreads(1);
             using var random = Generator.Override(new Generator(config.Seed));
-            var copy = ExperimentBuilder.Build(config with { Epochs = 1 }, data);
+            var copy = ExperimentBuilder.Build(config with { Epochs = MaxSteps }, data);
             var trainer = new Trainer(copy.Model, copy.Loss, copy.Optimizer, copy.TrainerOptions);
             trainer.With(new StepRecorder());      // as the runner does: the gradient norm of steps.csv
             trainer.With([.. copy.Callbacks]);
-            trainer.Fit(copy.TrainLoader, copy.ValidationLoader, epochs: 1);
+            trainer.With(stop);
+            // One batch per epoch: each repetition is a step and a validation pass, as in the run.
+            trainer.Fit(copy.TrainLoader, copy.ValidationLoader, epochs: MaxSteps);
             return true;
         }
 #pragma warning disable CA1031 // The warm-up is an optimization: the run reaches the same code and reports any error itself.
@@ -109,4 +126,15 @@ internal sealed class StepWarmup
     /// <summary>What decides the compiled code: the model, its dtype, loss, optimizer, schedule and batch size.</summary>
     private static string Key(ExperimentConfig config) =>
         ExperimentConfigWriter.Write(config with { Name = "", Seed = 0, Epochs = 1 });
+
+    /// <summary>Ends the warm-up's training at the next epoch end once the run asks for it.</summary>
+    private sealed class StopFlag : ICallback
+    {
+        public volatile bool Requested;
+
+        void ICallback.OnEpochEnd(TrainingContext context)
+        {
+            if (Requested) context.StopTraining = true;
+        }
+    }
 }

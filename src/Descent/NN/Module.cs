@@ -210,6 +210,14 @@ public abstract partial class Module
     /// <summary>A Keras-like table of layers, output shapes and parameter counts for an input of <paramref name="inputShape"/>.</summary>
     public string Summary(params int[] inputShape) => ModelSummary.Render(this, inputShape);
 
+    /// <summary>
+    /// Multiply-accumulates per sample of this module's own computation (children excluded) in a call whose output has
+    /// shape <paramref name="output"/> (dim 0 the batch). Layers built on matrix products (Linear, Conv2d) count them;
+    /// elementwise, normalization and pooling layers return 0, as the usual MAC counters (thop, fvcore) do.
+    /// <see cref="ModelComplexity"/> sums it over one forward pass.
+    /// </summary>
+    public virtual long MultiplyAccumulates(Shape output) => 0;
+
     /// <summary>One-line description of this module's configuration (e.g. "in=784, out=256").</summary>
     public virtual string ExtraRepr() => "";
 

@@ -93,29 +93,5 @@ public class KeepFixtureTests
         }
     }
 
-    private static Sequential Build(JsonElement spec)
-    {
-        var model = new Sequential();
-        foreach (var l in spec.GetProperty("layers").EnumerateArray())
-        {
-            int I(string key) => l.GetProperty(key).GetInt32();
-            Size2 S(string key) => (l.GetProperty(key)[0].GetInt32(), l.GetProperty(key)[1].GetInt32());
-            bool Bias() => l.GetProperty("bias").GetBoolean();
-            double Eps() => l.GetProperty("eps").GetDouble();
-            model.Add(l.GetProperty("type").GetString() switch
-            {
-                "Linear" => new Linear(I("in"), I("out"), Bias(), DType.Float64),
-                "Conv2d" => new Conv2d(I("in"), I("out"), S("kernel"), S("stride"), S("padding"), bias: Bias(), dtype: DType.Float64),
-                "BatchNorm1d" => new BatchNorm1d(I("features"), Eps(), dtype: DType.Float64),
-                "BatchNorm2d" => new BatchNorm2d(I("features"), Eps(), dtype: DType.Float64),
-                "ReLU" => new ReLU(),
-                "Flatten" => new Flatten(),
-                "MaxPool2d" => new MaxPool2d(S("kernel"), S("stride")),
-                "ResidualBlock" => new ResidualBlock(I("channels"), I("mid"), kernelSize: S("kernel"), padding: S("padding"),
-                    bias: Bias(), eps: Eps(), dtype: DType.Float64),
-                var t => throw new InvalidOperationException($"unknown layer type {t}"),
-            });
-        }
-        return model;
-    }
+    private static Sequential Build(JsonElement spec) => FixtureSequential.Build(spec);
 }

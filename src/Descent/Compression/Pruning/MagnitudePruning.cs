@@ -109,7 +109,7 @@ public static class MagnitudePruning
     }
 
     // Indices of the k smallest keys; OrderBy is stable, so equal keys keep index order.
-    private static IEnumerable<int> Smallest(double[] values, int k, Func<double, double> key)
+    internal static IEnumerable<int> Smallest(double[] values, int k, Func<double, double> key)
     {
         var keys = values.Select(key).ToArray();
         foreach (var v in keys)

@@ -1,5 +1,6 @@
 using Descent.NN;
 using Descent.Tensors;
+using Descent.Tensors.Autograd;
 using static Descent.Interop.Onnx.OnnxGraphWriter;
 
 namespace Descent.Interop.Onnx;
@@ -57,9 +58,9 @@ internal static class OnnxLayerExport
     private static string Layer(OnnxGraphWriter w, Module m, string path, string x, Tensor sample, Tensor y) => m switch
     {
         Linear l => Linear(w, l, path, x, sample.Rank),
-        Conv2d c => Conv(w, path, x, c.Weight, c.Bias, [c.KernelSize.H, c.KernelSize.W], [c.Stride.H, c.Stride.W],
+        Conv2d c => Conv(w, path, x, Pruned(c, c.Weight), Pruned(c, c.Bias), [c.KernelSize.H, c.KernelSize.W], [c.Stride.H, c.Stride.W],
             ConvPads(c, sample, y), [c.Dilation.H, c.Dilation.W], c.Groups),
-        Conv1d c => Conv(w, path, x, c.Weight, c.Bias, [c.KernelSize], [c.Stride], [c.Padding, c.Padding], [c.Dilation], c.Groups),
+        Conv1d c => Conv(w, path, x, Pruned(c, c.Weight), Pruned(c, c.Bias), [c.KernelSize], [c.Stride], [c.Padding, c.Padding], [c.Dilation], c.Groups),
         BatchNorm bn => BatchNorm(w, bn, path, x),
         MaxPool2d p => w.Op("MaxPool", path, [x], Ints("kernel_shape", [p.KernelSize.H, p.KernelSize.W]), Ints("strides", [p.Stride.H, p.Stride.W]),
             Ints("pads", [p.Padding.H, p.Padding.W, p.Padding.H, p.Padding.W]), Ints("dilations", [p.Dilation.H, p.Dilation.W]), Int("ceil_mode", p.CeilMode ? 1 : 0)),
@@ -99,11 +100,26 @@ internal static class OnnxLayerExport
     /// <summary>Linear: Gemm(transB=1) on a 2-D input as PyTorch exports it; MatMul with the transposed weight + Add otherwise.</summary>
     public static string Linear(OnnxGraphWriter w, Linear l, string path, string x, int inputRank)
     {
+        var weight = Pruned(l, l.Weight);
+        var bias = Pruned(l, l.Bias);
         if (inputRank == 2)
-            return w.Op("Gemm", path, [x, w.Initializer(l.Weight, Join(path, "weight")), l.Bias is null ? null : w.Initializer(l.Bias, Join(path, "bias"))],
+            return w.Op("Gemm", path, [x, w.Initializer(weight, Join(path, "weight")), bias is null ? null : w.Initializer(bias, Join(path, "bias"))],
                 Float("alpha", 1), Float("beta", 1), Int("transB", 1));
-        var y = w.Op("MatMul", path, [x, w.Initializer(l.Weight.Transpose(0, 1), Join(path, "weight_t"))]);
-        return l.Bias is null ? y : w.Op("Add", path, [y, w.Initializer(l.Bias, Join(path, "bias"))]);
+        var y = w.Op("MatMul", path, [x, w.Initializer(weight.Transpose(0, 1), Join(path, "weight_t"))]);
+        return bias is null ? y : w.Op("Add", path, [y, w.Initializer(bias, Join(path, "bias"))]);
+    }
+
+    /// <summary>
+    /// The values a layer computes with: an unstructured-pruned parameter times its mask (the layer's forward applies the
+    /// mask; the parameter itself keeps the pruned values, as PyTorch's weight_orig), so the exported graph computes what
+    /// Descent computes. ONNX has no mask: the pruned entries are stored as zeros.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(parameter))]
+    private static Tensor? Pruned(Module layer, Tensor? parameter)
+    {
+        if (parameter?.Name is not { } name || layer.GetParameterMask(name) is not { } mask) return parameter;
+        using var noGrad = GradMode.Disable();
+        return parameter.Detach() * mask;
     }
 
     private static string Conv(OnnxGraphWriter w, string path, string x, Tensor weight, Tensor? bias, long[] kernel, long[] strides,

@@ -65,10 +65,13 @@ public sealed class Conv1d : Module
             throw new ArgumentException($"Conv1d: expected 2D (C, L) or 3D (N, C, L) input, got {input.Rank}D input {input.Shape}.");
         // [N, C, L] → [N, C, 1, L]: a 1×k kernel over a height-1 image is exactly PyTorch's conv1d.
         var image = input.Unsqueeze(input.Rank - 1);
-        var kernel = Weight.Unsqueeze(2);
-        var y = Tensor.Conv2d(image, kernel, Bias, new Size2(1, Stride), new Size2(0, Padding), new Size2(1, Dilation), Groups);
+        var kernel = Masked(Weight).Unsqueeze(2);
+        var y = Tensor.Conv2d(image, kernel, Masked(Bias), new Size2(1, Stride), new Size2(0, Padding), new Size2(1, Dilation), Groups);
         return y.Squeeze(y.Rank - 2);
     }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> MaskableParameters => Bias is null ? ["weight"] : ["weight", "bias"];
 
     /// <inheritdoc/>
     public override string ExtraRepr()

@@ -75,12 +75,20 @@ public sealed class Conv2d : Module
     {
         if (_extraPadding.H > 0 || _extraPadding.W > 0)
             input = ConvLayout.PadBottomRight(input, _extraPadding);
-        return Tensor.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+        return Tensor.Conv2d(input, Masked(Weight), Masked(Bias), Stride, Padding, Dilation, Groups);
     }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> MaskableParameters => Bias is null ? ["weight"] : ["weight", "bias"];
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
         ConvLayout.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null, PaddingMode);
+
+    /// <inheritdoc/>
+    /// <remarks>out·(in/groups)·kh·kw per output position, as thop and the structured-pruning fixture count.</remarks>
+    public override long MultiplyAccumulates(Shape output) =>
+        ModelComplexity.PerSample(output, (long)(InChannels / Groups) * KernelSize.H * KernelSize.W, batched: output.Rank == 4);
 
     /// <summary>
     /// A new, independent Conv2d holding the output channels <paramref name="outChannels"/> (weight slices and bias
@@ -94,6 +102,7 @@ public sealed class Conv2d : Module
     /// </summary>
     public Conv2d Keep(IReadOnlyList<int>? outChannels = null, IReadOnlyList<int>? inChannels = null)
     {
+        RefuseIfMasked("Keep");
         var layer = $"{TypeName}({ExtraRepr()})";
         var outs = KeptIndices.Check(layer, "outChannels", OutChannels, outChannels);
         var ins = KeptIndices.Check(layer, "inChannels", InChannels, inChannels);

@@ -38,7 +38,10 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Masked(Weight), Masked(Bias));
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> MaskableParameters => Bias is null ? ["weight"] : ["weight", "bias"];
 
     /// <summary>
     /// A new, independent Linear holding the weight rows <paramref name="outputs"/> and columns
@@ -47,6 +50,7 @@ public sealed class Linear : Module
     /// </summary>
     public Linear Keep(IReadOnlyList<int>? outputs = null, IReadOnlyList<int>? inputs = null)
     {
+        RefuseIfMasked("Keep");
         var layer = $"{TypeName}({ExtraRepr()})";
         var outs = KeptIndices.Check(layer, "outputs", OutFeatures, outputs);
         var ins = KeptIndices.Check(layer, "inputs", InFeatures, inputs);
@@ -57,6 +61,10 @@ public sealed class Linear : Module
         kept.Train(Training);
         return kept;
     }
+
+    /// <inheritdoc/>
+    public override long MultiplyAccumulates(Shape output) =>
+        ModelComplexity.PerSample(output, InFeatures, batched: output.Rank > 1);
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>

@@ -157,6 +157,29 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void MaskedLayersExportWhatTheyCompute()
+    {
+        // Unstructured pruning keeps the pruned values in the parameter and applies a mask in forward (PyTorch's
+        // weight_orig); the exported graph must carry weight · mask, or ONNX Runtime computes the unpruned model.
+        var g = new Generator(21);
+        var model = new Sequential(new Conv2d(2, 4, 3, padding: 1, generator: g), new ReLU(), new Flatten(),
+            new Linear(4 * 5 * 5, 6, generator: g), new ReLU(), new Linear(6, 3, generator: g));
+        var masked = 0;
+        foreach (var (_, layer) in model.NamedModules())
+            foreach (var name in layer.MaskableParameters)
+            {
+                var parameter = layer.NamedParameters().First(p => p.Name == name).Parameter;
+                layer.SetParameterMask(name, Tensor.Bernoulli(parameter.Shape, 0.5, parameter.DType, g));
+                masked++;
+            }
+        Assert.Equal(6, masked);
+        AssertExportAgrees(model, [2, 5, 5], 22, what: "masked layers");
+        var conv1d = new Sequential(new Conv1d(3, 4, 3, generator: g), new Flatten(), new Linear(4 * 6, 2, generator: g));
+        conv1d[0].SetParameterMask("weight", Tensor.Bernoulli(conv1d[0].NamedParameters().First().Parameter.Shape, 0.7, DType.Float32, g));
+        AssertExportAgrees(conv1d, [3, 8], 23, what: "masked conv1d");
+    }
+
+    [Fact]
     public void UnsupportedLayersAndOpsetsAreNamed()
     {
         var model = new Sequential(new Conv2d(1, 4, 1), new ConvTranspose2d(4, 2, 2));

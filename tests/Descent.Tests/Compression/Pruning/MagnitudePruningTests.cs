@@ -1,7 +1,7 @@
 using Descent.Compression.Pruning;
 using Descent.Tensors;
 
-namespace Descent.Tests.Compression;
+namespace Descent.Tests.Compression.Pruning;
 
 public class MagnitudePruningTests
 {

@@ -1,13 +1,17 @@
 using System.Text.Json;
 using Descent.Compression.Pruning;
+using Descent.Compression.Pruning.Unstructured;
+using Descent.NN;
 using Descent.Tensors;
+using Descent.Tensors.Autograd;
 using Descent.Tests.Fixtures;
 
-namespace Descent.Tests.Compression;
+namespace Descent.Tests.Compression.Pruning;
 
 /// <summary>
 /// Every case of pruning.json (torch.nn.utils.prune masks from PyTorch 1.13): masks and pruned weights must match
 /// exactly (they are 0/1 selections), and the pruned count too, in Float64 and Float32. An unknown function fails.
+/// The unstructured cases run a second time through UnstructuredPruning on layers holding the tensors (mask buffers).
 /// </summary>
 [Trait("Category", "Fixtures")]
 [FixtureReader("pruning.json")]
@@ -56,6 +60,42 @@ public class PruningFixtureTests
             pruned += MagnitudePruning.CountPruned(masks[i]);
         }
         Assert.Equal(outputs.GetProperty("num_pruned").GetInt64(), pruned);
+        if (function != "ln_structured") CheckInModules(name, function, FixtureJson.ToTensors(c.GetProperty("inputs").GetProperty("weights"), dtype), amount, expectedMasks, expectedPruned);
+    }
+
+    // The same pruning through UnstructuredPruning on layers holding the fixture's tensors: the mask buffers and the
+    // weights the layers compute with must be PyTorch's.
+    private static void CheckInModules(string name, string function, Tensor[] weights, PruneAmount amount, Tensor[] expectedMasks, Tensor[] expectedPruned)
+    {
+        var holders = weights.Select(w => Holder(w, name)).ToList();
+        var masks = function == "l1_unstructured"
+            ? [UnstructuredPruning.L1(holders[0].Module, holders[0].Name, amount)]
+            : UnstructuredPruning.GlobalL1(holders, amount);
+        for (int i = 0; i < holders.Count; i++)
+        {
+            Assert.Same(holders[i].Mask, masks[i]);
+            Assert.Equal(expectedMasks[i].ToDoubleArray(), masks[i].ToDoubleArray());
+            var effective = MagnitudePruning.Apply(holders[i].Parameter, masks[i]).ToDoubleArray();
+            Assert.Equal(expectedPruned[i].To(weights[i].DType).ToDoubleArray(), effective);
+        }
+    }
+
+    // A layer whose parameter has the tensor's shape: a bias for 1-D, a Linear, Conv1d or Conv2d weight otherwise.
+    private static PrunableParameter Holder(Tensor value, string caseName)
+    {
+        var s = value.Shape;
+        var dtype = value.DType;
+        (Module module, string parameter) = value.Rank switch
+        {
+            1 => ((Module)new Linear(1, s[0], dtype: dtype), "bias"),
+            2 => (new Linear(s[1], s[0], dtype: dtype), "weight"),
+            3 => (new Conv1d(s[1], s[0], s[2], dtype: dtype), "weight"),
+            4 => (new Conv2d(s[1], s[0], (s[2], s[3]), dtype: dtype), "weight"),
+            _ => throw new InvalidDataException($"pruning.json case '{caseName}': no layer holds a {value.Rank}-d tensor."),
+        };
+        var holder = new PrunableParameter("", module, parameter);
+        using (GradMode.Disable()) holder.Parameter.CopyFrom(value);
+        return holder;
     }
 
     private static IReadOnlyList<Tensor> GlobalMasks(Tensor[] weights, PruneAmount amount, JsonElement config)
