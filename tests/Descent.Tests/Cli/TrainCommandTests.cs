@@ -151,14 +151,28 @@ public sealed class TrainCommandTests : IDisposable
         var saved = TrainingCheckpoint.Load(killedRun.LastCheckpointPath);
         Assert.True(saved.Resume.GlobalStep < 2 * 113, $"killed after the last step ({saved.Resume.GlobalStep})");
 
-        var (code, output, errors) = Cli("resume", killedRun.Path, "--quiet");
+        // Resume and reference run as processes of their own, like the killed one: in the test host, tests running in
+        // parallel advance the process-wide default generator, whose state every checkpoint stores.
+        var (code, output, errors) = Child(dll, host, "resume", killedRun.Path, "--quiet");
         Assert.True(code == 0, errors);
         Assert.Contains("status: completed after 2 epoch(s)", output);
 
-        Assert.Equal(0, Cli("train", exp, "--runs-dir", Path.Combine(Runs, "uninterrupted"), "--name", "run", "--quiet").Code);
+        Assert.Equal(0, Child(dll, host, "train", exp, "--runs-dir", Path.Combine(Runs, "uninterrupted"), "--name", "run", "--quiet").Code);
         var reference = new RunDirectory(Path.Combine(Runs, "uninterrupted", "run"));
         Assert.Equal(Weights(reference.LastCheckpointPath), Weights(killedRun.LastCheckpointPath));
         // Every file, not only the weights: metrics.csv's accuracy of the interrupted epoch counts the batches before the kill too.
         Experiments.Runs.RunFiles.AssertSame(reference.Path, killedRun.Path);
+    }
+
+    private static (int Code, string Out, string Err) Child(string dll, string host, params string[] args)
+    {
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var child = Process.Start(psi)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        string stdout = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        return (child.ExitCode, stdout, stderr.Result);
     }
 }
