@@ -204,7 +204,17 @@ public abstract partial class Module
                 if (state.TryGetValue(key, out var source))
                     target.CopyFrom(source);
         }
+        foreach (var (_, m) in NamedModules()) m.OnStateDictLoaded();
         return new LoadStateResult(missing, unexpected);
+    }
+
+    /// <summary>
+    /// Called on this module and every descendant after <see cref="LoadStateDict"/> copied new values into their
+    /// tensors: a layer that caches a form derived from its state (e.g. a quantized layer's packed weights) rebuilds it
+    /// here, as PyTorch's quantized modules do in <c>_load_from_state_dict</c>.
+    /// </summary>
+    protected virtual void OnStateDictLoaded()
+    {
     }
 
     /// <summary>A Keras-like table of layers, output shapes and parameter counts for an input of <paramref name="inputShape"/>.</summary>

@@ -11,8 +11,8 @@ namespace Descent.Serialization;
 /// Reader and writer of the safetensors format (Hugging Face): an 8-byte little-endian header length N,
 /// N bytes of UTF-8 JSON mapping each name to <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> (offsets
 /// relative to the data section) plus an optional <c>"__metadata__"</c> object of strings, then the raw
-/// little-endian, row-major tensor bytes. Supported dtypes: F32, F64, I64, BOOL, and F16/BF16 (read as Float32; written
-/// from float tensors with <see cref="FloatStorage"/>).
+/// little-endian, row-major tensor bytes. Supported dtypes: F32, F64, I64, BOOL, I8, U8, and F16/BF16 (read as Float32;
+/// written from float tensors with <see cref="FloatStorage"/>).
 /// Reading validates the whole file before creating any tensor, so a bad file never loads partially.
 /// </summary>
 public static class SafeTensors
@@ -158,7 +158,9 @@ public static class SafeTensors
             "F64" => DType.Float64,
             "I64" => DType.Int64,
             "BOOL" => DType.Bool,
-            _ => throw Fail(source, $"tensor '{name}': dtype {dtypeName} is not supported (F32, F64, F16, BF16, I64, BOOL)"),
+            "I8" => DType.Int8,
+            "U8" => DType.UInt8,
+            _ => throw Fail(source, $"tensor '{name}': dtype {dtypeName} is not supported (F32, F64, F16, BF16, I64, BOOL, I8, U8)"),
         };
         if (!v.TryGetProperty("shape", out var shapeEl) || shapeEl.ValueKind != JsonValueKind.Array)
             throw Fail(source, $"tensor '{name}': missing or non-array \"shape\"");
@@ -211,13 +213,7 @@ public static class SafeTensors
             HalfPrecision.Read(half, t.Span<float>(), bfloat: e.Stored == "BF16");
             return;
         }
-        var bytes = t.DType switch
-        {
-            DType.Float32 => MemoryMarshal.AsBytes(t.Span<float>()),
-            DType.Float64 => MemoryMarshal.AsBytes(t.Span<double>()),
-            DType.Int64 => MemoryMarshal.AsBytes(t.Span<long>()),
-            _ => MemoryMarshal.AsBytes(t.Span<bool>()),
-        };
+        var bytes = t.Bits<byte>();
         ReadExactly(stream, bytes, source, $"tensor '{e.Name}'");
         if (t.DType == DType.Bool)
         {
@@ -273,6 +269,8 @@ public static class SafeTensors
                     DType.Float64 => "F64",
                     DType.Int64 => "I64",
                     DType.Bool => "BOOL",
+                    DType.Int8 => "I8",
+                    DType.UInt8 => "U8",
                     _ => throw new ArgumentException($"safetensors: tensor '{name}' has unsupported dtype {t.DType}."),
                 });
                 w.WriteStartArray("shape");
@@ -312,13 +310,7 @@ public static class SafeTensors
                 stream.Write(half);
                 continue;
             }
-            ReadOnlySpan<byte> bytes = t.DType switch
-            {
-                DType.Float32 => MemoryMarshal.AsBytes(t.Span<float>()),
-                DType.Float64 => MemoryMarshal.AsBytes(t.Span<double>()),
-                DType.Int64 => MemoryMarshal.AsBytes(t.Span<long>()),
-                _ => MemoryMarshal.AsBytes(t.Span<bool>()),
-            };
+            ReadOnlySpan<byte> bytes = t.Bits<byte>();
             if (BitConverter.IsLittleEndian)
             {
                 stream.Write(bytes);

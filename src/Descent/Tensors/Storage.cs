@@ -31,6 +31,8 @@ public abstract class Storage
         DType.Float64 => Storage<double>.Allocate(length, zeroed),
         DType.Int64 => Storage<long>.Allocate(length, zeroed),
         DType.Bool => Storage<bool>.Allocate(length, zeroed),
+        DType.Int8 => Storage<sbyte>.Allocate(length, zeroed),
+        DType.UInt8 => Storage<byte>.Allocate(length, zeroed),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
     };
 

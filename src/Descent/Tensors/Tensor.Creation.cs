@@ -138,6 +138,8 @@ public sealed partial class Tensor
             case DType.Float64: Span<double>()[flatIndex] = value; break;
             case DType.Int64: Span<long>()[flatIndex] = (long)value; break;
             case DType.Bool: Span<bool>()[flatIndex] = value != 0; break;
+            case DType.Int8: Span<sbyte>()[flatIndex] = checked((sbyte)value); break;
+            case DType.UInt8: Span<byte>()[flatIndex] = checked((byte)value); break;
         }
     }
 
@@ -150,6 +152,8 @@ public sealed partial class Tensor
             case DType.Float64: Span<double>().Fill(value); break;
             case DType.Int64: Span<long>().Fill((long)value); break;
             case DType.Bool: Span<bool>().Fill(value != 0); break;
+            case DType.Int8: Span<sbyte>().Fill(checked((sbyte)value)); break;
+            case DType.UInt8: Span<byte>().Fill(checked((byte)value)); break;
         }
         return this;
     }

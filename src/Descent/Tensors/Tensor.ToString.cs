@@ -29,7 +29,8 @@ public sealed partial class Tensor
         }
         else
         {
-            if (DType == DType.Float64) suffixes.Add("dtype=torch.float64");
+            // As PyTorch: float32, int64 and bool are the types a literal infers, so only the others are named.
+            if (DType is DType.Float64 or DType.Int8 or DType.UInt8) suffixes.Add("dtype=torch." + DType.TorchName());
             bool summarize = Numel > PrintThreshold;
             var formatter = new ElementFormatter(this, summarize);
             var sb = new StringBuilder();
@@ -152,6 +153,7 @@ public sealed partial class Tensor
             switch (_t.DType)
             {
                 case DType.Int64: s = _t.Span<long>()[flat].ToString(CultureInfo.InvariantCulture); break;
+                case DType.Int8 or DType.UInt8: s = ((int)_t.GetDouble(flat)).ToString(CultureInfo.InvariantCulture); break;
                 case DType.Bool: s = _t.Span<bool>()[flat] ? "True" : "False"; break;
                 default:
                     double v = _t.GetDouble(flat);

@@ -170,6 +170,14 @@ public sealed partial class Tensor
                 var b = Span<bool>();
                 for (int i = 0; i < b.Length; i++) result[i] = b[i] ? 1 : 0;
                 break;
+            case DType.Int8:
+                var s8 = Span<sbyte>();
+                for (int i = 0; i < s8.Length; i++) result[i] = s8[i];
+                break;
+            case DType.UInt8:
+                var u8 = Span<byte>();
+                for (int i = 0; i < u8.Length; i++) result[i] = u8[i];
+                break;
         }
         return result;
     }
@@ -192,6 +200,8 @@ public sealed partial class Tensor
         DType.Float64 => Span<double>()[flatIndex],
         DType.Int64 => Span<long>()[flatIndex],
         DType.Bool => Span<bool>()[flatIndex] ? 1 : 0,
+        DType.Int8 => Span<sbyte>()[flatIndex],
+        DType.UInt8 => Span<byte>()[flatIndex],
         _ => throw new DescentInternalException($"GetDouble: no case for dtype {DType}."),
     };
 

@@ -11,7 +11,7 @@ namespace Descent.Tests.Architecture;
 /// </summary>
 public partial class GlobalStateTests
 {
-    [GeneratedRegex(@"KernelConfig\.Force\(|KernelConfig\.Simd\s*=[^=]|ParallelFor\.Threads\s*=[^=]|GemmBlocking\.MinParallelFlops\s*=[^=]|Conv2dKernels\.ColumnCacheLimit\s*=[^=]|new GemmSettings\(|Console\.Set(Out|Error|In)\(|Generator\.Default\.(ManualSeed|SetState)\(|Environment\.SetEnvironmentVariable\(")]
+    [GeneratedRegex(@"KernelConfig\.Force\(|KernelConfig\.Simd\s*=[^=]|ParallelFor\.Threads\s*=[^=]|GemmBlocking\.MinParallelFlops\s*=[^=]|Conv2dKernels\.ColumnCacheLimit\s*=[^=]|Conv2dKernels\.Algorithm\s*=[^=]|new GemmSettings\(|Console\.Set(Out|Error|In)\(|Generator\.Default\.(ManualSeed|SetState)\(|Environment\.SetEnvironmentVariable\(")]
     private static partial Regex ProcessWideWrite();
 
     [GeneratedRegex(@"\bclass\s+([A-Za-z_][A-Za-z0-9_]*)")]

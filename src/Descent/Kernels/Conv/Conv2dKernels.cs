@@ -15,6 +15,8 @@ namespace Descent.Kernels;
 /// [O, N, L] → [N, O, L] permute) for LeNet-5 shapes with the packed GEMM; the batched form only won for
 /// tiny outputs (8×8 → 6×6 at 16→32 channels). conv_transpose2d is the adjoint and reuses
 /// these kernels with the roles of input and output exchanged.
+/// 3×3 stride-1 convolutions with enough channels take Winograd's F(2×2, 3×3) instead (<see cref="WinogradConv2d"/>;
+/// <see cref="Algorithm"/> forces either path).
 /// Layouts: x [N, C, H, W], w [O, C/groups, kh, kw], y [N, O, OH, OW], all contiguous.
 /// </summary>
 public static class Conv2dKernels
@@ -30,12 +32,41 @@ public static class Conv2dKernels
     public static long ColumnCacheLimit { get; set; } = 1L << 24;
 
     /// <summary>
+    /// Fewest input and output channels for which <see cref="ConvAlgorithm.Auto"/> picks Winograd: with fewer, the
+    /// tile transforms cost more than the multiplications they save (a 1-channel first layer's im2col is tiny).
+    /// </summary>
+    public const int WinogradMinChannels = 8;
+
+    /// <summary>
+    /// The algorithm every convolution kernel call uses (process-wide; tests and benchmarks force a path with it).
+    /// A forced <see cref="ConvAlgorithm.Winograd"/> still falls back to im2col for geometries it does not cover.
+    /// </summary>
+    public static ConvAlgorithm Algorithm { get; set; } = ConvAlgorithm.Auto;
+
+    /// <summary>Whether the convolution of this geometry runs as Winograd F(2×2, 3×3) under the current <see cref="Algorithm"/>.</summary>
+    public static bool UsesWinograd(in Conv2dGeometry g, int outChannels, int groups) => Algorithm switch
+    {
+        ConvAlgorithm.Im2Col => false,
+        ConvAlgorithm.Winograd => WinogradConv2d.Supports(g, groups),
+        _ => WinogradConv2d.Supports(g, groups) && g.Channels >= WinogradMinChannels && outChannels >= WinogradMinChannels,
+    };
+
+    /// <summary>Whether <see cref="BackwardWeight"/> can use column matrices kept by <see cref="Forward"/> for this convolution.</summary>
+    public static bool UsesColumns(in Conv2dGeometry g, int outChannels, int groups) =>
+        !g.IsPointwise && !UsesWinograd(g, outChannels, groups);
+
+    /// <summary>
     /// y = conv2d(x, w) (no bias); <paramref name="g"/> describes one input image. When <paramref name="columns"/> is
     /// not empty it receives every image's column matrix ([N, C·kh·kw, OH·OW]) for <see cref="BackwardWeight"/>.
     /// </summary>
     public static void Forward<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, Memory<T> y, int batch, int outChannels,
         int groups, in Conv2dGeometry g, Memory<T> columns = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (UsesWinograd(g, outChannels, groups))
+        {
+            WinogradConv2d.Forward(x, w, y, batch, outChannels, g);
+            return;
+        }
         var body = new ForwardBody<T>(x, w, y, columns, outChannels, groups, g);
         NNParallel.Run(batch, (long)batch * outChannels * g.ColRows / groups * g.ColCols, body);
     }
@@ -47,6 +78,11 @@ public static class Conv2dKernels
     public static void BackwardData<T>(ReadOnlyMemory<T> dy, ReadOnlyMemory<T> w, Memory<T> dx, int batch, int outChannels,
         int groups, in Conv2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (UsesWinograd(g, outChannels, groups))
+        {
+            WinogradConv2d.Backward(default, w, dy, dx, default, batch, outChannels, g);
+            return;
+        }
         var body = new BackwardDataBody<T>(dy, w, dx, outChannels, groups, g);
         NNParallel.Run(batch, (long)batch * outChannels * g.ColRows / groups * g.ColCols, body);
     }
@@ -58,6 +94,11 @@ public static class Conv2dKernels
     public static void BackwardWeight<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> dy, Memory<T> dw, int batch, int outChannels,
         int groups, in Conv2dGeometry g, ReadOnlyMemory<T> columns = default) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (UsesWinograd(g, outChannels, groups))
+        {
+            WinogradConv2d.Backward(x, default, dy, default, dw, batch, outChannels, g);
+            return;
+        }
         int weightSize = outChannels * (g.ColRows / groups);
         // The chunk count depends on the batch only, so the summation order never depends on the threads.
         int chunks = Math.Min(batch, WeightGradChunks);
@@ -79,6 +120,23 @@ public static class Conv2dKernels
         {
             if (partial is not null) ArrayPool<T>.Shared.Return(partial);
         }
+    }
+
+    /// <summary>
+    /// Both gradients of <see cref="Forward"/> in one call (the Winograd path shares the transformed output gradient
+    /// between them): <paramref name="dx"/> and <paramref name="dw"/> are overwritten; leave either empty to skip it.
+    /// </summary>
+    public static void Backward<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> w, ReadOnlyMemory<T> dy, Memory<T> dx, Memory<T> dw,
+        int batch, int outChannels, int groups, in Conv2dGeometry g, ReadOnlyMemory<T> columns = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (UsesWinograd(g, outChannels, groups))
+        {
+            WinogradConv2d.Backward(x, w, dy, dx, dw, batch, outChannels, g);
+            return;
+        }
+        if (!dx.IsEmpty) BackwardData(dy, w, dx, batch, outChannels, groups, g);
+        if (!dw.IsEmpty) BackwardWeight(x, dy, dw, batch, outChannels, groups, g, columns);
     }
 
     /// <summary>db[o] = Σₙ Σ_l dy[n, o, l] over a [N, O, L] gradient; <paramref name="db"/> is overwritten.</summary>

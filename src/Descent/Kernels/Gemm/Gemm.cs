@@ -41,7 +41,12 @@ public static class Gemm
             Run(new GemmArgs<double>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc));
     }
 
-    private static unsafe void Run<T>(in GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The product of already validated pointer arguments, for kernels that drive many small products themselves
+    /// (the Winograd convolution's 16 per tile block); threads as <see cref="Sgemm"/> does, so a caller inside its
+    /// own parallel loop gets the calling thread only.
+    /// </summary>
+    internal static unsafe void Run<T>(in GemmArgs<T> g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.M == 0 || g.N == 0)
             return;
@@ -51,7 +56,9 @@ public static class Gemm
             GemmEdge<T>.Scale(g.M, g.N, g.C, g.Ldc, g.Beta);
             return;
         }
-        if (GemmColumnDriver<T>.Handles(in g))
+        if (GemmRowVector<T>.Handles(in g))
+            GemmRowVector<T>.Run(in g);
+        else if (GemmColumnDriver<T>.Handles(in g))
             GemmColumnDriver<T>.Run(in g);
         else if (KernelConfig.UseVector512)
             GemmDriver<T, GemmKernel512<T>>.Run(in g);

@@ -84,8 +84,9 @@ internal static unsafe class GemmDriver<T, TK>
                 int kc = Math.Min(kcBlock, g.K - pc);
                 // Later k blocks accumulate onto what the first one wrote.
                 T beta = pc == 0 ? g.Beta : T.One;
-                // Full-width panels read in place when B is used by few rows; the rest are packed.
-                int inPlace = directB ? nc / nr * nr : 0;
+                // Panels of whole vectors read in place when B is used by few rows (a narrow B, e.g. 32 columns,
+                // is one such panel of 2 vectors); the columns after the last whole vector are packed.
+                int inPlace = directB ? nc / lanes * lanes : 0;
                 if (inPlace < nc)
                     GemmPackB<T>.Pack(TK.Level, lanes, nr, g.TransB, kc, nc - inPlace, g.BAt(pc, jc + inPlace), g.Ldb,
                         packed + (nint)inPlace * kc);
@@ -101,9 +102,10 @@ internal static unsafe class GemmDriver<T, TK>
                         aBlock = aCopy;
                         csa = TK.Mr;
                     }
-                    for (int jr = 0; jr < nc; jr += nr)
+                    for (int jr = 0, w; jr < nc; jr += w)
                     {
-                        int w = Math.Min(nr, nc - jr);
+                        // In-place panels end at inPlace, so the packed ones start there (at packed + inPlace·kc).
+                        w = Math.Min(nr, (jr < inPlace ? inPlace : nc) - jr);
                         int vectors = (w + lanes - 1) / lanes;
                         T* panel = jr < inPlace ? g.BAt(pc, jc + jr) : packed + (nint)jr * kc;
                         nint ldbp = jr < inPlace ? g.Ldb : vectors * lanes;

@@ -33,10 +33,10 @@ public static partial class Functional
         if (batchStats && count <= 1)
             throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input of size {x.Shape}.");
 
-        var mean = Tensor.Empty(new Shape(c), DType.Float64);
-        var invStd = Tensor.Empty(new Shape(c), DType.Float64);
-        var (ma, mo) = mean.Raw<double>();
-        var (ia, io) = invStd.Raw<double>();
+        // Mean and 1/std in one buffer (mean first): one tensor fewer per layer and step (steady-state allocation).
+        var stats = Tensor.Empty(Shape.Wrap([2 * c]), DType.Float64);
+        var (ma, mo) = stats.Raw<double>();
+        var (ia, io) = (ma, mo + c);
         if (batchStats)
         {
             if (x.DType == DType.Float32) { var (xa, xo) = x.Raw<float>(); BatchNormKernels.Statistics(xa, xo, n, c, s, ma, mo, ia, io); }
@@ -81,7 +81,7 @@ public static partial class Functional
         }
         var inputs = NonNull(x, weight, bias);
         if (Tensor.NeedsGrad(inputs))
-            y.GradFn = new BatchNormNode(inputs, x, weight, bias, mean, invStd, n, c, s, batchStats);
+            y.GradFn = new BatchNormNode(inputs, x, weight, bias, stats, n, c, s, batchStats);
         return y;
     }
 
@@ -153,7 +153,7 @@ public static partial class Functional
         return [x, a, b];
     }
 
-    private sealed class BatchNormNode(Tensor[] inputs, Tensor x, Tensor? weight, Tensor? bias, Tensor mean, Tensor invStd,
+    private sealed class BatchNormNode(Tensor[] inputs, Tensor x, Tensor? weight, Tensor? bias, Tensor stats,
         int n, int c, int s, bool batchStats) : Node(inputs)
     {
         protected internal override void Backward(Tensor g, GradSink sink)
@@ -162,8 +162,8 @@ public static partial class Functional
             var dx = sink.NeedsGrad(0) ? Tensor.Empty(x.Shape, x.DType) : null;
             var dw = wi > 0 && sink.NeedsGrad(wi) ? Tensor.Empty(weight!.Shape, x.DType) : null;
             var db = bi > 0 && sink.NeedsGrad(bi) ? Tensor.Empty(bias!.Shape, x.DType) : null;
-            var (ma, mo) = mean.Raw<double>();
-            var (ia, io) = invStd.Raw<double>();
+            var (ma, mo) = stats.Raw<double>();
+            var (ia, io) = (ma, mo + c);
             if (x.DType == DType.Float32)
                 BatchNormKernels.Backward(x.Raw<float>().Array, x.Offset, g.Raw<float>().Array, g.Offset,
                     RawOrEmpty<float>(dx).Array, dx?.Offset ?? 0, n, c, s, ma, mo, ia, io,

@@ -28,7 +28,7 @@ public sealed partial class Tensor
         bool record = NeedsGrad(bias is null ? [input, weight] : [input, weight, bias]);
         // Keep the column matrices for the weight gradient when they are small enough (saves one im2col per step).
         long columnCount = (long)n * g.ColRows * g.ColCols;
-        var columns = record && NeedsGrad(weight) && !g.IsPointwise && columnCount <= Conv2dKernels.ColumnCacheLimit
+        var columns = record && NeedsGrad(weight) && Conv2dKernels.UsesColumns(g, outChannels, groups) && columnCount <= Conv2dKernels.ColumnCacheLimit
             ? Empty(Shape.Wrap([(int)columnCount]), input.DType) : null;
         if (input.DType == DType.Float32) ConvForward<float>(input, weight, bias, y, columns, outChannels, groups, g);
         else ConvForward<double>(input, weight, bias, y, columns, outChannels, groups, g);
@@ -98,19 +98,16 @@ public sealed partial class Tensor
         private void Run<T>(Tensor grad, GradSink sink) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
             int n = input.Shape[0];
-            if (sink.NeedsGrad(0))
+            var dx = sink.NeedsGrad(0) ? Empty(input.Shape, input.DType) : null;
+            var dw = sink.NeedsGrad(1) ? Empty(weight.Shape, weight.DType) : null;
+            if (dx is not null || dw is not null)
             {
-                var dx = Empty(input.Shape, input.DType);
-                Conv2dKernels.BackwardData<T>(grad.KernelMemory<T>(), weight.KernelMemory<T>(), dx.KernelMemory<T>(), n, outChannels, groups, g);
-                sink.Add(0, dx);
-            }
-            if (sink.NeedsGrad(1))
-            {
-                var dw = Empty(weight.Shape, weight.DType);
-                Conv2dKernels.BackwardWeight<T>(input.KernelMemory<T>(), grad.KernelMemory<T>(), dw.KernelMemory<T>(), n, outChannels, groups, g,
+                Conv2dKernels.Backward<T>(input.KernelMemory<T>(), weight.KernelMemory<T>(), grad.KernelMemory<T>(),
+                    dx is null ? default : dx.KernelMemory<T>(), dw is null ? default : dw.KernelMemory<T>(), n, outChannels, groups, g,
                     columns is null ? default : columns.KernelMemory<T>());
-                sink.Add(1, dw);
             }
+            if (dx is not null) sink.Add(0, dx);
+            if (dw is not null) sink.Add(1, dw);
             if (bias is not null && sink.NeedsGrad(2))
             {
                 var db = Empty(bias.Shape, bias.DType);

@@ -83,12 +83,11 @@ public sealed partial class Tensor
 
     private static void CopyElements(Tensor src, Tensor dst)
     {
-        switch (src.DType)
+        switch (src.DType.ElementSize())
         {
-            case DType.Float32: src.Span<float>().CopyTo(dst.Span<float>()); break;
-            case DType.Float64: src.Span<double>().CopyTo(dst.Span<double>()); break;
-            case DType.Int64: src.Span<long>().CopyTo(dst.Span<long>()); break;
-            case DType.Bool: src.Span<bool>().CopyTo(dst.Span<bool>()); break;
+            case 8: src.Bits<long>().CopyTo(dst.Bits<long>()); break;
+            case 4: src.Bits<int>().CopyTo(dst.Bits<int>()); break;
+            default: src.Bits<byte>().CopyTo(dst.Bits<byte>()); break;
         }
     }
 

@@ -6,7 +6,7 @@ namespace Descent.Tensors;
 public sealed partial class Tensor
 {
     /// <summary>
-    /// The elements reinterpreted as same-size integers (bool → byte, float32 → int, float64/int64 → long), so a
+    /// The elements reinterpreted as same-size integers (bool/int8/uint8 → byte, float32 → int, float64/int64 → long), so a
     /// pure data-movement kernel is compiled once per element size instead of once per dtype.
     /// </summary>
     internal Span<TBits> Bits<TBits>() where TBits : unmanaged => DType switch
@@ -15,6 +15,8 @@ public sealed partial class Tensor
         DType.Float64 => MemoryMarshal.Cast<double, TBits>(Span<double>()),
         DType.Int64 => MemoryMarshal.Cast<long, TBits>(Span<long>()),
         DType.Bool => MemoryMarshal.Cast<bool, TBits>(Span<bool>()),
+        DType.Int8 => MemoryMarshal.Cast<sbyte, TBits>(Span<sbyte>()),
+        DType.UInt8 => MemoryMarshal.Cast<byte, TBits>(Span<byte>()),
         _ => throw new DescentInternalException($"Unsupported dtype {DType}."),
     };
 

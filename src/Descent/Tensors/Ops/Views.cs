@@ -107,6 +107,8 @@ public sealed partial class Tensor
             case DType.Float64: ExpandInto<double>(this, o); break;
             case DType.Int64: ExpandInto<long>(this, o); break;
             case DType.Bool: ExpandInto<bool>(this, o); break;
+            case DType.Int8: ExpandInto<sbyte>(this, o); break;
+            case DType.UInt8: ExpandInto<byte>(this, o); break;
         }
         if (NeedsGrad(this)) o.GradFn = new ExpandNode(this);
         return o;
@@ -124,12 +126,11 @@ public sealed partial class Tensor
         for (int b = 0; b < blocks; b++)
         {
             int s = b * srcStride + srcStart, t = b * dstStride + dstStart;
-            switch (src.DType)
+            switch (src.DType.ElementSize())
             {
-                case DType.Float32: src.Span<float>().Slice(s, count).CopyTo(dst.Span<float>().Slice(t, count)); break;
-                case DType.Float64: src.Span<double>().Slice(s, count).CopyTo(dst.Span<double>().Slice(t, count)); break;
-                case DType.Int64: src.Span<long>().Slice(s, count).CopyTo(dst.Span<long>().Slice(t, count)); break;
-                case DType.Bool: src.Span<bool>().Slice(s, count).CopyTo(dst.Span<bool>().Slice(t, count)); break;
+                case 8: src.Bits<long>().Slice(s, count).CopyTo(dst.Bits<long>().Slice(t, count)); break;
+                case 4: src.Bits<int>().Slice(s, count).CopyTo(dst.Bits<int>().Slice(t, count)); break;
+                default: src.Bits<byte>().Slice(s, count).CopyTo(dst.Bits<byte>().Slice(t, count)); break;
             }
         }
     }

@@ -2,12 +2,13 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Descent.Kernels.Optim;
+namespace Descent.Kernels;
 
 /// <summary>
-/// The handful of lane-wise operations the fused optimizer updates need, abstracted over the vector width so
-/// each update formula is written once and the JIT specialises it for <see cref="Vector512{T}"/> and
-/// <see cref="Vector256{T}"/> (the BCL's own <c>ISimdVector</c> is not public). Only IEEE-exact lane-wise
+/// The handful of lane-wise operations the fused optimizer updates and the Winograd transforms need, abstracted over
+/// the vector width so each formula is written once and the JIT specialises it for <see cref="Vector512{T}"/>,
+/// <see cref="Vector256{T}"/> and single elements (<see cref="SimdScalar{T}"/>; the BCL's own <c>ISimdVector</c> is
+/// not public). Only IEEE-exact lane-wise
 /// operations (add, sub, mul, div, sqrt, max, abs) are exposed, so a SIMD path gives bit-identical results to
 /// the scalar loop that handles tails and the forced-scalar mode: no FMA contraction, no reassociation.
 /// </summary>
@@ -145,4 +146,50 @@ internal readonly unsafe struct Simd256<T> : ISimdVector<Simd256<T>, T> where T 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Neg(Simd256<T> a) => new(-a._v);
+}
+
+/// <summary>One lane: the scalar reference path (forced-scalar mode and tails) through the same generic code.</summary>
+internal readonly unsafe struct SimdScalar<T> : ISimdVector<SimdScalar<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T _v;
+
+    private SimdScalar(T v) => _v = v;
+
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Load(T* source) => new(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(SimdScalar<T> value, T* destination) => *destination = value._v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Splat(T value) => new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Add(SimdScalar<T> a, SimdScalar<T> b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Sub(SimdScalar<T> a, SimdScalar<T> b) => new(a._v - b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Mul(SimdScalar<T> a, SimdScalar<T> b) => new(a._v * b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Div(SimdScalar<T> a, SimdScalar<T> b) => new(a._v / b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Sqrt(SimdScalar<T> a) => new(T.Sqrt(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Max(SimdScalar<T> a, SimdScalar<T> b) => new(T.Max(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Min(SimdScalar<T> a, SimdScalar<T> b) => new(T.Min(a._v, b._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Abs(SimdScalar<T> a) => new(T.Abs(a._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SimdScalar<T> Neg(SimdScalar<T> a) => new(-a._v);
 }

@@ -1,0 +1,82 @@
+using Descent.NN;
+using Descent.Tensors;
+
+namespace Descent.Compression.Quantization;
+
+/// <summary>
+/// An int8 layer of static quantization: besides the int8 weights (<see cref="QuantizedWeightModule"/>) it holds its
+/// input's quint8 scale and zero point, fixed by calibration or quantization-aware training, as buffers
+/// "input_scale" (float32 [1]) and "input_zero_point" (int64 [1]). Each call quantizes its float input with them to
+/// [0, 127] (<see cref="ReduceRange"/>, PyTorch's x86 default) or [0, 255], runs the int8 GEMM and returns float32
+/// with the bias added and an optional fused ReLU.
+/// </summary>
+/// <remarks>
+/// Deliberate difference from PyTorch's static flow: the output is not requantized to an output scale; the next
+/// layer quantizes it with its own calibrated input parameters. The integers and the result are those of PyTorch's
+/// definition for the same input parameters, one rounding fewer, and float layers in between need no stubs.
+/// </remarks>
+public abstract class StaticQuantizedModule : QuantizedWeightModule
+{
+    private float _inputScale = 1f;
+    private int _inputZeroPoint;
+
+    private protected StaticQuantizedModule(Shape weightShape, bool bias, bool perChannel, bool reduceRange, bool relu)
+        : base(weightShape, bias, perChannel)
+    {
+        ReduceRange = reduceRange;
+        Relu = relu;
+        InputScale = RegisterBuffer("input_scale", Tensor.Ones(new Shape(1)));
+        InputZeroPoint = RegisterBuffer("input_zero_point", Tensor.Zeros(new Shape(1), DType.Int64));
+    }
+
+    /// <summary>True when inputs are quantized to 7 bits, [0, 127] (PyTorch's reduce_range).</summary>
+    public bool ReduceRange { get; }
+
+    /// <summary>True when a following ReLU is fused into the output: y = max(·, 0).</summary>
+    public bool Relu { get; }
+
+    /// <summary>The input's quint8 scale (float32 [1]).</summary>
+    public Tensor InputScale { get; }
+
+    /// <summary>The input's quint8 zero point (int64 [1]).</summary>
+    public Tensor InputZeroPoint { get; }
+
+    /// <summary>Largest quantized input value: 127 with <see cref="ReduceRange"/>, else 255.</summary>
+    private protected int InputQuantMax => ReduceRange ? 127 : 255;
+
+    /// <summary>The input scale as loaded.</summary>
+    private protected float InputScaleValue => _inputScale;
+
+    /// <summary>The input zero point as loaded.</summary>
+    private protected int InputZeroPointValue => _inputZeroPoint;
+
+    /// <inheritdoc/>
+    protected override void OnStateDictLoaded()
+    {
+        base.OnStateDictLoaded();
+        float scale = InputScale.ToArray<float>()[0];
+        long zeroPoint = InputZeroPoint.ToArray<long>()[0];
+        if (!(scale > 0) || !float.IsFinite(scale) || zeroPoint < 0 || zeroPoint > InputQuantMax)
+            throw new InvalidOperationException($"{TypeName}: input_scale {scale} must be positive and finite and input_zero_point {zeroPoint} inside [0, {InputQuantMax}].");
+        (_inputScale, _inputZeroPoint) = (scale, (int)zeroPoint);
+    }
+
+    /// <summary>
+    /// The state of a float layer quantized for static inference: its weights as <see cref="QuantizedWeightModule"/>
+    /// quantizes them plus the input parameters <paramref name="input"/> (per-tensor quint8, e.g. from an observer).
+    /// </summary>
+    private protected StateDict StaticState(Tensor weight, Tensor? bias, QuantParams input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.IsPerChannel || input.Type != QuantizedType.QUInt8 || input.QuantMin != 0 || input.QuantMax != InputQuantMax)
+            throw new ArgumentException($"{TypeName}: input parameters must be per-tensor quint8 over [0, {InputQuantMax}], got {input.Type.TorchName()} [{input.QuantMin}, {input.QuantMax}]{(input.IsPerChannel ? " per channel" : "")}.", nameof(input));
+        var state = QuantizeWeights(weight, bias, PerChannel);
+        state.Add("input_scale", Tensor.FromArray(new[] { input.Scales[0] }, 1));
+        state.Add("input_zero_point", Tensor.FromArray(new[] { (long)input.ZeroPoints[0] }, 1));
+        return state;
+    }
+
+    /// <summary>The common part of the static layers' repr: dtype, scheme, input parameters and fused ReLU.</summary>
+    private protected string QuantRepr() =>
+        $"dtype=torch.qint8, qscheme=torch.{(PerChannel ? "per_channel_symmetric" : "per_tensor_symmetric")}, input_scale={_inputScale}, input_zero_point={_inputZeroPoint}, reduce_range={(ReduceRange ? "True" : "False")}{(Relu ? ", relu=True" : "")}";
+}
