@@ -55,6 +55,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root;
     }
 }

@@ -1,8 +1,12 @@
 // Worker process of the storage concurrency tests (tests/Descent.Tests/Tuning/Storage): joins a study in a shared
 // storage (creating it if needed) and runs Study.Optimize with a cheap objective, printing "trial <number> <state>"
 // for each trial it finishes. With --sleep-ms the objective sleeps after suggesting its parameters, so a test can
-// kill the process mid-trial; heartbeat options enable dead-worker detection and retries.
+// kill the process mid-trial; heartbeat options enable dead-worker detection and retries. With --search FILE it runs
+// the architecture search of that study file instead (descent search's runner: each trial trains a candidate into
+// --runs-dir), so the same tests cover descent search workers.
 using System.Globalization;
+using Descent.Search.Architecture;
+using Descent.Search.Studies;
 using Descent.Tuning;
 
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -27,6 +31,24 @@ HeartbeatOptions? heartbeat = heartbeatMs <= 0 ? null : new HeartbeatOptions(
 try
 {
     var storage = StorageFactory.Open(url);
+    if (opts.TryGetValue("search", out var searchFile))
+    {
+        var runner = new ArchitectureSearchRunner(StudyFile.Load(searchFile, [$"study.name={studyName}"]), opts.GetValueOrDefault("runs-dir", "runs"));
+        var search = runner.CreateStudy(storage, seed: seed, heartbeat: heartbeat);
+        search.Optimize(trial =>
+        {
+            if (sleepMs > 0)
+            {
+                runner.Space.Sample(trial);
+                Console.WriteLine($"sleeping {trial.Number}");
+                Thread.Sleep(sleepMs);
+            }
+            return runner.Objective(trial);
+        }, nTrials: trials, callbacks: [(_, t) => Console.WriteLine($"trial {t.Number} {t.State}")]);
+        (storage as IDisposable)?.Dispose();
+        Console.WriteLine("done");
+        return 0;
+    }
     var study = Study.Create(new StudyOptions { StudyName = studyName, Storage = storage, LoadIfExists = true, Sampler = sampler, Heartbeat = heartbeat });
     study.Optimize(trial =>
     {
@@ -53,6 +75,6 @@ catch (StorageException e)
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"Descent.TuningWorker: {problem}");
-    Console.Error.WriteLine("usage: --storage URL --study NAME --trials N [--sampler tpe|random] [--seed S] [--sleep-ms MS] [--heartbeat-ms MS] [--grace-ms MS] [--max-retry N]");
+    Console.Error.WriteLine("usage: --storage URL --study NAME --trials N [--sampler tpe|random] [--seed S] [--sleep-ms MS] [--heartbeat-ms MS] [--grace-ms MS] [--max-retry N] [--search FILE --runs-dir DIR]");
     return 1;
 }

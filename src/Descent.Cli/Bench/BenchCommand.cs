@@ -13,6 +13,7 @@ public static class BenchCommand
         bench.Subcommands.Add(OptimBench.Create());
         bench.Subcommands.Add(TrainBench.Create());
         bench.Subcommands.Add(TuneBench.Create());
+        bench.Subcommands.Add(BlackBoxBench.Create());
         bench.Subcommands.Add(QuantBench.Create());
         return bench;
     }

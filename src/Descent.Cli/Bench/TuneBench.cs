@@ -14,7 +14,7 @@ namespace Descent.Cli.Bench;
 public static class TuneBench
 {
     private const string Usage =
-        "usage: descent bench tune --sampler tpe|tpe-univariate|tpe-multivariate|tpe-optuna|random|gp|cmaes|qmc[,...] [--trials N]\n" +
+        "usage: descent bench tune --sampler tpe|tpe-univariate|tpe-multivariate|tpe-optuna|random|gp|cmaes|qmc|ga|sa|sa-plain[,...] [--trials N]\n" +
         "                          [--params D] [--seed S] [--window W] [--json]\n" +
         "       descent bench tune --quality --objective NAME[,...] --sampler tpe|random|...[,...] [--trials N] [--seeds K]\n" +
         "                          [--params D] [--json]\n" +

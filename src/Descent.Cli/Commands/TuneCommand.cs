@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Descent.Cli.Reports;
 using Descent.Search.Studies;
 using Descent.Tuning;
 using Descent.Cli.Studies;
@@ -45,53 +44,21 @@ public static class TuneCommand
     private static int Run(string path, string? storageUrl, int? trials, double? timeout, int? jobs, string[] overrides,
         string runsDir, long? seed, bool quiet, int? retry, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (trials is < 1) throw new UserErrorException($"--trials must be at least 1, got {trials}.");
-        if (timeout is not null && !(timeout > 0)) throw new UserErrorException($"--timeout must be a positive number of seconds, got {timeout}.");
-        if (jobs is < 1) throw new UserErrorException($"--jobs must be at least 1, got {jobs}.");
-        if (retry is < 0) throw new UserErrorException($"--retry-failed must not be negative, got {retry}.");
+        StudySession.CheckOptions(trials, timeout, jobs, retry);
         var runner = new StudyRunner(StudyFile.Load(path, overrides), runsDir);
-        Directory.CreateDirectory(runner.StudyDirectory);
-        storageUrl ??= "sqlite:///" + Path.GetFullPath(runner.DefaultStoragePath);
-        IStudyStorage store;
-        try
-        {
-            store = StorageFactory.Open(storageUrl);
-        }
-        catch (Exception e) when (e is StorageException or ArgumentException)
-        {
-            throw new UserErrorException(CliErrors.OneLine(e));
-        }
-        try
-        {
-            // SQL storages are shared by workers that may die: heartbeats let the others fail (and not wait on) their trials.
-            var heartbeat = store is InMemoryStorage ? null : new HeartbeatOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), retry);
-            var study = runner.CreateStudy(store, loadIfExists: true, seed, heartbeat);
-            int before = study.Trials.Count;
-            var progress = new StudyProgress(study, trials ?? runner.File.Study.Trials, quiet ? TextWriter.Null : error);
-            progress.Run(onTrialEnd => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct));
-            PrintResult(study, before, runner, storageUrl, output);
-            // From the study object, not the URL: a memory:// storage is empty when reopened.
-            var report = StudyReportWriter.Write(study, Path.Combine(runner.StudyDirectory, "report.html"));
-            output.WriteLine($"report: {report}");
-            return study.GetTrials(TrialState.Complete).Count > 0 ? 0 : 1;
-        }
-        finally
-        {
-            (store as IDisposable)?.Dispose();
-        }
+        return StudySession.Run(new StudySession.Plan(runner.File.Study.Name, runner.StudyDirectory, runner.DefaultStoragePath, storageUrl, trials ?? runner.File.Study.Trials, quiet, retry,
+            (store, heartbeat) => runner.CreateStudy(store, loadIfExists: true, seed, heartbeat),
+            (study, onTrialEnd) => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct),
+            (study, before, url) => PrintResult(study, before, runner, url, output)), output, error);
     }
 
     private static void PrintResult(Study study, int before, StudyRunner runner, string storageUrl, TextWriter output)
     {
-        var all = study.Trials;
-        var mine = all.Skip(before).ToList();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"study {study.Name}: {mine.Count} trial(s) this run ({mine.Count(t => t.State == TrialState.Complete)} complete, " +
-            $"{mine.Count(t => t.State == TrialState.Pruned)} pruned, {mine.Count(t => t.State == TrialState.Failed)} failed); {all.Count} in total"));
-        var failed = mine.FirstOrDefault(t => t.State == TrialState.Failed);
+        output.WriteLine(StudySession.Counts(study, before));
+        var failed = study.Trials.Skip(before).FirstOrDefault(t => t.State == TrialState.Failed);
         if (study.GetTrials(TrialState.Complete).Count == 0)
         {
-            output.WriteLine(failed is null ? "no trial completed." : $"no trial completed; trial {failed.Number} failed: {FailReason(failed)}");
+            output.WriteLine(failed is null ? "no trial completed." : $"no trial completed; trial {failed.Number} failed: {StudySession.FailReason(failed)}");
             return;
         }
         var metrics = runner.File.Study.Metrics;
@@ -101,12 +68,9 @@ public static class TuneCommand
             var ps = string.Join(", ", best.Params.Select(p => $"{p.Key} = {Format(p.Value)}"));
             output.WriteLine($"best trial {best.Number}: {values}  [{ps}]  run: {runner.TrialDirectory(best.Number)}");
         }
-        if (failed is not null) output.WriteLine($"note: trial {failed.Number} failed: {FailReason(failed)}");
+        if (failed is not null) output.WriteLine($"note: trial {failed.Number} failed: {StudySession.FailReason(failed)}");
         output.WriteLine($"inspect: descent study show --storage {storageUrl} --study {study.Name}");
     }
-
-    private static string FailReason(FrozenTrial t) =>
-        t.SystemAttrs.TryGetValue(Study.FailReasonKey, out var r) && r is string s ? s : "see the trial's run directory";
 
     internal static string Format(object? v) => v switch
     {

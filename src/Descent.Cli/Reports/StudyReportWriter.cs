@@ -1,6 +1,7 @@
 using System.Text;
 using Descent.Cli.Studies;
 using Descent.Reports.Studies;
+using Descent.Search.Architecture;
 using Descent.Serialization;
 using Descent.Tuning;
 using static Descent.Cli.Studies.StudyText;
@@ -88,7 +89,25 @@ public static class StudyReportWriter
             Importance = importance,
             ImportanceNote = note,
             Overview = study.UserAttrs.Select(kv => ("user attr " + kv.Key, ValueText(kv.Value))).ToList(),
+            Architectures = Architectures(trials),
         };
+    }
+
+    // The candidates of descent search: trials whose user attributes hold a diagram.
+    private static List<StudyArchitecture> Architectures(IReadOnlyList<FrozenTrial> trials)
+    {
+        var list = new List<StudyArchitecture>();
+        foreach (var t in trials)
+        {
+            if (!t.UserAttrs.TryGetValue(ArchitectureSearchRunner.DiagramAttr, out var d) || d is not IReadOnlyList<object?> lines) continue;
+            long? Count(string key) => t.UserAttrs.TryGetValue(key, out var v) && v is long or double ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+            var parents = t.SystemAttrs.TryGetValue(ArchitectureSampler.ParentsKey, out var p) && p is IReadOnlyList<object?> numbers
+                ? numbers.Select(n => Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture)).ToList()
+                : [];
+            list.Add(new StudyArchitecture(t.Number, [.. lines.Select(l => l?.ToString() ?? "")], Count("parameters"), Count("macs"), parents,
+                t.SystemAttrs.TryGetValue(ArchitectureSampler.MutationKey, out var m) ? m as string : null));
+        }
+        return list;
     }
 
     private static StudyParameter ToParameter(string name, Distribution d) => d switch

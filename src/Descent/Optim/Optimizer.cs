@@ -4,7 +4,7 @@ using Descent.Tensors.Autograd;
 namespace Descent.Optim;
 
 /// <summary>
-/// Base of every optimizer: parameter groups, <see cref="ZeroGrad"/>, <see cref="Step"/> and state dicts
+/// Base of every optimizer: parameter groups, <see cref="ZeroGrad"/>, <see cref="Step()"/> and state dicts
 /// (PyTorch's <c>torch.optim.Optimizer</c>). A step runs with grad mode off, skips parameters whose
 /// <see cref="Tensor.Grad"/> is null, and updates each parameter with one fused pass over its memory.
 /// </summary>
@@ -54,11 +54,34 @@ public abstract class Optimizer
     }
 
     /// <summary>
+    /// Whether <see cref="Step()"/> reads gradients. A gradient-free optimizer (<see cref="GeneticOptimizer"/>,
+    /// <see cref="AnnealingOptimizer"/>) judges candidates by the loss instead and must be stepped with a closure.
+    /// </summary>
+    public virtual bool RequiresGradients => true;
+
+    /// <summary>
+    /// PyTorch's <c>step(closure)</c>: <paramref name="closure"/> evaluates the loss at the parameters' current values. A
+    /// gradient method evaluates it once and then takes its usual step (the caller has run backward); a gradient-free one
+    /// calls it for every candidate it tries. Returns the loss (for a gradient-free optimizer, that of the parameters it
+    /// leaves in place).
+    /// </summary>
+    public virtual double Step(Func<double> closure)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        double loss = closure();
+        Step();
+        return loss;
+    }
+
+    /// <summary>
     /// Applies one update to every parameter that has a gradient. Runs with grad mode off; new state is allocated
     /// outside any active step scope (it lives as long as the optimizer).
     /// </summary>
+    /// <exception cref="InvalidOperationException">The optimizer is gradient-free: use <see cref="Step(Func{double})"/>.</exception>
     public void Step()
     {
+        if (!RequiresGradients)
+            throw new InvalidOperationException($"{Name} is gradient-free: it evaluates the loss itself, so call Step(closure) with a function returning the loss.");
         using var noGrad = GradMode.Disable();
         using var persistent = StepScope.Suspend();
         for (int gi = 0; gi < Groups.Count; gi++)

@@ -30,6 +30,9 @@ public static class OptimizerFactory
         Add("RAdam", () => new RAdamOptions(), (p, o) => new RAdam(p, o));
         Add("Adadelta", () => new AdadeltaOptions(), (p, o) => new Adadelta(p, o));
         Add("GradientDescent", () => new GradientDescentOptions(), (p, o) => new GradientDescent(p, o));
+        // Gradient-free (neuroevolution): stepped with a closure that evaluates the loss (Optimizer.Step(closure)).
+        Add("GA", () => new GeneticOptimizerOptions(), (p, o) => new GeneticOptimizer(p, o));
+        Add("SA", () => new AnnealingOptimizerOptions(), (p, o) => new AnnealingOptimizer(p, o));
         ByName["gd"] = ByName["GradientDescent"];
     }
 

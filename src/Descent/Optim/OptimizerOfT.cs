@@ -60,6 +60,18 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
         AddGroup(list, copy);
     }
 
+    /// <summary>
+    /// The state of the parameter with <paramref name="ordinal"/>, created (with its group's options) at first use: for
+    /// optimizers that update every parameter together rather than one by one (the gradient-free ones).
+    /// </summary>
+    protected TState StateAt(int ordinal)
+    {
+        if (_state[ordinal] is { } existing) return existing;
+        var group = Groups.Last(g => g.FirstOrdinal <= ordinal);
+        using var persistent = StepScope.Suspend();
+        return _state[ordinal] = CreateState(AllParams[ordinal], (TOptions)group.Options);
+    }
+
     /// <summary>Creates a parameter's state at its first update (allocated outside any step scope).</summary>
     protected abstract TState CreateState(Tensor param, TOptions options);
 

@@ -38,6 +38,17 @@ public sealed class StateReader
     /// <summary>A tensor with the parameter's shape (or <paramref name="shape"/>), or null when the entry is null.</summary>
     public Tensor? TensorOrNull(string name, Shape? shape = null) => Read(name, shape, required: false);
 
+    /// <summary>
+    /// A stack of tensors shaped like the parameter, [k, ...parameter shape] for any k ≥ 1 (a population of candidate
+    /// values), or null when the entry is null.
+    /// </summary>
+    public Tensor? StackOrNull(string name)
+    {
+        if (Get(name) is Tensor t && t.Rank == Param.Rank + 1 && t.Shape[0] >= 1)
+            return Read(name, new Shape([t.Shape[0], .. Param.Shape.ToArray()]), required: false);
+        return Read(name, new Shape([1, .. Param.Shape.ToArray()]), required: false);
+    }
+
     /// <summary>A required number.</summary>
     public double Number(string name)
     {

@@ -149,6 +149,11 @@ public sealed class Trainer
         ctx.BatchSize = x.Rank == 0 ? 1 : x.Shape[0];
         ctx.SkipStep = false;
         foreach (var cb in _callbacks) cb.OnBatchBegin(ctx);
+        if (!Optimizer.RequiresGradients)
+        {
+            RunGradientFreeStep(ctx, x, y, metrics);
+            return;
+        }
         if (Options.DataParallel > 1 && x.Rank > 0)
         {
             RunDataParallelStep(ctx, x, y, metrics);
@@ -187,12 +192,41 @@ public sealed class Trainer
 
     private DataParallel? _dataParallel;
 
+    /// <summary>
+    /// A step of a gradient-free optimizer (GA, SA): no backward pass; the optimizer calls the closure — this batch's
+    /// forward pass and loss without gradients, each in its own step scope — once per candidate weights it tries, and
+    /// leaves the weights it keeps in the parameters. Callbacks see the loss of those weights on the batch; callbacks that
+    /// act on gradients or add loss terms have nothing to act on (weight decay is the optimizer's own penalty).
+    /// </summary>
+    private void RunGradientFreeStep(TrainingContext ctx, Tensor x, Tensor y, IMetric[] metrics)
+    {
+        if (Options.DataParallel > 1)
+            throw new InvalidOperationException($"{Optimizer.Name} is gradient-free: data-parallel training splits gradients, so use data_parallel: 1 with it.");
+        using (GradMode.Disable())
+        {
+            Optimizer.Step(() =>
+            {
+                using var scope = StepScope.Begin();
+                return Loss.Call(Model.Call(x), y).Item();
+            });
+            var output = Model.Call(x);
+            var loss = Loss.Call(output, y);
+            ctx.Output = output;
+            ctx.LossTensor = loss;
+            foreach (var cb in _callbacks) cb.OnLossComputed(ctx);
+            FinishStep(ctx, loss, output, y, metrics, stepped: true);
+        }
+    }
+
     // Shared end of both step kinds: callbacks after backward, the optimizer step (unless a callback skipped it),
     // the batch loss and metrics, and dropping the step's tensors from the context.
-    private void FinishStep(TrainingContext ctx, Tensor loss, Tensor output, Tensor y, IMetric[] metrics)
+    private void FinishStep(TrainingContext ctx, Tensor loss, Tensor output, Tensor y, IMetric[] metrics, bool stepped = false)
     {
-        foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
-        if (!ctx.SkipStep) Optimizer.Step();
+        if (!stepped)
+        {
+            foreach (var cb in _callbacks) cb.OnAfterBackward(ctx);
+            if (!ctx.SkipStep) Optimizer.Step();
+        }
 
         ctx.BatchLoss = loss.Item();
         using (GradMode.Disable())

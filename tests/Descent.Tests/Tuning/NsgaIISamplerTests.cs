@@ -15,17 +15,8 @@ public class NsgaIISamplerTests
     }
 
     // Hypervolume of the front against the reference point (1.1, 11).
-    private static double Hypervolume(Study study)
-    {
-        double hv = 0, previous = 11;
-        foreach (var v in study.BestTrials.Select(t => t.Values!).Where(v => v[0] < 1.1 && v[1] < 11).OrderBy(v => v[0]))
-        {
-            if (v[1] >= previous) continue;
-            hv += (1.1 - v[0]) * (previous - v[1]);
-            previous = v[1];
-        }
-        return hv;
-    }
+    private static double Hypervolume(Study study) =>
+        Indicators.Hypervolume(study.BestTrials.Select(t => t.Values!).ToList(), [1.1, 11]);
 
     private static Study RunZdt1(ISampler sampler, int trials)
     {

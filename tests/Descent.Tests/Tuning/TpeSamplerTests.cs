@@ -199,14 +199,7 @@ public class TpeSamplerTests
         {
             var study = Study.Create(new StudyOptions { Directions = [StudyDirection.Minimize, StudyDirection.Minimize], Sampler = sampler(seed) });
             study.Optimize(Zdt1, nTrials: 100);
-            double hv = 0, previous = 11;
-            foreach (var v in study.BestTrials.Select(t => t.Values!).Where(v => v[0] < 1.1 && v[1] < 11).OrderBy(v => v[0]))
-            {
-                if (v[1] >= previous) continue;
-                hv += (1.1 - v[0]) * (previous - v[1]);
-                previous = v[1];
-            }
-            return hv;
+            return Indicators.Hypervolume(study.BestTrials.Select(t => t.Values!).ToList(), [1.1, 11]);
         }
         var tpe = Enumerable.Range(0, 3).Select(s => Hypervolume(x => new TpeSampler(x), s)).Order().ToArray();
         var random = Enumerable.Range(0, 3).Select(s => Hypervolume(x => new RandomSampler(x), s)).Order().ToArray();

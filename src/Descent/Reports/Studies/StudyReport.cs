@@ -26,6 +26,8 @@ public static class StudyReport
         if (StudyCharts.Pareto(model) is { } pareto)
             doc.Heading("Pareto front").Figure(pareto, "highlighted: trials no other complete trial dominates");
 
+        ArchitectureSection.Render(doc, model);
+
         if (StudyCharts.Intermediate(model) is { } inter)
             doc.Heading("Intermediate values").Figure(inter, "one line per trial that reported values; pruned trials in orange");
 

@@ -25,6 +25,9 @@ public sealed record StudyReportModel
     /// <summary>How <see cref="Importance"/> was estimated (e.g. "fANOVA"), or why it is missing.</summary>
     public string ImportanceNote { get; init; } = "";
 
+    /// <summary>The candidates of an architecture search (<c>descent search</c>), by trial; empty for other studies.</summary>
+    public IReadOnlyList<StudyArchitecture> Architectures { get; init; } = [];
+
     /// <summary>Extra overview rows (storage, sampler, user attributes...) shown under the trial counts.</summary>
     public IReadOnlyList<(string Key, string Value)> Overview { get; init; } = [];
 }

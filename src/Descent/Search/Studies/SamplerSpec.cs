@@ -12,7 +12,7 @@ namespace Descent.Search.Studies;
 public static class SamplerSpec
 {
     /// <summary>The sampler names a study file may use.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["tpe", "random", "grid", "qmc", "gp", "cmaes", "nsga2"];
+    public static IReadOnlyList<string> Names { get; } = ["tpe", "random", "grid", "qmc", "gp", "cmaes", "nsga2", "ga", "sa"];
 
     // `sampler: tpe` without options gets the same settings as no sampler section (TpeOptions' defaults).
     private static readonly TpeOptions DefaultTpe = new();
@@ -90,10 +90,78 @@ public static class SamplerSpec
                 Crossover = (options?.Choice("crossover", "uniform", "uniform", "sbx") ?? "uniform") == "sbx"
                     ? NsgaCrossover.Sbx : NsgaCrossover.Uniform,
             }),
+            "ga" => Genetic(options, s),
+            "sa" => Annealing(options, s),
             _ => throw node.Error($"unknown sampler '{name}'"),
         };
         options?.RejectUnknownKeys();
         return sampler;
+    }
+
+    // pymoo's GA options in snake_case (docs/tuning.md §3).
+    private static GeneticSampler Genetic(ConfigNode? o, long? seed)
+    {
+        var defaults = new GeneticAlgorithmOptions();
+        var operators = new RealCodedOptions();
+        var options = new GeneticAlgorithmOptions
+        {
+            Seed = seed,
+            PopulationSize = Positive(o, "population_size", defaults.PopulationSize),
+            OffspringCount = o?.Get("offspring") is not null ? Positive(o, "offspring", 1) : null,
+            TournamentSize = Positive(o, "tournament", defaults.TournamentSize),
+            CrossoverProb = InRange(o, "crossover_prob", defaults.CrossoverProb, 0, 1),
+            MutationProb = InRange(o, "mutation_prob", defaults.MutationProb, 0, 1),
+            EliminateDuplicates = o?.Bool("eliminate_duplicates", true) ?? true,
+            Survival = (o?.Choice("survival", "mu_plus_lambda", "mu_plus_lambda", "generational") ?? "mu_plus_lambda") == "generational"
+                ? GeneticSurvival.Generational : GeneticSurvival.MuPlusLambda,
+            EliteCount = NonNegative(o, "elites", defaults.EliteCount),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw (o ?? throw new DescentInternalException("default GA options are invalid")).Error(e.Message);
+        }
+        return new GeneticSampler(options, new RealCodedOptions
+        {
+            CrossoverEta = InRange(o, "crossover_eta", operators.CrossoverEta, double.Epsilon, double.PositiveInfinity),
+            MutationEta = InRange(o, "mutation_eta", operators.MutationEta, double.Epsilon, double.PositiveInfinity),
+            MutationGeneProb = o?.Get("mutation_gene_prob") is not null ? InRange(o, "mutation_gene_prob", 0, 0, 1) : null,
+        });
+    }
+
+    // scipy's dual_annealing names where they exist (initial_temp, restart_temp_ratio, visit, accept, no_local_search).
+    private static AnnealingSampler Annealing(ConfigNode? o, long? seed)
+    {
+        var d = new AnnealingOptions();
+        return new AnnealingSampler(new AnnealingOptions
+        {
+            Seed = seed,
+            Visit = (o?.Choice("visiting", "tsallis", "tsallis", "gaussian", "cauchy") ?? "tsallis") switch
+            {
+                "gaussian" => AnnealingVisit.Gaussian,
+                "cauchy" => AnnealingVisit.Cauchy,
+                _ => AnnealingVisit.Tsallis,
+            },
+            VisitingParameter = InRange(o, "visit", d.VisitingParameter, 1 + 1e-9, 3 - 1e-9),
+            StepScale = InRange(o, "step_scale", d.StepScale, double.Epsilon, double.PositiveInfinity),
+            Cooling = (o?.Choice("cooling", "tsallis", "tsallis", "geometric", "logarithmic") ?? "tsallis") switch
+            {
+                "geometric" => AnnealingCooling.Geometric,
+                "logarithmic" => AnnealingCooling.Logarithmic,
+                _ => AnnealingCooling.Tsallis,
+            },
+            CoolingRate = InRange(o, "cooling_rate", d.CoolingRate, 1e-9, 1 - 1e-9),
+            Acceptance = (o?.Choice("acceptance", "metropolis", "metropolis", "generalized") ?? "metropolis") == "generalized"
+                ? AnnealingAcceptance.Generalized : AnnealingAcceptance.Metropolis,
+            AcceptanceParameter = InRange(o, "accept", d.AcceptanceParameter, double.NegativeInfinity, -1),
+            InitialTemperature = o?.Get("initial_temp") is { } t && t.Text == "auto" ? null : InRange(o, "initial_temp", d.InitialTemperature!.Value, double.Epsilon, double.PositiveInfinity),
+            RestartTemperatureRatio = InRange(o, "restart_temp_ratio", d.RestartTemperatureRatio, 1e-12, 1 - 1e-9),
+            Restart = (o?.Choice("restart", "random", "random", "best") ?? "random") == "best" ? AnnealingRestart.Best : AnnealingRestart.Random,
+            LocalPolish = !(o?.Bool("no_local_search", false) ?? false),
+        });
     }
 
     // Optuna's GridSampler needs every value listed: choices as they are, ints and stepped floats enumerated.

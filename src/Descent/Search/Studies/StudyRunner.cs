@@ -26,6 +26,10 @@ public sealed class StudyRunner
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(runsDirectory);
+        if (file.Parameters.Count == 0)
+            throw new ConfigException($"{file.File}: descent tune needs a search: section (a search_space: alone is for descent search)");
+        if (file.Study.Strategy is { } strategy)
+            throw strategy.Error("strategy is an architecture search setting (descent search); descent tune takes a sampler:");
         File = file;
         RunsDirectory = runsDirectory;
         // A folder that belongs to a training run is never written into (a run may be called "studies").
@@ -78,18 +82,8 @@ public sealed class StudyRunner
 
     /// <summary>Runs trials until the study file's budget (or the given overrides of it) is spent.</summary>
     public void Optimize(Study study, int? trials = null, TimeSpan? timeout = null, int? jobs = null,
-        Action<Study, FrozenTrial>? onTrialEnd = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        var spec = File.Study;
-        trials ??= spec.Trials;
-        timeout ??= spec.Timeout;
-        if (trials is null && timeout is null)
-            throw new ArgumentException($"{File.File}: study: give trials or timeout (or --trials/--timeout), or the study never ends.");
-        using var stop = cancellationToken.Register(study.Stop);
-        study.Optimize(t => Objective(t, cancellationToken), trials, timeout, jobs ?? spec.Jobs,
-            callbacks: onTrialEnd is null ? null : [onTrialEnd]);
-    }
+        Action<Study, FrozenTrial>? onTrialEnd = null, CancellationToken cancellationToken = default) =>
+        StudyLoop.Optimize(study, File.Study, File.File, Objective, trials, timeout, jobs, onTrialEnd, cancellationToken);
 
     /// <summary>One trial: sample, train, report; throws <see cref="TrialPrunedException"/> when pruned.</summary>
     public double[] Objective(Trial trial, CancellationToken cancellationToken = default)
@@ -121,20 +115,7 @@ public sealed class StudyRunner
     public string TrialDirectory(int number) => Path.Combine(StudyDirectory, $"trial-{number:D4}");
 
     /// <summary>The trial's objective from its per-epoch history (best epoch for one metric unless "last" was asked).</summary>
-    public double[] ObjectiveValues(History history)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        var spec = File.Study;
-        if (history.Epochs.Count == 0) throw new InvalidOperationException("the trial finished no epoch");
-        if (spec.Objective == ObjectiveEpoch.Last)
-            return spec.Metrics.Select(m => history.Epochs[^1][m]).ToArray();
-        var series = history.Series(spec.Metrics[0]);
-        bool max = spec.Directions[0] == StudyDirection.Maximize;
-        double best = double.NaN;
-        foreach (var v in series)
-            if (!double.IsNaN(v) && (double.IsNaN(best) || (max ? v > best : v < best))) best = v;
-        return [best];
-    }
+    public double[] ObjectiveValues(History history) => File.Study.ObjectiveValues(history);
 
     // The ends of each numeric range and every choice: values a trial can be given.
     private static IEnumerable<object?> Probes(SearchParameter p) => p.Distribution switch

@@ -1,3 +1,4 @@
+using Descent.Training;
 using Descent.Experiments;
 using Descent.Tuning;
 
@@ -40,6 +41,9 @@ public sealed record StudySpec
 
     /// <summary>The <c>sampler:</c> node (null: TPE); built by <see cref="SamplerSpec"/> once the search space is known.</summary>
     public ConfigNode? Sampler { get; init; }
+
+    /// <summary>The <c>strategy:</c> node of an architecture search (null: the command's default); <c>descent tune</c> rejects it.</summary>
+    public ConfigNode? Strategy { get; init; }
 
     /// <summary>The <c>pruner:</c> node (null: none); built by <see cref="PrunerSpec"/>.</summary>
     public ConfigNode? Pruner { get; init; }
@@ -91,6 +95,7 @@ public sealed record StudySpec
             Metrics = metrics,
             Directions = directions,
             Sampler = node.Get("sampler"),
+            Strategy = node.Get("strategy"),
             Pruner = node.Get("pruner"),
             Trials = trials,
             Timeout = timeout is double t ? TimeSpan.FromSeconds(t) : null,
@@ -101,13 +106,29 @@ public sealed record StudySpec
         return spec;
     }
 
+    /// <summary>The trial's objective from its per-epoch history: the best epoch for one metric unless "last" was asked, else the last epoch.</summary>
+    /// <exception cref="InvalidOperationException">The history has no epoch.</exception>
+    public double[] ObjectiveValues(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.Epochs.Count == 0) throw new InvalidOperationException("the trial finished no epoch");
+        if (Objective == ObjectiveEpoch.Last)
+            return Metrics.Select(m => history.Epochs[^1][m]).ToArray();
+        var series = history.Series(Metrics[0]);
+        bool max = Directions[0] == StudyDirection.Maximize;
+        double best = double.NaN;
+        foreach (var v in series)
+            if (!double.IsNaN(v) && (double.IsNaN(best) || (max ? v > best : v < best))) best = v;
+        return [best];
+    }
+
     /// <summary>Minimize losses and errors, maximize everything else (accuracy, R², top-k).</summary>
     public static StudyDirection DefaultDirection(string metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
         var m = metric.StartsWith("val_", StringComparison.Ordinal) ? metric[4..] : metric;
         return m.EndsWith("loss", StringComparison.Ordinal) || m.EndsWith("error", StringComparison.Ordinal)
-            || m is "mae" or "rmse" or "mse" or "seconds" || m == "parameters"
+            || m is "mae" or "rmse" or "mse" or "seconds" or "parameters" or "macs" or "latency_ms"
             ? StudyDirection.Minimize
             : StudyDirection.Maximize;
     }

@@ -50,7 +50,9 @@ public static class OptimizerTrace
             var before = theta.ToDoubleArray();
             function.Gradient(before, grad);
             for (int i = 0; i < dim; i++) theta.Grad.SetDouble(i, grad[i]);
-            optimizer.Step();
+            // A gradient-free optimizer (GA, SA) evaluates f itself at every candidate it tries; θ is then its pick.
+            if (optimizer.RequiresGradients) optimizer.Step();
+            else optimizer.Step(() => function.Evaluate(theta.ToDoubleArray()));
             var values = new List<double[]> { theta.Grad.ToDoubleArray() };
             values.AddRange(state.Read(optimizer));
             var th = theta.ToDoubleArray();

@@ -51,7 +51,8 @@ internal sealed class StateColumns
         var p = Tensor.Zeros(new Shape(dimension), settings.DType).RequiresGradInPlace();
         p.Grad = Tensor.Ones(new Shape(dimension), settings.DType);
         var optimizer = TraceOptimizers.Create(method, factory, p, settings);
-        optimizer.Step();
+        if (optimizer.RequiresGradients) optimizer.Step();
+        else optimizer.Step(() => 0);
         var state = optimizer.StateDict().State.GetValueOrDefault(0) ?? [];
         string[] names = [.. state.Where(e => e.Value is Tensor t && t.Numel == dimension).Select(e => e.Key)];
         return new StateColumns(names, factory is "Adam" or "AdamW");

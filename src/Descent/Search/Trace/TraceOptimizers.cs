@@ -34,6 +34,8 @@ internal static class TraceOptimizers
         ["NAdam"] = "Adam with Nesterov momentum and momentum decay ψ (Dozat 2016; PyTorch NAdam)",
         ["RAdam"] = "Adam with the variance rectification of Liu et al. 2020 (SGD with momentum while ρₜ ≤ 5; PyTorch RAdam)",
         ["Adadelta"] = "v ← ρv + (1−ρ)g²;  Δ = √(u + ε)/√(v + ε)·g;  u ← ρu + (1−ρ)Δ²;  θ ← θ − lr·Δ",
+        ["GA"] = "children of tournament winners: uniform crossover, θ + lr·N(0, I);  keep the best of parents ∪ children;  θ = the best (no gradient)",
+        ["SA"] = "θ' = θ + lr·N(0, I);  keep θ' if f(θ') ≤ f(θ), else with probability exp(−Δf/T);  T ← αT (no gradient)",
     };
 
     /// <summary>The names accepted: the presets, then the factory's names in lower case (registered optimizers included).</summary>

@@ -165,6 +165,18 @@ public static partial class BenchmarkFunctions
         return s / 4000 - p + 1;
     }
 
+    /// <summary>
+    /// Schwefel (the VLSE's form, 418.9829·d − Σ xᵢ sin √|xᵢ| on [−500, 500]^d): minimum 0 (to 4·10⁻⁵ per coordinate, the
+    /// constant's precision) at xᵢ = 420.9687, far from the second-best minima: a deceptive function.
+    /// </summary>
+    public static double Schwefel(IReadOnlyList<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        double s = 418.9828872724339 * x.Count;
+        for (int i = 0; i < x.Count; i++) s -= x[i] * Math.Sin(Math.Sqrt(Math.Abs(x[i])));
+        return s;
+    }
+
     /// <summary>Beale: (1.5 − x₁ + x₁x₂)² + (2.25 − x₁ + x₁x₂²)² + (2.625 − x₁ + x₁x₂³)²; minimum 0 at (3, 0.5).</summary>
     public static double Beale(double x1, double x2)
     {

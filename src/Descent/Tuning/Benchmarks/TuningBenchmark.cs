@@ -30,9 +30,9 @@ public sealed record OverheadTimings(double[] TrialMs, double[] SamplerMs)
 public static class TuningBenchmark
 {
     /// <summary>The sampler names accepted by <see cref="CreateSampler"/>.</summary>
-    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "tpe-univariate", "tpe-multivariate", "tpe-optuna", "random", "gp", "cmaes", "qmc"];
+    public static IReadOnlyList<string> SamplerNames { get; } = ["tpe", "tpe-univariate", "tpe-multivariate", "tpe-optuna", "random", "gp", "cmaes", "qmc", "ga", "sa", "sa-plain"];
 
-    /// <summary>A sampler by name with its default settings and <paramref name="seed"/> (<c>tpe-univariate</c> and <c>tpe-multivariate</c>: TPE with that one setting forced; <c>tpe-optuna</c>: <see cref="TpeOptions.Optuna"/>).</summary>
+    /// <summary>A sampler by name with its default settings and <paramref name="seed"/> (<c>tpe-univariate</c> and <c>tpe-multivariate</c>: TPE with that one setting forced; <c>tpe-optuna</c>: <see cref="TpeOptions.Optuna"/>; <c>sa-plain</c>: <see cref="AnnealingOptions.Plain"/>).</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static ISampler CreateSampler(string name, long seed) => name switch
     {
@@ -44,6 +44,9 @@ public static class TuningBenchmark
         "gp" => new GpSampler(seed),
         "cmaes" => new CmaEsSampler(seed),
         "qmc" => new QmcSampler(seed),
+        "ga" => new GeneticSampler(seed),
+        "sa" => new AnnealingSampler(seed),
+        "sa-plain" => new AnnealingSampler(AnnealingOptions.Plain with { Seed = seed }),
         _ => throw new ArgumentException($"unknown sampler '{name}' ({string.Join(", ", SamplerNames)})", nameof(name)),
     };
 

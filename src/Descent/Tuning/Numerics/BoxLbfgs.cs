@@ -9,6 +9,9 @@ internal delegate double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g
 /// gradient with the variables held at a bound removed, and the line search backtracks along the
 /// projected path P(x + α·d) until the Armijo condition holds (a simplified L-BFGS-B: no Cauchy point,
 /// which is enough for the smooth, low-dimensional problems of the GP sampler). Deterministic.
+/// The algorithm is written as an iterator (<see cref="Iterate"/>) that yields each point whose value and gradient it
+/// needs, so callers that cannot be called back — an ask/tell optimizer whose evaluations belong to someone else, such
+/// as the local polish of <see cref="SimulatedAnnealing"/> — drive it the same way <see cref="Minimize"/> does.
 /// </summary>
 internal static class BoxLbfgs
 {
@@ -23,8 +26,47 @@ internal static class BoxLbfgs
     public static Result Minimize(ValueAndGradient f, Span<double> x, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper,
         int maxIterations = 200, double gtol = 1e-5, int memory = 10)
     {
-        int n = x.Length;
-        for (int i = 0; i < n; i++) x[i] = Math.Clamp(x[i], lower[i], upper[i]);
+        var outcome = new Outcome();
+        foreach (var request in Iterate(x.ToArray(), lower.ToArray(), upper.ToArray(), outcome, maxIterations, gtol, memory))
+            request.Value = f(request.Point, request.Gradient);
+        outcome.Point.CopyTo(x);
+        return outcome.Result;
+    }
+
+    /// <summary>A point whose value and gradient <see cref="Iterate"/> needs: the caller writes <see cref="Value"/> and <see cref="Gradient"/> before moving on.</summary>
+    public sealed class Request(int n)
+    {
+        /// <summary>Where to evaluate (do not change).</summary>
+        public double[] Point { get; } = new double[n];
+
+        /// <summary>∇f at <see cref="Point"/>, written by the caller.</summary>
+        public double[] Gradient { get; } = new double[n];
+
+        /// <summary>f at <see cref="Point"/>, written by the caller.</summary>
+        public double Value { get; set; }
+    }
+
+    /// <summary>Where <see cref="Iterate"/> ended: the best point and its <see cref="Result"/>.</summary>
+    public sealed class Outcome
+    {
+        /// <summary>The final point.</summary>
+        public double[] Point { get; internal set; } = [];
+
+        /// <summary>Value, iterations and convergence.</summary>
+        public Result Result { get; internal set; }
+    }
+
+    /// <summary>
+    /// The minimization of <see cref="Minimize"/> as an iterator: each yielded <see cref="Request"/> must be evaluated
+    /// (value and gradient) before the next step; when the iteration ends, <paramref name="outcome"/> holds the result.
+    /// <paramref name="start"/> is not changed.
+    /// </summary>
+    public static IEnumerable<Request> Iterate(double[] start, double[] lower, double[] upper, Outcome outcome,
+        int maxIterations = 200, double gtol = 1e-5, int memory = 10)
+    {
+        int n = start.Length;
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = Math.Clamp(start[i], lower[i], upper[i]);
         var g = new double[n];
         var gNew = new double[n];
         var xNew = new double[n];
@@ -36,15 +78,27 @@ internal static class BoxLbfgs
         var alphaBuf = new double[memory];
         for (int k = 0; k < memory; k++) { s[k] = new double[n]; y[k] = new double[n]; }
         int stored = 0, head = 0;
+        var request = new Request(n);
+        outcome.Point = x;
 
-        double fx = f(x, g);
-        if (!double.IsFinite(fx)) return new Result(fx, 0, false);
+        x.CopyTo(request.Point, 0);
+        yield return request;
+        double fx = request.Value;
+        request.Gradient.CopyTo(g, 0);
+        if (!double.IsFinite(fx))
+        {
+            outcome.Result = new Result(fx, 0, false);
+            yield break;
+        }
         int iter = 0;
         for (; iter < maxIterations; iter++)
         {
             double pgMax = ProjectedGradient(x, g, lower, upper, pg);
-            if (pgMax < gtol) return new Result(fx, iter, true);
-
+            if (pgMax < gtol)
+            {
+                outcome.Result = new Result(fx, iter, true);
+                yield break;
+            }
             // Two-loop recursion on the projected gradient (newest pair first).
             pg.CopyTo(d, 0);
             for (int k = 0; k < stored; k++)
@@ -86,13 +140,20 @@ internal static class BoxLbfgs
             for (int ls = 0; ls < 30; ls++)
             {
                 for (int i = 0; i < n; i++) xNew[i] = Math.Clamp(x[i] + step * d[i], lower[i], upper[i]);
-                fNew = f(xNew, gNew);
+                xNew.CopyTo(request.Point, 0);
+                yield return request;
+                fNew = request.Value;
+                request.Gradient.CopyTo(gNew, 0);
                 double decrease = 0;
                 for (int i = 0; i < n; i++) decrease += g[i] * (xNew[i] - x[i]);
                 if (double.IsFinite(fNew) && fNew <= fx + 1e-4 * decrease) { accepted = true; break; }
                 step *= 0.5;
             }
-            if (!accepted) return new Result(fx, iter, false);
+            if (!accepted)
+            {
+                outcome.Result = new Result(fx, iter, false);
+                yield break;
+            }
 
             var sk = s[head];
             var yk = y[head];
@@ -112,17 +173,21 @@ internal static class BoxLbfgs
                 stored = Math.Min(stored + 1, memory);
             }
             double previous = fx;
-            xNew.CopyTo(x);
+            xNew.CopyTo(x, 0);
             gNew.CopyTo(g, 0);
             fx = fNew;
             if (previous - fx <= 1e-12 * Math.Max(1.0, Math.Abs(fx)))
-                return new Result(fx, iter + 1, ProjectedGradient(x, g, lower, upper, pg) < gtol * 10);
+            {
+                outcome.Result = new Result(fx, iter + 1, ProjectedGradient(x, g, lower, upper, pg) < gtol * 10);
+                yield break;
+            }
         }
-        return new Result(fx, iter, false);
+        outcome.Result = new Result(fx, iter, false);
     }
 
+
     // Gradient with the components that point out of the box at an active bound zeroed; returns its max norm.
-    private static double ProjectedGradient(ReadOnlySpan<double> x, double[] g, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, double[] pg)
+    private static double ProjectedGradient(double[] x, double[] g, double[] lower, double[] upper, double[] pg)
     {
         double max = 0;
         for (int i = 0; i < x.Length; i++)

@@ -51,6 +51,22 @@ public class OptimizerTraceTests
         }
     }
 
+    [Theory]
+    [InlineData("ga")]
+    [InlineData("sa")]
+    public void GradientFreeOptimizersTraceByEvaluatingTheFunction(string method)
+    {
+        // descent trace --optimizer ga,sa: θ after each step is the GA's best individual or the SA chain's point.
+        var f = Expression.Parse("(x - 1)^2 + 2*(y + 0.5)^2");
+        var t = OptimizerTrace.Run(method, f, [3.0, 2.0], new TraceSettings { Lr = 0.1, Steps = 400 });
+        Assert.False(t.Diverged);
+        Assert.Equal(401, t.Trajectory().Count);
+        Assert.Contains("theta", t.Columns.Select(c => c.Key));
+        var loss = t.Column("loss");
+        Assert.True(loss[^1] < 0.05 * f.Evaluate([3.0, 2.0]), $"{method} did not make progress: f = {loss[^1]}.");
+        Assert.Contains("no gradient", t.Update);
+    }
+
     [Fact]
     public void HyperparametersUseTheExperimentFilesNames()
     {

@@ -46,7 +46,7 @@ public sealed class CmaEsSampler : ISampler
         if (options.IncPopSize < 1) throw new ArgumentException($"IncPopSize must be >= 1, got {options.IncPopSize}", nameof(options));
         _options = options;
         _seed = options.Seed ?? new TuningRandom().NextSeed();
-        _independent = new SamplerStreams(_seed, s => [new TuningRandom(Derive(s, 0))]);
+        _independent = new SamplerStreams(_seed, s => [new TuningRandom(RandomStreams.Derive(s, 0))]);
         _intersection = new IntersectionSearchSpace(includePruned: options.ConsiderPrunedTrials);
         _trials = new CmaEsTrialIndex(options.ConsiderPrunedTrials);
     }
@@ -165,7 +165,5 @@ public sealed class CmaEsSampler : ISampler
         return new CmaEvolutionStrategy(mean, _options.Sigma0 ?? 1.0 / 6, populationSize, restart);
     }
 
-    private long Derive(long stream) => Derive(_seed, stream);
-
-    private static long Derive(long seed, long stream) => unchecked(seed ^ (stream + 1) * (long)0x9E3779B97F4A7C15UL);
+    private long Derive(long stream) => RandomStreams.Derive(_seed, stream);
 }

@@ -10,6 +10,16 @@ public enum NsgaCrossover
     Sbx,
 }
 
+/// <summary>How <see cref="NsgaIISampler"/> mutates a child.</summary>
+public enum NsgaMutation
+{
+    /// <summary>Each parameter is dropped with the mutation probability and sampled at random instead (Optuna's default).</summary>
+    Random,
+
+    /// <summary>Each numeric parameter is perturbed by bounded polynomial mutation (Deb &amp; Goyal 1996; DEAP's NSGA-II example, pymoo) with the mutation probability; categoricals move to another choice.</summary>
+    Polynomial,
+}
+
 /// <summary>
 /// Settings of <see cref="NsgaIISampler"/>, defaulting to Optuna's <c>NSGAIISampler</c>: population 50,
 /// crossover probability 0.9, uniform crossover swapping each parameter with probability 0.5, mutation
@@ -34,6 +44,18 @@ public sealed record NsgaIIOptions
 
     /// <summary>Distribution index η of SBX (larger keeps children closer to their parents); Deb et al. 2002 use 20.</summary>
     public double SbxEta { get; init; } = 20;
+
+    /// <summary>Mutation operator.</summary>
+    public NsgaMutation Mutation { get; init; } = NsgaMutation.Random;
+
+    /// <summary>Distribution index η of polynomial mutation; Deb et al. 2002 use 20.</summary>
+    public double MutationEta { get; init; } = 20;
+
+    /// <summary>
+    /// Deb's configuration, as DEAP's NSGA-II example runs it: SBX (η = 20) for every numeric parameter with probability
+    /// 0.9 per child, polynomial mutation (η = 20) of each parameter with probability 1/(number of parameters).
+    /// </summary>
+    public static NsgaIIOptions Deb { get; } = new() { Crossover = NsgaCrossover.Sbx, Mutation = NsgaMutation.Polynomial };
 
     /// <summary>
     /// Constraint values of a finished trial (feasible when every value is ≤ 0), evaluated in

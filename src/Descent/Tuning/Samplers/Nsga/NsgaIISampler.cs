@@ -10,10 +10,11 @@ namespace Descent.Tuning;
 /// the next. A child takes two distinct parents chosen by binary tournament on (constrained) dominance,
 /// recombines them (uniform crossover, or SBX for numeric parameters) with probability
 /// <see cref="NsgaIIOptions.CrossoverProb"/> (else copies a random parent), and each of its parameters is
-/// resampled at random with the mutation probability. The elite of each settled generation is cached in
-/// the study system attribute <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Draws come from
-/// <see cref="SamplerStreams"/>: workers sharing a storage, or a restarted study, breed different children, and a
-/// seed reproduces a given sequence of trial numbers.
+/// resampled at random (or, with <see cref="NsgaMutation.Polynomial"/>, perturbed by polynomial mutation) with the
+/// mutation probability. The elite of each settled generation is cached in the study system attribute
+/// <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Draws come from <see cref="SamplerStreams"/>: workers
+/// sharing a storage, or a restarted study, breed different children, and a seed reproduces a given sequence of trial
+/// numbers.
 /// </summary>
 public sealed class NsgaIISampler : ISampler
 {
@@ -27,6 +28,7 @@ public sealed class NsgaIISampler : ISampler
     private readonly NsgaIIOptions _options;
     private readonly SamplerStreams _streams;   // 0: independent draws, 1: selection, crossover and mutation
     private readonly IntersectionSearchSpace _intersection = new();
+    private readonly TaggedTrialIndex _index = new(GenerationKey);
     private (long TrialId, List<FrozenTrial> Parents)? _current;
 
     /// <summary>Creates an NSGA-II sampler with the default settings.</summary>
@@ -42,6 +44,7 @@ public sealed class NsgaIISampler : ISampler
         if (!(options.CrossoverProb >= 0 && options.CrossoverProb <= 1)) throw new ArgumentException($"CrossoverProb must be in [0, 1], got {options.CrossoverProb}", nameof(options));
         if (!(options.SwappingProb >= 0 && options.SwappingProb <= 1)) throw new ArgumentException($"SwappingProb must be in [0, 1], got {options.SwappingProb}", nameof(options));
         if (!(options.SbxEta > 0)) throw new ArgumentException($"SbxEta must be positive, got {options.SbxEta}", nameof(options));
+        if (!(options.MutationEta > 0)) throw new ArgumentException($"MutationEta must be positive, got {options.MutationEta}", nameof(options));
         _options = options;
         _streams = new SamplerStreams(options.Seed, s => SamplerStreams.Split(s, 2));
     }
@@ -94,6 +97,7 @@ public sealed class NsgaIISampler : ISampler
                 child = searchSpace.Keys.ToDictionary(k => k, k => parent.InternalParams[k], StringComparer.Ordinal);
             }
             double mutation = _options.MutationProb ?? 1.0 / Math.Max(1, child.Count);
+            if (_options.Mutation == NsgaMutation.Polynomial) return Mutate(child, searchSpace, mutation, rng);
             foreach (var name in searchSpace.Keys.Order(StringComparer.Ordinal))
                 if (rng.NextDouble() >= mutation) result[name] = child[name];
             return result;
@@ -117,33 +121,20 @@ public sealed class NsgaIISampler : ISampler
 
     // Walks the generations: while generation g has a full population of complete trials, the parents
     // become the elite of (g's trials ∪ previous parents). Returns the last settled generation (−1: none).
+    // Trials are read incrementally (finished ones never change), so the cost per trial does not grow with the study.
     private (int Generation, List<FrozenTrial> Parents) CollectParents(Study study)
     {
-        var trials = study.Trials;
-        var byNumber = trials.ToDictionary(t => t.Number);
-        var complete = new Dictionary<long, List<FrozenTrial>>();
-        var running = new HashSet<long>();
-        foreach (var t in trials)
-        {
-            if (!t.SystemAttrs.TryGetValue(GenerationKey, out var g) || g is not (long or double)) continue;
-            long gen = Convert.ToInt64(g, CultureInfo.InvariantCulture);
-            if (t.State == TrialState.Complete && t.HasFiniteValues(study.Directions.Count))
-            {
-                if (!complete.TryGetValue(gen, out var list)) complete[gen] = list = [];
-                list.Add(t);
-            }
-            else if (t.State is TrialState.Running or TrialState.Waiting)
-            {
-                running.Add(gen);
-            }
-        }
+        _index.Read(study);
         var cache = study.SystemAttrs;
+        var byNumber = new Dictionary<int, FrozenTrial>();
         var parents = new List<FrozenTrial>();
         int generation = -1;
         while (true)
         {
             int g = generation + 1;
-            if (!complete.TryGetValue(g, out var population) || population.Count < _options.PopulationSize) break;
+            var population = _index.Complete(g).Where(t => t.HasFiniteValues(study.Directions.Count)).ToList();
+            if (population.Count < _options.PopulationSize) break;
+            foreach (var t in population) byNumber[t.Number] = t;
             string key = PopulationCachePrefix + g.ToString(CultureInfo.InvariantCulture);
             if (cache.TryGetValue(key, out var cached) && cached is IReadOnlyList<object?> numbers
                 && numbers.All(n => n is long or double && byNumber.ContainsKey((int)Convert.ToInt64(n, CultureInfo.InvariantCulture))))
@@ -154,7 +145,7 @@ public sealed class NsgaIISampler : ISampler
             {
                 parents = NsgaSelection.SelectElite(population.Concat(parents).ToList(), _options.PopulationSize, study.Directions, Constrained);
                 // Cache only a settled generation: a running member could still join it.
-                if (!running.Contains(g)) study.SetSystemAttr(key, parents.Select(t => (long)t.Number).ToList());
+                if (!_index.HasUnfinished(g)) study.SetSystemAttr(key, parents.Select(t => (long)t.Number).ToList());
             }
             generation = g;
         }
@@ -190,6 +181,29 @@ public sealed class NsgaIISampler : ISampler
         return child;
     }
 
+    // Deb's polynomial mutation of each numeric parameter with probability `probability` (on the unit-cube encoding,
+    // decoded onto the grid); categoricals are redrawn from the other choices with the same probability.
+    private Dictionary<string, double> Mutate(Dictionary<string, double> child, IReadOnlyDictionary<string, Distribution> space, double probability,
+        TuningRandom rng)
+    {
+        var genes = new GeneSpace(space);
+        for (int g = 0; g < genes.Count; g++)
+        {
+            string name = genes.Names[g];
+            if (rng.NextDouble() >= probability) continue;
+            if (genes.IsCategorical(g))
+            {
+                int n = genes.ChoiceCount(g), other = rng.NextInt(n - 1);
+                child[name] = other >= (int)child[name] ? other + 1 : other;
+            }
+            else
+            {
+                child[name] = genes.FromUnit(g, EvolutionOperators.PolynomialMutation(genes.ToUnit(g, child[name]), _options.MutationEta, rng));
+            }
+        }
+        return child;
+    }
+
     private FrozenTrial Tournament(Study study, List<FrozenTrial> population, TuningRandom rng)
     {
         var a = population[rng.NextInt(population.Count)];
@@ -197,21 +211,12 @@ public sealed class NsgaIISampler : ISampler
         return NsgaSelection.Dominates(a, b, study.Directions, Constrained) ? a : b;
     }
 
-    // Bounded SBX on [0, 1] (Deb & Agrawal 1995, as in Deb's NSGA-II reference code): with probability ½
-    // the variable is recombined, the spread factor β_q following the polynomial distribution of index η
-    // folded so that children stay within the bounds; one of the two children is returned at random.
+    // With probability ½ the variable is recombined by bounded SBX (Deb's NSGA-II reference code); one of the two
+    // children is returned at random.
     private double SimulatedBinary(double a, double b, TuningRandom rng)
     {
         if (rng.NextDouble() > 0.5 || Math.Abs(a - b) <= 1e-14) return a;
-        double y1 = Math.Min(a, b), y2 = Math.Max(a, b), eta = _options.SbxEta;
-        double r = rng.NextDouble();
-        double BetaQ(double beta)
-        {
-            double alpha = 2 - Math.Pow(beta, -(eta + 1));
-            return r <= 1 / alpha ? Math.Pow(r * alpha, 1 / (eta + 1)) : Math.Pow(1 / (2 - r * alpha), 1 / (eta + 1));
-        }
-        double c1 = 0.5 * (y1 + y2 - BetaQ(1 + 2 * y1 / (y2 - y1)) * (y2 - y1));
-        double c2 = 0.5 * (y1 + y2 + BetaQ(1 + 2 * (1 - y2) / (y2 - y1)) * (y2 - y1));
-        return Math.Clamp(rng.NextDouble() < 0.5 ? c1 : c2, 0, 1);
+        var (low, high) = EvolutionOperators.SimulatedBinary(a, b, _options.SbxEta, rng);
+        return rng.NextDouble() < 0.5 ? low : high;
     }
 }

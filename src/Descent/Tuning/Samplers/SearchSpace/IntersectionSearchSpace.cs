@@ -51,4 +51,16 @@ public sealed class IntersectionSearchSpace
         if (_space is not null) foreach (var (k, v) in _space) result[k] = v;
         return result;
     }
+
+    /// <summary>
+    /// The relative search space of the population-based samplers (NSGA-II, GA, SA): <see cref="Calculate"/> without the
+    /// parameters that can take a single value, ordered by name (ordinal).
+    /// </summary>
+    public IReadOnlyDictionary<string, Distribution> CalculateVarying(Study study)
+    {
+        var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
+        foreach (var (k, d) in Calculate(study))
+            if (!d.IsSingle) space[k] = d;
+        return space;
+    }
 }
