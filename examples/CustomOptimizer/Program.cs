@@ -126,8 +126,8 @@ public static class Program
         return (identical, sa.Count);
     }
 
-    // Loss and learning rate only: the Trainer does not checkpoint the train metrics of a partly done epoch, so the
-    // resumed epoch's train accuracy covers only the batches after the resume point.
+    // Loss and learning rate only: this short, fixed output is what the example compares (checkpoints also carry the
+    // train metrics' accumulators, IMetric.StateDict, so a resumed epoch's train accuracy counts every batch).
     private static void Print(TextWriter output, string label, History history, int fromEpoch)
     {
         for (int e = fromEpoch; e < history.Epochs.Count; e++)

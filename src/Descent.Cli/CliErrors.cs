@@ -9,6 +9,16 @@ namespace Descent.Cli;
 /// and exits 1. Anything else is a bug in Descent and prints a bug report (command line, versions, the exception with its
 /// stack trace) and exits 2: a <see cref="DescentInternalException"/> anywhere in the exception chain, and every
 /// exception that is not a known user error.
+/// <para>
+/// User errors are the exception types that describe input, and Descent throws them (and only them) for what the user
+/// gave it: <see cref="ArgumentException"/> (a value: option, key, setting), <see cref="FormatException"/> (text that
+/// does not parse: YAML, numbers, environment variables), <see cref="InvalidDataException"/> (a file's content),
+/// <see cref="IOException"/> (the file system, or a file that cannot be read: missing, truncated, not a checkpoint),
+/// <see cref="UnauthorizedAccessException"/>, <see cref="Descent.Tuning.StorageException"/> (the study database) and
+/// <see cref="UserErrorException"/>. <see cref="InvalidOperationException"/>, <see cref="NullReferenceException"/>,
+/// <see cref="KeyNotFoundException"/>, <see cref="InvalidCastException"/> and the rest mean Descent got itself into a
+/// state it should not have: bugs. The fault-injection tests (tests/Descent.Tests/FaultInjection) hold the library to it.
+/// </para>
 /// </summary>
 public static class CliErrors
 {
@@ -24,8 +34,8 @@ public static class CliErrors
         ArgumentNullException.ThrowIfNull(e);
         if (IsInternalError(e)) return false;
         e = Unwrap(e);
-        return e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
-            or InvalidDataException or UserErrorException or UnauthorizedAccessException
+        return e is ArgumentException or FormatException or IOException or InvalidDataException or UserErrorException
+            or UnauthorizedAccessException
             or Descent.Interop.Onnx.OnnxImportException // an ONNX file the importer cannot read or map: names node and cause
             or Descent.Interop.Onnx.OnnxExportException // a layer with no ONNX form: names the layer
             or Descent.Tuning.StorageException; // unreachable database, wrong schema version: the user's setup, not a bug

@@ -14,7 +14,8 @@ public static class Program
     public static int Run(string[] args, TextWriter output, TextWriter errors) => Run(BuildRoot(), args, output, errors);
 
     /// <summary>
-    /// Runs <paramref name="root"/> (the tool's tree, or a test's) on <paramref name="args"/>; a failure is reported by
+    /// Runs <paramref name="root"/> (the tool's tree, or a test's) on <paramref name="args"/>. A command line the parser
+    /// rejects is worded by <see cref="ParseProblems"/> (one line, exit 1); a failure is reported by
     /// <see cref="CliErrors.Report"/>: one line and exit 1 for a user error, a bug report and exit 2 for an internal one.
     /// </summary>
     public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter errors)
@@ -25,7 +26,13 @@ public static class Program
         ArgumentNullException.ThrowIfNull(errors);
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = errors });
+            var parse = root.Parse(args);
+            if (ParseProblems.Describe(parse) is { } problem)
+            {
+                errors.WriteLine($"descent: {problem}");
+                return CliErrors.UserErrorExitCode;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = errors });
         }
         catch (Exception e)
         {

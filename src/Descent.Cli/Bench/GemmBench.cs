@@ -10,13 +10,17 @@ namespace Descent.Cli.Bench;
 /// </summary>
 public static class GemmBench
 {
+    // Without a shape the command times a small representative set instead of failing (issue #18): the forward GEMM
+    // of the main job's first layer (batch 64, 784→256) and two square sizes, as in bench/compare/gemm.sh.
+    private static readonly (int M, int N, int K)[] DefaultShapes = [(64, 256, 784), (512, 512, 512), (1024, 1024, 1024)];
+
     /// <summary>The <c>gemm</c> subcommand of <c>bench</c>.</summary>
     public static Command Create()
     {
         var m = new Option<int?>("--m") { Description = "Rows of C (and of op(A))." };
         var n = new Option<int?>("--n") { Description = "Columns of C (and of op(B))." };
         var k = new Option<int?>("--k") { Description = "Inner dimension." };
-        var shapes = new Option<string?>("--shapes") { Description = "Several shapes instead of --m/--n/--k: MxNxK[,MxNxK...]." };
+        var shapes = new Option<string?>("--shapes") { Description = "Several shapes instead of --m/--n/--k: MxNxK[,MxNxK...] (default: 64x256x784,512x512x512,1024x1024x1024)." };
         var threads = new Option<int>("--threads")
         {
             Description = "Worker threads (default: DESCENT_THREADS or the core count).",
@@ -46,7 +50,7 @@ public static class GemmBench
                 Repeat = Positive("--repeat", r.GetValue(repeat)),
                 MinSeconds = r.GetValue(minSeconds) is > 0 and var s ? s : throw new UserErrorException("--min-seconds must be positive."),
             };
-            return Run(o, Console.Out);
+            return Run(o, r.InvocationConfiguration.Output);
         });
         return cmd;
     }
@@ -90,7 +94,7 @@ public static class GemmBench
             if (m is null || n is null || k is null) throw new UserErrorException("--m, --n and --k must be given together.");
             list.Add((Positive("--m", m.Value), Positive("--n", n.Value), Positive("--k", k.Value)));
         }
-        if (list.Count == 0) throw new UserErrorException("give a shape with --m/--n/--k or --shapes.");
+        if (list.Count == 0) list.AddRange(DefaultShapes);
         return list;
     }
 

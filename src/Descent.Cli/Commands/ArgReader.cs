@@ -36,7 +36,11 @@ internal sealed class ArgReader
                 continue;
             }
             if (!valued.Contains(name))
-                throw new UserErrorException($"{command}: unknown option '{name}' (options: {string.Join(", ", valued.Concat(flags))}).");
+            {
+                var known = valued.Concat(flags).ToList();
+                var hint = NearestName.Hint(name, known);
+                throw new UserErrorException($"{command}: unknown option '{name}' ({(hint.Length > 0 ? hint : "options: " + string.Join(", ", known))}).");
+            }
             if (eq < 0)
             {
                 if (i + 1 >= args.Length)

@@ -9,13 +9,16 @@ namespace Descent.Cli;
 /// </summary>
 public static class RawArgsCommand
 {
-    /// <summary>Creates <paramref name="name"/>, handing every token after it to <paramref name="run"/>.</summary>
-    public static Command Create(string name, string description, string usage, Func<string[], int> run)
+    /// <summary>
+    /// Creates <paramref name="name"/>, handing every token after it to <paramref name="run"/> with the invocation's
+    /// output and error writers.
+    /// </summary>
+    public static Command Create(string name, string description, string usage, Func<string[], TextWriter, TextWriter, int> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var cmd = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
         cmd.Options.Add(new HelpOption { Action = new UsageAction(usage) });
-        cmd.SetAction(r => run([.. r.UnmatchedTokens]));
+        cmd.SetAction(r => run([.. r.UnmatchedTokens], r.InvocationConfiguration.Output, r.InvocationConfiguration.Error));
         return cmd;
     }
 

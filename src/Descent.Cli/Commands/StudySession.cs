@@ -5,16 +5,17 @@ using Descent.Tuning;
 namespace Descent.Cli;
 
 /// <summary>
-/// The session shared by <c>descent tune</c> and <c>descent search</c>: opens the study's storage (default
-/// <c>sqlite:///&lt;runs&gt;/&lt;study&gt;.db</c>, so running the command again continues the study), creates or loads the
-/// study with heartbeats on SQL storages, runs it under the progress display, prints the result and writes the study
-/// report to <c>&lt;runs&gt;/&lt;study&gt;/report.html</c>.
+/// The session shared by <c>descent tune</c> and <c>descent search</c>: opens the study's storage (default: the
+/// command's SQLite file, so running the command again continues the study), creates or loads the study with
+/// heartbeats on SQL storages, runs it under the progress display, prints the result and writes the study report to
+/// <c>report.html</c> in the study's folder.
 /// </summary>
 internal static class StudySession
 {
     /// <summary>What a session runs.</summary>
     /// <param name="Name">The study name.</param>
-    /// <param name="RunsDirectory">Where trial runs and the report go.</param>
+    /// <param name="StudyDirectory">Where trial runs and the report go.</param>
+    /// <param name="DefaultStoragePath">The SQLite file used when no storage URL is given.</param>
     /// <param name="StorageUrl">The storage URL, or null for the default SQLite file.</param>
     /// <param name="Trials">Trials expected (for the progress bar), or null.</param>
     /// <param name="Quiet">No progress output.</param>
@@ -22,7 +23,7 @@ internal static class StudySession
     /// <param name="Create">Creates or loads the study on the storage with the heartbeat settings.</param>
     /// <param name="Optimize">Runs the trials, calling the given callback after each.</param>
     /// <param name="PrintResult">Prints the outcome: the study, the trial count before this run, the storage URL.</param>
-    public sealed record Plan(string Name, string RunsDirectory, string? StorageUrl, int? Trials, bool Quiet, int? RetryFailed,
+    public sealed record Plan(string Name, string StudyDirectory, string DefaultStoragePath, string? StorageUrl, int? Trials, bool Quiet, int? RetryFailed,
         Func<IStudyStorage, HeartbeatOptions?, Study> Create, Action<Study, Action<Study, FrozenTrial>> Optimize,
         Action<Study, int, string> PrintResult);
 
@@ -30,8 +31,8 @@ internal static class StudySession
     /// <exception cref="UserErrorException">The storage cannot be opened.</exception>
     public static int Run(Plan plan, TextWriter output, TextWriter error)
     {
-        Directory.CreateDirectory(plan.RunsDirectory);
-        string storageUrl = plan.StorageUrl ?? "sqlite:///" + Path.GetFullPath(Path.Combine(plan.RunsDirectory, plan.Name + ".db"));
+        Directory.CreateDirectory(plan.StudyDirectory);
+        string storageUrl = plan.StorageUrl ?? "sqlite:///" + Path.GetFullPath(plan.DefaultStoragePath);
         IStudyStorage store;
         try
         {
@@ -51,7 +52,7 @@ internal static class StudySession
             progress.Run(onTrialEnd => plan.Optimize(study, onTrialEnd));
             plan.PrintResult(study, before, storageUrl);
             // From the study object, not the URL: a memory:// storage is empty when reopened.
-            var report = StudyReportWriter.Write(study, Path.Combine(plan.RunsDirectory, plan.Name, "report.html"));
+            var report = StudyReportWriter.Write(study, Path.Combine(plan.StudyDirectory, "report.html"));
             output.WriteLine($"report: {report}");
             return study.GetTrials(TrialState.Complete).Count > 0 ? 0 : 1;
         }

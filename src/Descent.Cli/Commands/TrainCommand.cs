@@ -69,16 +69,30 @@ public static class TrainCommand
     {
         var runArg = new Argument<string>("run") { Description = "Run directory (runs/<name>)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output (results are still printed)." };
-        var cmd = new Command("resume", "Continue a run from checkpoints/last.ckpt to its configured epochs (exactly as if never interrupted).")
+        var epochs = new Option<int?>("--epochs") { Description = "Train to this many epochs in total (also a finished run); config.yaml is updated." };
+        var force = new Option<bool>("--force") { Description = "Resume from last.ckpt even though the run has finished (completed, stopped early or diverged)." };
+        var cmd = new Command("resume", "Continue an interrupted run from checkpoints/last.ckpt to its configured epochs (exactly as if never interrupted).")
         {
-            runArg, quiet,
+            runArg, epochs, force, quiet,
         };
         cmd.SetAction(r =>
         {
             var (output, errors) = Writers(r);
             var path = r.GetValue(runArg)!;
-            errors.WriteLine($"descent: resuming {Path.GetFullPath(path)}");
-            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Resume(path, callbacks, token));
+            var options = new ResumeOptions { Epochs = r.GetValue(epochs), Force = r.GetValue(force) };
+            if (options.Epochs is < 1) throw new UserErrorException($"--epochs must be at least 1, got {options.Epochs}.");
+            var run = RunDirectory.Open(path);
+            if (!options.Force && options.Epochs is null && ExperimentRunner.FinishedReason(run) is { } finished)
+            {
+                // Left alone: a finished run's files stay as they are. A diverged run is a failure, a finished one is not.
+                bool diverged = run.ReadSummary().Status == "diverged";
+                errors.WriteLine($"descent: {run.Path}: {finished}; left as it is. " +
+                    (diverged ? "Change the experiment (see the advice of descent train) and train again, or resume with --force."
+                              : "Train further with --epochs N (N epochs in total), or redo from last.ckpt with --force."));
+                return diverged ? CliErrors.UserErrorExitCode : 0;
+            }
+            errors.WriteLine($"descent: resuming {run.Path}");
+            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Resume(path, options, callbacks, token));
         });
         return cmd;
     }
@@ -104,6 +118,12 @@ public static class TrainCommand
         {
             var result = run(progress is null ? [] : [progress], cancel.Token);
             PrintResult(output, result);
+            int code = 0;
+            if (result.Status == "diverged")
+            {
+                errors.WriteLine($"descent: training diverged: {result.Summary.StopReason}. {DivergenceAdvice(result.Run.ReadConfig())}");
+                code = CliErrors.UserErrorExitCode;
+            }
             // The run's files are complete; the report is derived from them, so a rendering problem is reported
             // without failing the run (descent report RUN renders it again).
             try
@@ -114,12 +134,23 @@ public static class TrainCommand
             {
                 errors.WriteLine($"descent: report.html was not written: {CliErrors.OneLine(e)}");
             }
-            return 0;
+            return code;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    // What usually tames a diverging run, with the run's own settings.
+    private static string DivergenceAdvice(ExperimentConfig config)
+    {
+        var lr = config.Optimizer.Options.Lr.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+        var tips = new List<string> { $"a smaller learning rate (optimizer.lr is {lr}; try a tenth of it)" };
+        if (config.Regularization.ClipNorm <= 0) tips.Add("gradient clipping (regularization.clip_norm: 1.0)");
+        if (config.Schedule is null) tips.Add("a warmup schedule (schedule: {name: LinearLR, start_factor: 0.1, total_iters: 5})");
+        if (!config.Data.Normalize) tips.Add("normalized inputs (data.normalize: true)");
+        return $"Try {string.Join(", ", tips.SkipLast(1))}{(tips.Count > 1 ? " or " : "")}{tips[^1]}.";
     }
 
     // The live bar on a terminal; plain lines in logs, CI and tests.

@@ -18,14 +18,14 @@ public static class TuneCommand
         var file = new Argument<string>("study.yaml") { Description = "Experiment + search: + study: sections (see docs/tuning.md)." };
         var storage = new Option<string?>("--storage")
         {
-            Description = "sqlite:///path.db or postgresql://user@host/db (default: sqlite:///<runs-dir>/<study>.db). Workers sharing it share the study.",
+            Description = "sqlite:///path.db or postgresql://user@host/db (default: sqlite:///<runs-dir>/studies/<study>.db). Workers sharing it share the study.",
         };
         var trials = new Option<int?>("--trials") { Description = "Trials for this worker (default: the file's study.trials)." };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds for this worker (default: the file's study.timeout)." };
         var jobs = new Option<int?>("--jobs") { Description = "Concurrent trials in this process (default: the file's study.jobs)." };
         var set = new Option<string[]>("--set") { Description = "Override a key of the file: --set epochs=3 (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var runsDir = new Option<string>("--runs-dir") { Description = "Where trial runs and the report go.", DefaultValueFactory = _ => "runs" };
-        var seed = new Option<long?>("--seed") { Description = "Sampler seed when the file gives none." };
+        var runsDir = new Option<string>("--runs-dir") { Description = "Runs folder: the study's trial runs and report go to <runs-dir>/studies/<study>/.", DefaultValueFactory = _ => "runs" };
+        var seed = new Option<long?>("--seed") { Description = "Sampler seed (replaces the file's sampler seed). Each trial's draws depend on the seed and its trial number." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress output." };
         var retry = new Option<int?>("--retry-failed")
         {
@@ -46,7 +46,7 @@ public static class TuneCommand
     {
         StudySession.CheckOptions(trials, timeout, jobs, retry);
         var runner = new StudyRunner(StudyFile.Load(path, overrides), runsDir);
-        return StudySession.Run(new StudySession.Plan(runner.File.Study.Name, runsDir, storageUrl, trials ?? runner.File.Study.Trials, quiet, retry,
+        return StudySession.Run(new StudySession.Plan(runner.File.Study.Name, runner.StudyDirectory, runner.DefaultStoragePath, storageUrl, trials ?? runner.File.Study.Trials, quiet, retry,
             (store, heartbeat) => runner.CreateStudy(store, loadIfExists: true, seed, heartbeat),
             (study, onTrialEnd) => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct),
             (study, before, url) => PrintResult(study, before, runner, url, output)), output, error);

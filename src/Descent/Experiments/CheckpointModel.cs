@@ -52,7 +52,7 @@ public sealed class CheckpointModel
         var checkpoint = TrainingCheckpoint.Load(path);
         var info = Experiment.ReadModelInfo(checkpoint, path);
         var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
-        model.LoadStateDict(ModelState(info.Config, checkpoint));
+        CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config, "the model its stored config describes");
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint);
     }

@@ -14,14 +14,10 @@ public static class ConfigDocument
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
-            throw new ConfigException($"{file}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this (without a position) on some unterminated constructs.
-            throw new ConfigException($"{file}: invalid YAML: unterminated list, mapping or quoted value.");
+            // YamlDotNet's scanner throws InvalidOperationException (without a position) on an unclosed '[' or '{'.
+            throw new ConfigException(YamlSyntaxError.Describe(yaml, file, e));
         }
         var root = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
         if (root is YamlScalarNode { Value: null or "" }) root = new YamlMappingNode();
@@ -38,11 +34,26 @@ public static class ConfigDocument
     internal static string? OverrideOf(YamlNode node) => Overrides.TryGetValue(node, out var a) ? a : null;
 
     /// <summary>Reads and parses a file.</summary>
-    public static ConfigNode Load(string path, IEnumerable<string>? overrides = null)
+    public static ConfigNode Load(string path, IEnumerable<string>? overrides = null) => Parse(ReadFile(path, "Experiment"), path, overrides);
+
+    /// <summary>
+    /// The text of the YAML file <paramref name="path"/> (<paramref name="kind"/> names it in messages: "Experiment",
+    /// "Study"). A file without a single key, empty or comments only, is refused: it would silently mean the defaults.
+    /// </summary>
+    public static string ReadFile(string path, string kind)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Experiment file not found: {path}", path);
-        return Parse(File.ReadAllText(path), path, overrides);
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{kind} file not found: {path}", path);
+        var text = File.ReadAllText(path);
+        if (IsEmpty(text))
+            throw new ConfigException($"{path}:1:1: the {kind.ToLowerInvariant()} file has no keys (it is empty or only comments); " +
+                (kind == "Experiment" ? "write at least name: and the sections to change, or run descent train without a file for the default experiment."
+                                      : "see docs/tuning.md for its sections."));
+        return text;
     }
+
+    private static bool IsEmpty(string yaml) =>
+        yaml.Split('\n').All(l => l.Trim().Length == 0 || l.TrimStart().StartsWith('#') || l.Trim() is "---" or "...");
 
     /// <summary>
     /// Applies <c>a.b.c=value</c>: the value is parsed as YAML (so <c>lr=1e-3</c>, <c>hidden=[64,32]</c> and

@@ -105,6 +105,8 @@ public sealed class Experiment
             },
             ["rng"] = new(StringComparer.Ordinal) { ["model"] = Generator.GetState().Select(u => unchecked((long)u)).ToArray() },
         };
+        if (Callbacks.OfType<NanGuard>().FirstOrDefault() is { } guard)
+            extras["nan_guard"] = guard.State().ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
         if (Scheduler is not null) extras["scheduler"] = Scheduler.StateDict();
         if (Plateau is not null) extras["plateau"] = Plateau.StateDict();
         if (EarlyStopping is { } es)
@@ -121,17 +123,22 @@ public sealed class Experiment
     public void RestoreExtras(IReadOnlyDictionary<string, Dictionary<string, object?>> extras)
     {
         ArgumentNullException.ThrowIfNull(extras);
-        if (extras.TryGetValue("rng", out var rng) && rng["model"] is long[] words)
+        if (extras.TryGetValue("rng", out var rng) && rng.GetValueOrDefault("model") is long[] words)
             Generator.SetState(words.Select(w => unchecked((ulong)w)).ToArray());
+        if (Callbacks.OfType<NanGuard>().FirstOrDefault() is { } guard && extras.TryGetValue("nan_guard", out var g))
+            guard.LoadState(g.Where(kv => kv.Value is double).ToDictionary(kv => kv.Key, kv => (double)kv.Value!, StringComparer.Ordinal));
         if (Scheduler is not null && extras.TryGetValue("scheduler", out var s)) Scheduler.LoadStateDict(s);
         if (Plateau is not null && extras.TryGetValue("plateau", out var p)) Plateau.LoadStateDict(p);
         if (EarlyStopping is { } es && extras.TryGetValue("early_stopping", out var e))
         {
-            es.LoadState(e.Where(kv => kv.Key != "weights").ToDictionary(kv => kv.Key, kv => Convert.ToDouble(kv.Value, CultureInfo.InvariantCulture)));
+            es.LoadState(e.Where(kv => kv.Key != "weights").ToDictionary(kv => kv.Key,
+                kv => kv.Value is double or int or long ? Convert.ToDouble(kv.Value, CultureInfo.InvariantCulture)
+                    : throw new InvalidDataException($"early_stopping.{kv.Key}: expected a number, got {kv.Value ?? "null"}.")));
             if (e.TryGetValue("weights", out var w) && w is IReadOnlyDictionary<string, object?> weights)
             {
                 var dict = new StateDict();
-                foreach (var (k, v) in weights) dict.Add(k, (Tensor)v!);
+                foreach (var (k, v) in weights)
+                    dict.Add(k, v as Tensor ?? throw new InvalidDataException($"early_stopping.weights.{k}: expected a tensor."));
                 es.BestWeights = dict;
             }
         }
@@ -145,8 +152,11 @@ public sealed class Experiment
             throw new InvalidDataException($"{path}: the checkpoint does not hold its experiment config, so its model cannot be rebuilt (it was not written by an experiment run).");
         var config = ExperimentConfig.Parse(yaml, $"{path} (stored config)");
         var names = e.GetValueOrDefault("class_names") as string ?? "";
-        return new CheckpointModelInfo(config, (int[])e["input_shape"]!, (int)e["classes"]!, (int)e["outputs"]!,
-            names.Length == 0 ? [] : names.Split('\n'));
+        if (e.GetValueOrDefault("input_shape") is not int[] shape || shape.Any(d => d < 1)
+            || e.GetValueOrDefault("classes") is not int classes || classes < 0
+            || e.GetValueOrDefault("outputs") is not int outputs || outputs < 1)
+            throw new InvalidDataException($"{path}: the checkpoint's model sizes (input_shape, classes, outputs) are missing or invalid.");
+        return new CheckpointModelInfo(config, shape, classes, outputs, names.Length == 0 ? [] : names.Split('\n'));
     }
 }
 

@@ -7,7 +7,7 @@ using Descent.Training.Metrics;
 
 namespace Descent.Experiments;
 
-/// <summary>The outcome of <see cref="ExperimentRunner.Run"/> or <see cref="ExperimentRunner.Resume"/>.</summary>
+/// <summary>The outcome of <see cref="ExperimentRunner.Run"/> or <see cref="ExperimentRunner.Resume(string, ResumeOptions, IEnumerable{ICallback}?, CancellationToken)"/>.</summary>
 /// <param name="Run">The run directory.</param>
 /// <param name="Summary">What summary.json holds (status, best epoch, test metrics, timing).</param>
 /// <param name="History">Per-epoch metrics (as in metrics.csv).</param>
@@ -16,7 +16,7 @@ public sealed record ExperimentResult(RunDirectory Run, RunSummary Summary, Hist
     /// <summary>Test metrics (loss and the experiment's metrics).</summary>
     public IReadOnlyDictionary<string, double> Test => Summary.Test;
 
-    /// <summary>"completed" or "stopped".</summary>
+    /// <summary>"completed", "stopped" or "diverged".</summary>
     public string Status => Summary.Status!;   // the runner always sets it
 }
 
@@ -51,31 +51,54 @@ public static class ExperimentRunner
     /// <summary>
     /// Continues the run in <paramref name="runDirectory"/> from <c>checkpoints/last.ckpt</c> to its configured epochs:
     /// model, optimizer, schedule, early stopping, random generators and data order are restored, and steps.csv is cut
-    /// back to the checkpoint.
+    /// back to the checkpoint. A finished run is refused (see <see cref="ResumeOptions"/>).
     /// </summary>
     public static ExperimentResult Resume(string runDirectory, IEnumerable<ICallback>? extraCallbacks = null,
+        CancellationToken cancellationToken = default) => Resume(runDirectory, new ResumeOptions(), extraCallbacks, cancellationToken);
+
+    /// <summary>
+    /// Continues the run in <paramref name="runDirectory"/> as <paramref name="options"/> say: an interrupted run to its
+    /// configured epochs (or <see cref="ResumeOptions.Epochs"/>), exactly as if never interrupted.
+    /// </summary>
+    /// <exception cref="ArgumentException">The run has finished (<see cref="FinishedReason"/>) and neither more epochs nor
+    /// <see cref="ResumeOptions.Force"/> were asked for, or <see cref="ResumeOptions.Epochs"/> is not more than done.</exception>
+    public static ExperimentResult Resume(string runDirectory, ResumeOptions options, IEnumerable<ICallback>? extraCallbacks = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var run = RunDirectory.Open(runDirectory);
         var config = run.ReadConfig();
         if (!File.Exists(run.LastCheckpointPath))
             throw new FileNotFoundException($"{run.LastCheckpointPath}: missing, so the run cannot resume (checkpoint.last was off, or the run died before its first checkpoint).", run.LastCheckpointPath);
+        if (!options.Force && options.Epochs is null && FinishedReason(run) is { } finished)
+            throw new ArgumentException($"{run.Path}: {finished}; nothing to resume (more epochs: ResumeOptions.Epochs; again from last.ckpt: Force).", nameof(runDirectory));
+        var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
+        if (options.Epochs is int epochs)
+        {
+            int done = checkpoint.Resume.Epoch;
+            if (epochs <= done)
+                throw new ArgumentException($"{run.Path}: {epochs} epoch(s) asked for, but its last checkpoint has done {done} already; ask for more.", nameof(options));
+            config = config with { Epochs = epochs };
+        }
         using var threads = ThreadScope(config.Threads);
         var warmup = StepWarmup.Start(config);
         var experiment = ExperimentBuilder.Build(config);
         warmup.Wait();
-        var checkpoint = TrainingCheckpoint.Load(run.LastCheckpointPath);
+        CheckpointWeights.Load(experiment.TrainedModel, checkpoint.Model, run.LastCheckpointPath, StoredConfig(checkpoint, run.LastCheckpointPath),
+            experiment.Config, $"this run's model ({run.ConfigPath})");
         try
         {
             checkpoint.Restore(experiment.TrainedModel, experiment.Optimizer);
             experiment.RestoreExtras(checkpoint.Extras);
             experiment.TrainLoader.Resume(checkpoint.Loader);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            throw new InvalidDataException($"{run.LastCheckpointPath}: does not match {run.ConfigPath}: {e.Message}");
+            throw new InvalidDataException($"{run.LastCheckpointPath}: does not match {run.ConfigPath}: {e.Message}", e);
         }
         var steps = run.ReadSteps().Where(s => s.Step <= checkpoint.Resume.GlobalStep).ToList();
+        run.RemoveLeftoverTemporaryFiles();
+        if (options.Epochs is not null) run.WriteConfig(experiment.Config);
         return Finish(experiment, Execute(experiment, run, checkpoint, steps, extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
     }
 
@@ -83,6 +106,40 @@ public static class ExperimentRunner
     private static ExperimentResult Finish(Experiment experiment, ExperimentResult result, IEnumerable<ICallback>? extraCallbacks,
         CancellationToken cancellationToken) =>
         experiment.Distiller is null ? result : DistillationComparison.Complete(experiment, result, extraCallbacks, cancellationToken);
+
+    /// <summary>
+    /// Why the run needs no resume, from its summary.json: "completed 5 of 5 epochs", "diverged: …" or "stopped early:
+    /// …"; null when it can resume (no summary yet: it was killed; or cancelled, or failed).
+    /// </summary>
+    public static string? FinishedReason(RunDirectory run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (!File.Exists(run.SummaryPath)) return null;
+        var s = run.ReadSummary();
+        return s.Status switch
+        {
+            "completed" => $"already completed {s.Epochs} epoch(s)",
+            "diverged" => $"diverged ({s.StopReason}); resuming would repeat it",
+            "stopped" when s.StopReason != CancelledReason => $"already stopped after {s.Epochs} epoch(s) ({s.StopReason})",
+            _ => null,
+        };
+    }
+
+    /// <summary>The stop reason of a run stopped by cancellation (Ctrl+C), which can resume.</summary>
+    public const string CancelledReason = "cancelled";
+
+    // The experiment a checkpoint says it came from, to name its model in a mismatch message (null when unreadable).
+    private static ExperimentConfig? StoredConfig(TrainingCheckpoint checkpoint, string path)
+    {
+        try
+        {
+            return Experiment.ReadModelInfo(checkpoint, path).Config;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     private static ExperimentResult Execute(Experiment experiment, RunDirectory run, TrainingCheckpoint? checkpoint,
         IReadOnlyList<StepRecord> previousSteps, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
@@ -130,7 +187,7 @@ public static class ExperimentRunner
         long samples = (long)history.Epochs.Count * experiment.TrainLoader.Dataset.Count;
         var summary = BaseSummary(experiment, run, writer) with
         {
-            Status = ctx.StopTraining ? "stopped" : "completed",
+            Status = ctx.Diverged ? "diverged" : ctx.StopTraining ? "stopped" : "completed",
             StopReason = ctx.StopTraining ? ctx.StopReason ?? "stopped by a callback" : null,
             Epochs = history.Epochs.Count,
             Test = test.Metrics,
@@ -171,7 +228,7 @@ public static class ExperimentRunner
             if (token.IsCancellationRequested && !context.StopTraining)
             {
                 context.StopTraining = true;
-                context.StopReason = "cancelled";
+                context.StopReason = CancelledReason;
             }
         }
     }

@@ -54,8 +54,8 @@ public static class KernelConfig
             "scalar" or "none" => SimdLevel.Scalar,
             "avx2" or "vector256" or "256" => SimdLevel.Vector256,
             "avx512" or "vector512" or "512" => SimdLevel.Vector512,
-            _ => throw new InvalidOperationException(
-                $"DESCENT_SIMD='{env}' is not one of scalar, avx2, avx512."),
+            _ => throw new FormatException(
+                $"DESCENT_SIMD='{env}' is not one of scalar, avx2, avx512 (unset it to use the best the processor has)."),
         };
         return (SimdLevel)Math.Min((int)requested, (int)hw);
     }

@@ -274,7 +274,7 @@ public static class ParallelFor
         if (!string.IsNullOrWhiteSpace(env))
         {
             if (!int.TryParse(env, out int n) || n < 1)
-                throw new InvalidOperationException($"DESCENT_THREADS='{env}' is not a positive integer.");
+                throw new FormatException($"DESCENT_THREADS='{env}' is not a positive integer (unset it to use every core).");
             return n;
         }
         return Environment.ProcessorCount;

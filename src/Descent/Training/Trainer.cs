@@ -67,6 +67,7 @@ public sealed class Trainer
             ctx.GlobalStep = resume.GlobalStep;
         }
         var trainMetrics = Options.Metrics.Select(f => f()).ToArray();
+        ctx.TrainMetrics = trainMetrics;
         var partial = resume?.PartialEpoch;
 
         foreach (var cb in _callbacks) cb.OnTrainBegin(ctx);
@@ -100,9 +101,11 @@ public sealed class Trainer
             long seen = 0;
             if (epoch == startEpoch && partial is not null)
             {
-                // Resumed mid-epoch: the running loss of the batches already done comes from the checkpoint.
+                // Resumed mid-epoch: the running loss and metric states of the batches already done come from the checkpoint.
                 lossSum = partial.LossSum;
                 seen = partial.Samples;
+                foreach (var m in trainMetrics)
+                    if (partial.Metrics?.TryGetValue(m.Name, out var state) == true) m.LoadStateDict(state);
             }
             foreach (var cb in _callbacks) cb.OnEpochBegin(ctx);
 
@@ -291,4 +294,11 @@ public sealed record TrainingResume(int Epoch, int BatchIndex, long GlobalStep, 
 }
 
 /// <summary>Sum of batch losses × batch sizes and the sample count of a partly done epoch.</summary>
-public sealed record PartialEpoch(double LossSum, long Samples);
+public sealed record PartialEpoch(double LossSum, long Samples)
+{
+    /// <summary>
+    /// The training metrics' accumulated states by metric name (<see cref="IMetric.StateDict"/>), so the resumed epoch's
+    /// metrics count the batches before the resume point too; null (or a metric missing) when a metric keeps none.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Metrics { get; init; }
+}

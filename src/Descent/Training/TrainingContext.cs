@@ -2,6 +2,7 @@ using Descent.Data;
 using Descent.NN;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Training.Metrics;
 
 namespace Descent.Training;
 
@@ -76,6 +77,13 @@ public sealed class TrainingContext
     /// <summary>Why training stopped early, for logs and summaries.</summary>
     public string? StopReason { get; set; }
 
+    /// <summary>
+    /// Set (with <see cref="StopTraining"/>) by a callback that stopped training because the loss diverged: non-finite,
+    /// or exploded by orders of magnitude (<see cref="Callbacks.NanGuard"/>). A run directory records it as status
+    /// <c>diverged</c>, and <c>descent train</c> exits non-zero.
+    /// </summary>
+    public bool Diverged { get; set; }
+
     /// <summary>Metrics of the epoch that just ended: loss, train metrics, val_loss, val_*, lr, seconds.</summary>
     public Dictionary<string, double> EpochLogs { get; } = new(StringComparer.Ordinal);
 
@@ -87,6 +95,21 @@ public sealed class TrainingContext
 
     /// <summary>Samples seen in the current epoch so far.</summary>
     public long PartialSamples { get; internal set; }
+
+    /// <summary>The training metrics of the current epoch (accumulating batch by batch).</summary>
+    internal IReadOnlyList<IMetric> TrainMetrics { get; set; } = [];
+
+    /// <summary>
+    /// The accumulated states of the training metrics so far this epoch, by metric name (for mid-epoch checkpoints);
+    /// metrics that keep no saveable state are left out, and null is returned when none has one.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? PartialMetricStates()
+    {
+        var states = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var m in TrainMetrics)
+            if (m.StateDict() is { } state) states[m.Name] = state.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        return states.Count == 0 ? null : states;
+    }
 
     /// <summary>Learning rate of the first parameter group right now.</summary>
     public double LearningRate => Optimizer.ParamGroups[0].Lr;

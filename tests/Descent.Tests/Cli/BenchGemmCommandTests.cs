@@ -47,6 +47,17 @@ public class BenchGemmCommandTests
         Assert.True(second.GetProperty("gflops").GetDouble() > 0);
     }
 
+    [Fact]
+    public void WithoutAShapeTheDefaultSetIsTimed()
+    {
+        // Issue #18: `descent bench gemm` with no arguments failed; it now times a default shape set.
+        var (code, output) = Invoke("--json", "--repeat", "1", "--min-seconds", "0.001");
+        Assert.Equal(0, code);
+        var shapes = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => $"{e.GetProperty("m").GetInt32()}x{e.GetProperty("n").GetInt32()}x{e.GetProperty("k").GetInt32()}");
+        Assert.Equal(["64x256x784", "512x512x512", "1024x1024x1024"], shapes);
+    }
+
     [Theory]
     [InlineData("--m", "4", "--n", "4")]
     [InlineData("--shapes", "4x4")]

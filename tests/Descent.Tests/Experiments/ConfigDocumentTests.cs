@@ -92,4 +92,33 @@ public class ConfigDocumentTests
         var e = Assert.Throws<ConfigException>(() => ConfigDocument.Parse(Yaml, "exp.yaml", ["lr"]));
         Assert.Contains("expected key=value", e.Message);
     }
+
+    [Theory]
+    [InlineData("name: x\nmodel: [mlp\nepochs: 2\n", "u.yaml:2:8: invalid YAML: the list opened here with '[' is never closed (a ']' is missing).")]
+    [InlineData("name: x\nmodel: {preset: mlp\nepochs: 2\n", "u.yaml:2:8: invalid YAML: the mapping opened here with '{' is never closed (a '}' is missing).")]
+    [InlineData("a: [1, [2, 3]\n", "u.yaml:1:4: invalid YAML: the list opened here with '[' is never closed (a ']' is missing).")]
+    [InlineData("name: x\noptimizer:\n\tname: adam\n", "u.yaml:3:1: invalid YAML: line 3 is indented with a tab; YAML indents with spaces only.")]
+    [InlineData("name: x\noptimizer:\n  name: adam\n\tlr: 1\n", "u.yaml:4:1: invalid YAML: line 4 is indented with a tab; YAML indents with spaces only.")]
+    public void SyntaxErrorsNameTheLineAndColumnWhereTheProblemIs(string yaml, string message) =>
+        Assert.Equal(message, Assert.Throws<ConfigException>(() => ConfigDocument.Parse(yaml, "u.yaml")).Message);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\n")]
+    [InlineData("# just a comment\n---\n")]
+    public void AnEmptyFileIsRefusedInsteadOfTrainingTheDefaults(string text)
+    {
+        var dir = Directory.CreateTempSubdirectory("descent-config-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "empty.yaml");
+            File.WriteAllText(path, text);
+            var e = Assert.Throws<ConfigException>(() => ConfigDocument.Load(path));
+            Assert.StartsWith($"{path}:1:1: the experiment file has no keys", e.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -2,6 +2,7 @@ using Descent.Training;
 using Descent.Training.Checkpointing;
 using Descent.Experiments;
 using Descent.Experiments.Runs;
+using Descent.Tests.Experiments.Runs;
 
 namespace Descent.Tests.Experiments;
 
@@ -106,6 +107,57 @@ public sealed class ExperimentRunnerTests : IDisposable
         Assert.Equal(full.ReadSteps().Select(s => (s.Step, s.Loss, s.Lr, s.GradNorm)), crashed.ReadSteps().Select(s => (s.Step, s.Loss, s.Lr, s.GradNorm)));
         Assert.Equal(full.ReadHistory().Series("val_loss"), crashed.ReadHistory().Series("val_loss"));
         Assert.Equal(full.ReadSummary().Test["accuracy"], resumed.Test["accuracy"]);
+    }
+
+    /// <summary>
+    /// Mid-epoch resume is exact for every file, the epoch's training metrics included: the checkpoint carries the metric
+    /// accumulators (accuracy's counts) of the batches before the resume point, not only the running loss.
+    /// </summary>
+    [Fact]
+    public void AResumedRunWritesTheFilesOfAnUninterruptedRun()
+    {
+        var config = ExperimentConfig.Parse(Blobs, "blobs.yaml");
+        ExperimentRunner.Run(config, Path.Combine(Dir("full"), "run"));
+        // Dies at step 28; the last checkpoint is from step 25, batch 5 of epoch 2 (20 batches an epoch).
+        Assert.Throws<OperationCanceledException>(() => ExperimentRunner.Run(config, Path.Combine(Dir("crash"), "run"), [new Die(28)]));
+        var saved = TrainingCheckpoint.Load(new RunDirectory(Path.Combine(Dir("crash"), "run")).LastCheckpointPath);
+        Assert.True(saved.Resume is { Epoch: 1, BatchIndex: > 0 }, "the resume point must be inside an epoch");
+        Assert.NotNull(saved.Resume.PartialEpoch?.Metrics?["accuracy"]);
+
+        ExperimentRunner.Resume(Path.Combine(Dir("crash"), "run"));
+        RunFiles.AssertSame(Path.Combine(Dir("full"), "run"), Path.Combine(Dir("crash"), "run"));
+    }
+
+    /// <summary>A finished run is left alone unless more epochs or a forced resume are asked for.</summary>
+    [Fact]
+    public void AFinishedRunIsNotResumedUnlessAsked()
+    {
+        var path = Dir("finished");
+        ExperimentRunner.Run(ExperimentConfig.Parse(Blobs, "blobs.yaml", ["epochs=2"]), path);
+        var before = RunFiles.Files(path).ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(path, f)));
+        var e = Assert.Throws<ArgumentException>(() => ExperimentRunner.Resume(path));
+        Assert.Contains("already completed 2 epoch(s)", e.Message);
+        foreach (var (f, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(path, f)));
+
+        var more = ExperimentRunner.Resume(path, new ResumeOptions { Epochs = 3 });
+        Assert.Equal(("completed", 3), (more.Status, more.History.Epochs.Count));
+        Assert.Equal(3, new RunDirectory(path).ReadConfig().Epochs);
+        Assert.Throws<ArgumentException>(() => ExperimentRunner.Resume(path, new ResumeOptions { Epochs = 3 }));   // not more than done
+        // --force redoes the end of the run from last.ckpt (an epoch end): the same weights and metrics.
+        var forced = ExperimentRunner.Resume(path, new ResumeOptions { Force = true });
+        Assert.Equal(more.Test, forced.Test);
+    }
+
+    /// <summary>A loss that explodes without overflowing (Adam at lr 1e6) is divergence: status "diverged", and such a run is not resumed.</summary>
+    [Fact]
+    public void AnExplodingLossEndsTheRunAsDiverged()
+    {
+        var path = Dir("diverged");
+        var result = ExperimentRunner.Run(ExperimentConfig.Parse(Blobs, "blobs.yaml", ["optimizer.lr=1e6", "schedule=none"]), path);
+        Assert.Equal("diverged", result.Status);
+        Assert.StartsWith("loss exploded at step ", result.Summary.StopReason);
+        Assert.Equal("diverged", new RunDirectory(path).ReadSummary().Status);
+        Assert.Contains("diverged", Assert.Throws<ArgumentException>(() => ExperimentRunner.Resume(path)).Message);
     }
 
     /// <summary>Records validation accuracy per epoch and prunes after two epochs, as a tuning trial's callback would.</summary>

@@ -86,6 +86,16 @@ public class StudyFileTests
     }
 
     [Fact]
+    public void TheCommandLineSeedReplacesTheFilesSeed()
+    {
+        // Issue #18: `tune --seed` had no effect when the file set one; like every other option it now wins.
+        var f = StudyFile.Parse(Yaml, "s.yaml");
+        var node = Node("sampler: {name: tpe, seed: 1}", "sampler");
+        Assert.Equal(5, Assert.IsType<TpeSampler>(SamplerSpec.Create(node, 5, f.Parameters)).Options.Seed);
+        Assert.Equal(1, Assert.IsType<TpeSampler>(SamplerSpec.Create(node, null, f.Parameters)).Options.Seed);
+    }
+
+    [Fact]
     public void GridSamplerNeedsAFiniteSpace()
     {
         var finite = StudyFile.Parse("""

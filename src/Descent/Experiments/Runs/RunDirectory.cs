@@ -85,6 +85,13 @@ public sealed class RunDirectory
         return run;
     }
 
+    /// <summary>Whether <paramref name="path"/> is a run directory (it holds config.yaml), for writers that must not write into one.</summary>
+    public static bool IsRun(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return File.Exists(System.IO.Path.Combine(path, "config.yaml"));
+    }
+
     /// <summary>An existing run directory (it must hold config.yaml).</summary>
     public static RunDirectory Open(string path)
     {
@@ -92,6 +99,17 @@ public sealed class RunDirectory
         if (!Directory.Exists(run.Path)) throw new DirectoryNotFoundException($"{run.Path}: no such run directory.");
         if (!File.Exists(run.ConfigPath)) throw new FileNotFoundException($"{run.ConfigPath}: missing; {run.Path} is not a run directory.", run.ConfigPath);
         return run;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of writes that a killed process left in the run directory and its checkpoints
+    /// folder (every write is atomic, so the files themselves are intact); a resumed run then holds exactly the files
+    /// of an uninterrupted one.
+    /// </summary>
+    public void RemoveLeftoverTemporaryFiles()
+    {
+        AtomicFile.RemoveLeftovers(Path);
+        AtomicFile.RemoveLeftovers(CheckpointsDirectory);
     }
 
     /// <summary>

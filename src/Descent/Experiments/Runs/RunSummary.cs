@@ -14,7 +14,10 @@ public sealed record RunSummary
     /// <summary>Run name (null when the file has none).</summary>
     public string? Name { get; init; }
 
-    /// <summary>"completed" (all epochs ran), "stopped" (early stopping, NaN guard, cancellation) or "failed".</summary>
+    /// <summary>
+    /// "completed" (all epochs ran), "stopped" (early stopping, cancellation, a callback), "diverged" (the NaN guard
+    /// found a non-finite or exploding loss) or "failed".
+    /// </summary>
     public string? Status { get; init; }
 
     /// <summary>Epochs completed.</summary>

@@ -18,8 +18,9 @@ public static class SamplerSpec
     private static readonly TpeOptions DefaultTpe = new();
 
     /// <summary>
-    /// Creates the sampler under <paramref name="node"/> (null → TPE). <paramref name="seed"/> is used when the node
-    /// gives none; <paramref name="parameters"/> defines the grid for the grid sampler.
+    /// Creates the sampler under <paramref name="node"/> (null → TPE). <paramref name="seed"/> (the command line's
+    /// <c>--seed</c>) replaces the file's <c>seed</c> when given, as the other command-line options replace the file's
+    /// settings; <paramref name="parameters"/> defines the grid for the grid sampler.
     /// </summary>
     public static ISampler Create(ConfigNode? node, long? seed, IReadOnlyList<SearchParameter> parameters)
     {
@@ -33,7 +34,8 @@ public static class SamplerSpec
             options = node;
             name = node.Required("name").AsChoice([.. Names]);
         }
-        long? s = options?.Get("seed") is { } seedNode ? seedNode.AsInt() : seed;
+        long? fileSeed = options?.Get("seed") is { } seedNode ? seedNode.AsInt() : null;
+        long? s = seed ?? fileSeed;
         ISampler sampler = name switch
         {
             "tpe" => new TpeSampler(new TpeOptions

@@ -40,8 +40,7 @@ public sealed class StudyFile
     /// <summary>Reads and parses a study file; <paramref name="overrides"/> are <c>--set key=value</c> assignments.</summary>
     public static StudyFile Load(string path, IEnumerable<string>? overrides = null)
     {
-        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"Study file not found: {path}", path);
-        return Parse(System.IO.File.ReadAllText(path), path, overrides);
+        return Parse(ConfigDocument.ReadFile(path, "Study"), path, overrides);
     }
 
     /// <summary>Parses study-file text; <paramref name="file"/> names it in messages.</summary>

@@ -1,18 +1,25 @@
 using Descent.Training;
 using Descent.Experiments;
+using Descent.Experiments.Runs;
 using Descent.Tuning;
 
 namespace Descent.Search.Studies;
 
 /// <summary>
 /// Runs a study file: every trial samples the search space, trains the experiment with those values into
-/// <c>&lt;runs&gt;/&lt;study&gt;/trial-NNNN/</c> (a normal run directory: metrics, checkpoints, report), reports the
+/// <c>&lt;runs&gt;/studies/&lt;study&gt;/trial-NNNN/</c> (a normal run directory: metrics, checkpoints, report), reports the
 /// metric per epoch so the pruner can stop it, and returns the metric of its best (or last) epoch.
 /// </summary>
 public sealed class StudyRunner
 {
     /// <summary>System attribute holding the objective names, read by the study report (Optuna's metric_names).</summary>
     public const string MetricNamesAttr = "study:metric_names";
+
+    /// <summary>
+    /// The folder of the runs directory that holds studies: a study named like a training run (the README's
+    /// fashion-mlp) once wrote its report and trial folders into that run (issue #18), so the two never share a name space.
+    /// </summary>
+    public const string StudiesFolder = "studies";
 
     /// <summary>Prepares a runner; the experiment is parsed once now so its errors surface before any trial.</summary>
     public StudyRunner(StudyFile file, string runsDirectory)
@@ -25,6 +32,11 @@ public sealed class StudyRunner
             throw strategy.Error("strategy is an architecture search setting (descent search); descent tune takes a sampler:");
         File = file;
         RunsDirectory = runsDirectory;
+        // A folder that belongs to a training run is never written into (a run may be called "studies").
+        foreach (var dir in new[] { Path.Combine(runsDirectory, StudiesFolder), StudyDirectory })
+            if (RunDirectory.IsRun(dir))
+                throw new ArgumentException($"{Path.GetFullPath(dir)} is a training run's directory (it holds config.yaml), and study {file.Study.Name} "
+                    + $"would write its report and trials into it; move that run or give --runs-dir another folder.", nameof(runsDirectory));
         BaseExperiment = ExperimentConfigReader.Read(file.Experiment());
         foreach (var p in file.Parameters)
         {
@@ -37,8 +49,14 @@ public sealed class StudyRunner
     /// <summary>The study file.</summary>
     public StudyFile File { get; }
 
-    /// <summary>Folder of the trial runs (a sub-folder per study).</summary>
+    /// <summary>The runs folder; studies live under its <see cref="StudiesFolder"/>.</summary>
     public string RunsDirectory { get; }
+
+    /// <summary><c>&lt;runs&gt;/studies/&lt;study&gt;</c>: the study's report and its trial runs.</summary>
+    public string StudyDirectory => Path.Combine(RunsDirectory, StudiesFolder, File.Study.Name);
+
+    /// <summary>The default SQLite file of the study, <c>&lt;runs&gt;/studies/&lt;study&gt;.db</c>.</summary>
+    public string DefaultStoragePath => Path.Combine(RunsDirectory, StudiesFolder, File.Study.Name + ".db");
 
     /// <summary>The experiment without any sampled value.</summary>
     public ExperimentConfig BaseExperiment { get; }
@@ -82,6 +100,11 @@ public sealed class StudyRunner
         // Trials compare with each other: the scratch baseline of a distillation is the same for every trial.
         if (config.Distillation is { } kd) config = config with { Distillation = kd with { Scratch = false } };
         var runDir = TrialDirectory(trial.Number);
+        // Trial numbers are unique in a storage, so an existing run here belongs to something else (a study of the same
+        // name in another storage, e.g. memory://): refused rather than overwritten.
+        if (RunDirectory.IsRun(runDir))
+            throw new IOException($"{Path.GetFullPath(runDir)} already holds a run that is not trial {trial.Number} of this study "
+                + "(another study of the same name wrote it?); refused rather than overwritten: rename the study or use another --runs-dir.");
         trial.SetUserAttr("run_dir", runDir);
         var reporter = new TrialReporter(trial, File.Study.Metrics);
         var result = ExperimentRunner.Run(config, runDir, [reporter], cancellationToken);
@@ -91,7 +114,7 @@ public sealed class StudyRunner
     }
 
     /// <summary>The run directory of trial <paramref name="number"/>.</summary>
-    public string TrialDirectory(int number) => Path.Combine(RunsDirectory, File.Study.Name, $"trial-{number:D4}");
+    public string TrialDirectory(int number) => Path.Combine(StudyDirectory, $"trial-{number:D4}");
 
     /// <summary>The trial's objective from its per-epoch history (best epoch for one metric unless "last" was asked).</summary>
     public double[] ObjectiveValues(History history) => File.Study.ObjectiveValues(history);

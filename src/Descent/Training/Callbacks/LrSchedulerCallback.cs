@@ -32,7 +32,7 @@ public sealed class ReduceLROnPlateauCallback(ReduceLROnPlateau plateau, string 
     void ICallback.OnEpochEnd(TrainingContext context)
     {
         if (!context.EpochLogs.TryGetValue(Monitor, out var value))
-            throw new InvalidOperationException($"ReduceLROnPlateau: metric '{Monitor}' is not in the epoch logs (available: {string.Join(", ", context.EpochLogs.Keys)}).");
+            throw new ArgumentException($"ReduceLROnPlateau: metric '{Monitor}' is not in the epoch logs (available: {string.Join(", ", context.EpochLogs.Keys)}).");
         Plateau.Step(value);
     }
 }

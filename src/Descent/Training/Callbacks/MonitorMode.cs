@@ -42,10 +42,13 @@ public sealed class MetricMonitor
     /// <summary>Epoch of the best value (−1 before any).</summary>
     public int BestEpoch { get; set; } = -1;
 
-    /// <summary>The metric's value in <paramref name="logs"/>, or an error listing what is available.</summary>
+    /// <summary>
+    /// The metric's value in <paramref name="logs"/>, or an <see cref="ArgumentException"/> (the monitor that was asked
+    /// for names no logged metric: a setting, not a state of the trainer) listing what is available.
+    /// </summary>
     public double Read(IReadOnlyDictionary<string, double> logs) =>
         logs.TryGetValue(Metric, out var v) ? v :
-        throw new InvalidOperationException($"Monitored metric '{Metric}' is not in the epoch logs (available: {string.Join(", ", logs.Keys)}).");
+        throw new ArgumentException($"Monitored metric '{Metric}' is not in the epoch logs (available: {string.Join(", ", logs.Keys)}).");
 
     /// <summary>True (and records it) when <paramref name="value"/> improves on the best.</summary>
     public bool Update(double value, int epoch)

@@ -43,23 +43,27 @@ internal sealed class StateCodec(NamedTensors tensors)
                 return s;
             case JsonValue v:
                 return v.GetValue<double>();
-            case JsonObject o when o.Count == 1:
-                var (key, inner) = o.First();
-                switch (key)
+            case JsonObject o when o.Count == 1 && o.First().Value is { } inner:
+                // A damaged file can hold any JSON here: a wrong kind throws InvalidOperationException or FormatException,
+                // which TrainingCheckpoint.Load reports as corrupt training state.
+                switch (o.First().Key)
                 {
-                    case "tensor": return Tensors[inner!.GetValue<string>()];
-                    case "int": return inner!.GetValue<int>();
-                    case "long": return inner!.GetValue<long>();
+                    case "tensor": return Tensors.TryGetValue(inner.GetValue<string>(), out var t) ? t
+                        : throw new InvalidDataException($"Checkpoint: no tensor '{inner.GetValue<string>()}' in the file.");
+                    case "int": return inner.GetValue<int>();
+                    case "long": return inner.GetValue<long>();
                     case "double": return DecodeDouble(inner);
-                    case "ints": return inner!.AsArray().Select(x => x!.GetValue<int>()).ToArray();
-                    case "longs": return inner!.AsArray().Select(x => x!.GetValue<long>()).ToArray();
-                    case "doubles": return inner!.AsArray().Select(x => DecodeDouble(x)).ToArray();
-                    case "map": return DecodeMap(inner!.AsObject());
+                    case "ints": return inner.AsArray().Select(x => Number(x).GetValue<int>()).ToArray();
+                    case "longs": return inner.AsArray().Select(x => Number(x).GetValue<long>()).ToArray();
+                    case "doubles": return inner.AsArray().Select(x => DecodeDouble(x)).ToArray();
+                    case "map": return DecodeMap(inner.AsObject());
                 }
                 break;
         }
         throw new InvalidDataException($"Checkpoint: unrecognised state value {node.ToJsonString()}.");
     }
+
+    private static JsonNode Number(JsonNode? n) => n ?? throw new InvalidDataException("Checkpoint: null in a number array.");
 
     public Dictionary<string, object?> DecodeMap(JsonObject map) =>
         map.ToDictionary(kv => kv.Key, kv => Decode(kv.Value), StringComparer.Ordinal);

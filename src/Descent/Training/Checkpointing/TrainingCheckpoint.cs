@@ -40,7 +40,7 @@ public sealed class TrainingCheckpoint
     public static TrainingCheckpoint Capture(TrainingContext ctx, bool afterBatch, IReadOnlyDictionary<string, Dictionary<string, object?>>? extras = null)
     {
         int epoch = ctx.Epoch, batch = afterBatch ? ctx.BatchIndex + 1 : 0;
-        PartialEpoch? partial = afterBatch ? new PartialEpoch(ctx.PartialLossSum, ctx.PartialSamples) : null;
+        PartialEpoch? partial = afterBatch ? new PartialEpoch(ctx.PartialLossSum, ctx.PartialSamples) { Metrics = ctx.PartialMetricStates() } : null;
         if (!afterBatch) epoch++;
         if (afterBatch && batch >= ctx.BatchesInEpoch)
         {
@@ -82,6 +82,9 @@ public sealed class TrainingCheckpoint
             {
                 ["epoch"] = Resume.Epoch, ["batch"] = Resume.BatchIndex, ["global_step"] = Resume.GlobalStep,
                 ["partial_loss_sum"] = Resume.PartialEpoch?.LossSum, ["partial_samples"] = Resume.PartialEpoch?.Samples,
+                ["partial_metrics"] = Resume.PartialEpoch?.Metrics is { } metrics
+                    ? codec.Encode(metrics.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.ToDictionary(x => x.Key, x => (object?)x.Value, StringComparer.Ordinal), StringComparer.Ordinal), "partial_metrics")
+                    : null,
                 ["history"] = new JsonArray(Resume.History.Epochs.Select(e => (JsonNode?)codec.Encode(e.ToDictionary(kv => kv.Key, kv => (object?)kv.Value), "history")).ToArray()),
             },
             ["loader"] = JsonSerializer.SerializeToNode(Loader),
@@ -90,50 +93,79 @@ public sealed class TrainingCheckpoint
         Checkpoint.Save(path, tensors, new Dictionary<string, string> { [StateKey] = root.ToJsonString() });
     }
 
-    /// <summary>Reads a checkpoint written by <see cref="Save"/>; errors name the file and the missing part.</summary>
+    /// <summary>
+    /// Reads a checkpoint written by <see cref="Save"/>. A file that is not one (truncated, random bytes, a safetensors
+    /// file of other content, training state of the wrong shape) throws <see cref="IOException"/> or
+    /// <see cref="InvalidDataException"/> naming the file and what is wrong, never an exception of the JSON reader.
+    /// </summary>
     public static TrainingCheckpoint Load(string path)
     {
         var file = Checkpoint.Load(path);
         if (!file.Metadata.TryGetValue(StateKey, out var json))
             throw new InvalidDataException($"{path}: not a Descent training checkpoint (no '{StateKey}' metadata); a model-only checkpoint cannot resume training.");
-        JsonObject root;
         try
         {
-            root = JsonNode.Parse(json)!.AsObject();
+            return Parse(file, json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException
+                                      or InvalidCastException or KeyNotFoundException or InvalidDataException)
         {
-            throw new InvalidDataException($"{path}: corrupt training state: {e.Message}");
+            // The writer above never produces these: the state was damaged or written by something else.
+            throw new InvalidDataException($"{path}: corrupt training state: {e.Message}", e);
         }
+    }
+
+    private static TrainingCheckpoint Parse(NamedTensors file, string json)
+    {
+        var root = Need(JsonNode.Parse(json), "the training state").AsObject();
         var codec = new StateCodec(file);
         var model = new StateDict();
         foreach (var name in file.Names.Where(n => n.StartsWith("model.", StringComparison.Ordinal)))
             model.Add(name["model.".Length..], file[name]);
-        var opt = root["optimizer"]!.AsObject();
+        var opt = Need(root["optimizer"], "optimizer").AsObject();
         var optimizer = new OptimizerStateDict
         {
-            Optimizer = opt["name"]!.GetValue<string>(),
-            State = opt["state"]!.AsObject().ToDictionary(
+            Optimizer = Need(opt["name"], "optimizer.name").GetValue<string>(),
+            State = Need(opt["state"], "optimizer.state").AsObject().ToDictionary(
                 kv => int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture),
-                kv => (Dictionary<string, object?>)codec.Decode(kv.Value)!),
-            ParamGroups = opt["param_groups"]!.AsArray().Select(g => (Dictionary<string, object?>)codec.Decode(g)!).ToList(),
+                kv => Map(codec.Decode(kv.Value), $"optimizer.state.{kv.Key}")),
+            ParamGroups = Need(opt["param_groups"], "optimizer.param_groups").AsArray().Select((g, i) => Map(codec.Decode(g), $"optimizer.param_groups[{i}]")).ToList(),
         };
-        var extras = root["extras"]!.AsObject().ToDictionary(kv => kv.Key, kv => (Dictionary<string, object?>)codec.Decode(kv.Value)!, StringComparer.Ordinal);
-        var r = root["resume"]!.AsObject();
+        var extras = Need(root["extras"], "extras").AsObject()
+            .ToDictionary(kv => kv.Key, kv => Map(codec.Decode(kv.Value), $"extras.{kv.Key}"), StringComparer.Ordinal);
+        var r = Need(root["resume"], "resume").AsObject();
         var history = new History();
-        foreach (var e in r["history"]!.AsArray())
-            history.Add(((Dictionary<string, object?>)codec.Decode(e)!).ToDictionary(kv => kv.Key, kv => Convert.ToDouble(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var e in Need(r["history"], "resume.history").AsArray())
+            history.Add(Map(codec.Decode(e), "resume.history").ToDictionary(kv => kv.Key, kv => Convert.ToDouble(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
         PartialEpoch? partial = r["partial_samples"] is null ? null
-            : new PartialEpoch(r["partial_loss_sum"]!.GetValue<double>(), r["partial_samples"]!.GetValue<long>());
+            : new PartialEpoch(Need(r["partial_loss_sum"], "resume.partial_loss_sum").GetValue<double>(), r["partial_samples"]!.GetValue<long>())
+            {
+                Metrics = r["partial_metrics"] is { } metrics
+                    ? Map(codec.Decode(metrics), "resume.partial_metrics").ToDictionary(kv => kv.Key,
+                        kv => (IReadOnlyDictionary<string, double>)Map(kv.Value, $"resume.partial_metrics.{kv.Key}")
+                            .ToDictionary(x => x.Key, x => Convert.ToDouble(x.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal),
+                        StringComparer.Ordinal)
+                    : null,
+            };
+        var resume = new TrainingResume(Need(r["epoch"], "resume.epoch").GetValue<int>(), Need(r["batch"], "resume.batch").GetValue<int>(),
+            Need(r["global_step"], "resume.global_step").GetValue<long>(), history) { PartialEpoch = partial };
+        if (resume.Epoch < 0 || resume.BatchIndex < 0 || resume.GlobalStep < 0)
+            throw new InvalidDataException($"resume point epoch {resume.Epoch}, batch {resume.BatchIndex}, step {resume.GlobalStep} has a negative entry");
         return new TrainingCheckpoint
         {
             Model = model,
             Optimizer = optimizer,
             Extras = extras,
-            Resume = new TrainingResume(r["epoch"]!.GetValue<int>(), r["batch"]!.GetValue<int>(), r["global_step"]!.GetValue<long>(), history) { PartialEpoch = partial },
-            Loader = root["loader"].Deserialize<DataLoaderState>()!,
-            Generator = root["generator"]!.AsArray().Select(g => ulong.Parse(g!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Resume = resume,
+            Loader = Need(root["loader"], "loader").Deserialize<DataLoaderState>(),
+            Generator = Need(root["generator"], "generator").AsArray()
+                .Select(g => ulong.Parse(Need(g, "generator").GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
         };
+
+        static JsonNode Need(JsonNode? node, string what) => node ?? throw new InvalidDataException($"'{what}' is missing");
+
+        static Dictionary<string, object?> Map(object? value, string what) =>
+            value as Dictionary<string, object?> ?? throw new InvalidDataException($"'{what}' is not a map of states");
     }
 
     /// <summary>Loads weights, optimizer state and the default generator's state into a freshly built run.</summary>

@@ -47,4 +47,10 @@ public sealed class Accuracy : IMetric
 
     /// <inheritdoc/>
     public double Compute() => _total == 0 ? double.NaN : (double)_correct / _total;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double>? StateDict() => MetricState.Counts(_correct, _total);
+
+    /// <inheritdoc/>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state) => (_correct, _total) = MetricState.ReadCounts(Name, state);
 }

@@ -22,4 +22,15 @@ public interface IMetric
 
     /// <summary>The metric over everything since the last reset (NaN when nothing was seen).</summary>
     double Compute();
+
+    /// <summary>
+    /// The accumulated state as named numbers, which a checkpoint written mid-epoch stores so that the resumed epoch's
+    /// value counts every batch of the epoch, as an uninterrupted run's does. The default, null, says the metric
+    /// cannot save its state: after a mid-epoch resume it then covers the batches after the resume point only.
+    /// </summary>
+    IReadOnlyDictionary<string, double>? StateDict() => null;
+
+    /// <summary>Restores a state returned by <see cref="StateDict"/> (after <see cref="Reset"/>).</summary>
+    void LoadStateDict(IReadOnlyDictionary<string, double> state) =>
+        throw new NotSupportedException($"{Name}: this metric does not restore a saved state (it returns none from StateDict).");
 }

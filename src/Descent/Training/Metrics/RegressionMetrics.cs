@@ -36,6 +36,20 @@ public abstract class RegressionMetric : IMetric
 
     /// <inheritdoc/>
     public abstract double Compute();
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double>? StateDict() => new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["n"] = N, ["sum_abs"] = SumAbs, ["sum_sq"] = SumSq, ["sum_y"] = SumY, ["sum_y2"] = SumY2,
+    };
+
+    /// <inheritdoc/>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state)
+    {
+        N = MetricState.Count(Name, state, "n");
+        (SumAbs, SumSq, SumY, SumY2) = (MetricState.Value(Name, state, "sum_abs"), MetricState.Value(Name, state, "sum_sq"),
+            MetricState.Value(Name, state, "sum_y"), MetricState.Value(Name, state, "sum_y2"));
+    }
 }
 
 /// <summary>Mean absolute error.</summary>

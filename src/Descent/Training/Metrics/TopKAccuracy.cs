@@ -51,4 +51,10 @@ public sealed class TopKAccuracy : IMetric
 
     /// <inheritdoc/>
     public double Compute() => _total == 0 ? double.NaN : (double)_correct / _total;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double>? StateDict() => MetricState.Counts(_correct, _total);
+
+    /// <inheritdoc/>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state) => (_correct, _total) = MetricState.ReadCounts(Name, state);
 }

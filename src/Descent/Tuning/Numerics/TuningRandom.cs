@@ -22,6 +22,23 @@ public sealed class TuningRandom
     public TuningRandom() : this(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) * 4294967296L
                                  + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue)) { }
 
+    /// <summary>
+    /// The seed of the streams of a sampler object whose first sampled trial is <paramref name="firstTrialNumber"/>:
+    /// <paramref name="seed"/> itself for trial 0 (a fresh study, so its draws are those of the seed alone), else a
+    /// SplitMix64 mix of both. Trial numbers are unique in a storage, so workers sharing a study with one seed, or a
+    /// study restarted after a kill, get new streams instead of replaying the seed's sequence, while a seed still
+    /// reproduces the draws for a given sequence of trial numbers.
+    /// </summary>
+    public static long AnchorSeed(long seed, int firstTrialNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstTrialNumber);
+        if (firstTrialNumber == 0) return seed;
+        ulong x = unchecked((ulong)seed);
+        ulong a = SplitMix64(ref x);
+        x = unchecked(a ^ (ulong)firstTrialNumber * 0x9E3779B97F4A7C15UL);
+        return unchecked((long)SplitMix64(ref x));
+    }
+
     /// <summary>Restarts the stream from <paramref name="seed"/>.</summary>
     public void Reseed(long seed)
     {

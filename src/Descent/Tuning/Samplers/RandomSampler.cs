@@ -2,16 +2,17 @@ namespace Descent.Tuning;
 
 /// <summary>
 /// Samples every parameter independently and uniformly (log-uniformly for log ranges, uniformly over the
-/// grid points for stepped ranges), as Optuna's <c>RandomSampler</c>. Thread-safe; reproducible for a
-/// seed with one worker.
+/// grid points for stepped ranges), as Optuna's <c>RandomSampler</c>. Thread-safe. The stream starts at the first trial
+/// sampled (<see cref="SamplerStreams"/>): workers sharing a storage, or a restarted study, draw new values, and a seed
+/// reproduces the values of a given sequence of trial numbers.
 /// </summary>
 public sealed class RandomSampler : ISampler
 {
     private readonly Lock _lock = new();
-    private readonly TuningRandom _rng;
+    private readonly SamplerStreams _streams;
 
     /// <summary>Creates the sampler; a null seed draws one from the OS.</summary>
-    public RandomSampler(long? seed = null) => _rng = seed is long s ? new TuningRandom(s) : new TuningRandom();
+    public RandomSampler(long? seed = null) => _streams = new SamplerStreams(seed, s => [new TuningRandom(s)]);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) =>
@@ -24,7 +25,7 @@ public sealed class RandomSampler : ISampler
     /// <inheritdoc />
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
-        lock (_lock) return Sample(_rng, distribution);
+        lock (_lock) return Sample(_streams.For(trial, 0), distribution);
     }
 
     /// <summary>One uniform draw from <paramref name="distribution"/> in the internal representation (shared by samplers that fall back to random).</summary>

@@ -59,6 +59,39 @@ public abstract class WorkerConcurrencyTests
     }
 
     [Fact]
+    public void FourWorkersWithOneSeedNeverRunTheSameParameters()
+    {
+        // Issue #18: four `tune` processes with one seed each ran the same parameter sets. The continuous x must differ
+        // in every trial, startup (random) trials and TPE trials alike.
+        string url = NewUrl();
+        var workers = Enumerable.Range(0, 4).Select(_ => new WorkerProcess("--storage", url, "--study", "seeded", "--trials", "5", "--seed", "1")).ToList();
+        try
+        {
+            foreach (var w in workers) w.AssertSucceeds(WorkerTimeout);
+        }
+        finally
+        {
+            foreach (var w in workers) w.Dispose();
+        }
+        // A fifth worker joins after the others: a restart continues with new candidates too.
+        using (var late = new WorkerProcess("--storage", url, "--study", "seeded", "--trials", "3", "--seed", "1"))
+            late.AssertSucceeds(WorkerTimeout);
+
+        var storage = StorageFactory.Open(url);
+        try
+        {
+            var trials = storage.GetAllTrials(storage.FindStudyId("seeded")!.Value);
+            Assert.Equal(23, trials.Count);
+            var xs = trials.Select(t => (double)t.Params["x"]!).ToList();
+            Assert.Equal(xs.Count, xs.Distinct().Count());
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
+    }
+
+    [Fact]
     public void KilledWorkersTrialFailsAfterTheGracePeriodAndIsRetried()
     {
         string url = NewUrl();

@@ -28,7 +28,7 @@ public sealed class CmaEsSampler : ISampler
     private readonly Lock _lock = new();
     private readonly CmaEsOptions _options;
     private readonly long _seed;
-    private readonly TuningRandom _independentRng;
+    private readonly SamplerStreams _independent;
     private readonly IntersectionSearchSpace _intersection;
     private readonly CmaEsTrialIndex _trials;
 
@@ -46,7 +46,7 @@ public sealed class CmaEsSampler : ISampler
         if (options.IncPopSize < 1) throw new ArgumentException($"IncPopSize must be >= 1, got {options.IncPopSize}", nameof(options));
         _options = options;
         _seed = options.Seed ?? new TuningRandom().NextSeed();
-        _independentRng = new TuningRandom(Derive(0));
+        _independent = new SamplerStreams(_seed, s => [new TuningRandom(RandomStreams.Derive(s, 0))]);
         _intersection = new IntersectionSearchSpace(includePruned: options.ConsiderPrunedTrials);
         _trials = new CmaEsTrialIndex(options.ConsiderPrunedTrials);
     }
@@ -125,7 +125,7 @@ public sealed class CmaEsSampler : ISampler
     /// <inheritdoc />
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
-        lock (_lock) return RandomSampler.Sample(_independentRng, distribution);
+        lock (_lock) return RandomSampler.Sample(_independent.For(trial, 0), distribution);
     }
 
     // The latest stored state (largest restart, then generation) if it belongs to this search space —

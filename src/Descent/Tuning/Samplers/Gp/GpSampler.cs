@@ -7,14 +7,14 @@ namespace Descent.Tuning;
 /// encoded into [0, 1] (log-scaled for log ranges, one-hot for categoricals), the objective values are
 /// standardized, a Matérn-5/2 ARD GP is fitted by maximizing the marginal likelihood (with weak priors),
 /// and the point maximizing log expected improvement is proposed. Single-objective studies only.
-/// Thread-safe; reproducible for a seed with one worker.
+/// Thread-safe; draws come from <see cref="SamplerStreams"/> (new draws per worker and after a restart, reproducible
+/// for a seed and a given sequence of trial numbers).
 /// </summary>
 public sealed class GpSampler : ISampler
 {
     private readonly Lock _lock = new();
     private readonly GpOptions _options;
-    private readonly TuningRandom _rng;
-    private readonly TuningRandom _independentRng;
+    private readonly SamplerStreams _streams;   // 0: independent draws, 1: kernel starts and acquisition
     private readonly IntersectionSearchSpace _intersection = new();
     private (string Signature, GpKernelParams Params)? _lastFit;
     private int _fitsSinceFull;
@@ -32,9 +32,7 @@ public sealed class GpSampler : ISampler
         if (options.NLocalSearch < 1) throw new ArgumentException($"NLocalSearch must be >= 1, got {options.NLocalSearch}", nameof(options));
         if (options.KernelFitStarts < 1) throw new ArgumentException($"KernelFitStarts must be >= 1, got {options.KernelFitStarts}", nameof(options));
         _options = options;
-        var root = options.Seed is long s ? new TuningRandom(s) : new TuningRandom();
-        _independentRng = new TuningRandom(root.NextSeed());
-        _rng = new TuningRandom(root.NextSeed());
+        _streams = new SamplerStreams(options.Seed, s => SamplerStreams.Split(s, 2));
     }
 
     /// <summary>Kernel hyperparameters of the latest fit (inverse squared lengthscales by parameter name, signal and noise variance); null before the first.</summary>
@@ -79,7 +77,7 @@ public sealed class GpSampler : ISampler
 
             var fit = new GpKernelFit(x, n, dim, space.ParamOfColumn, space.ParamCount, y, MinimumNoise, _options.DeterministicObjective);
             string signature = string.Join(";", space.Names.Zip(space.Distributions, (k, d) => k + "=" + d));
-            var kernel = FitKernel(fit, signature, space.ParamCount);
+            var kernel = FitKernel(fit, signature, space.ParamCount, _streams.For(trial, 1));
             LastKernel = (space.Names.Select((k, i) => (k, i)).ToDictionary(t => t.k, t => kernel.InverseSquaredLengthscales[t.i], StringComparer.Ordinal),
                 kernel.SignalVariance, kernel.NoiseVariance);
 
@@ -88,7 +86,7 @@ public sealed class GpSampler : ISampler
             for (int i = 1; i < n; i++) if (y[i] > y[bestRow]) bestRow = i;
             var acquisition = new GpAcquisition(gp, space, y[bestRow]);
             var warm = new List<double[]> { x.AsSpan(bestRow * dim, dim).ToArray() };
-            var best = acquisition.Maximize(_rng, _options.NCandidates, _options.NLocalSearch, warm);
+            var best = acquisition.Maximize(_streams.For(trial, 1), _options.NCandidates, _options.NLocalSearch, warm);
             foreach (var (k, v) in space.Decode(best)) result[k] = v;
             return result;
         }
@@ -97,7 +95,7 @@ public sealed class GpSampler : ISampler
     /// <inheritdoc />
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
-        lock (_lock) return RandomSampler.Sample(_independentRng, distribution);
+        lock (_lock) return RandomSampler.Sample(_streams.For(trial, 0), distribution);
     }
 
     // Optuna's DEFAULT_MINIMUM_NOISE_VAR.
@@ -106,7 +104,7 @@ public sealed class GpSampler : ISampler
     // Optuna refines the previous fit every trial (cheap: one new point moves the optimum little). Here a
     // full set of starts — the previous fit, the default (all ones) and random draws — runs on the first
     // fit of a space and every RefitInterval-th fit after it, or when the warm start fails.
-    private GpKernelParams FitKernel(GpKernelFit fit, string signature, int groups)
+    private GpKernelParams FitKernel(GpKernelFit fit, string signature, int groups, TuningRandom rng)
     {
         var warm = _lastFit is { } last && last.Signature == signature ? last.Params : null;
         GpKernelParams? kernel = null;
@@ -124,8 +122,8 @@ public sealed class GpSampler : ISampler
             for (int k = 1; k < _options.KernelFitStarts; k++)
             {
                 var theta = new double[groups];
-                for (int g = 0; g < groups; g++) theta[g] = Math.Exp(_rng.NextDouble(-2, 2));
-                starts.Add(new GpKernelParams(theta, Math.Exp(_rng.NextDouble(-2, 2)), Math.Exp(_rng.NextDouble(-2, 2))));
+                for (int g = 0; g < groups; g++) theta[g] = Math.Exp(rng.NextDouble(-2, 2));
+                starts.Add(new GpKernelParams(theta, Math.Exp(rng.NextDouble(-2, 2)), Math.Exp(rng.NextDouble(-2, 2))));
             }
             var (p, loss) = fit.TryFit(starts);
             // Every start failing (a numerically singular kernel everywhere) leaves the default, as Optuna does.

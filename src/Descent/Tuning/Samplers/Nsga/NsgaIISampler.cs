@@ -11,9 +11,10 @@ namespace Descent.Tuning;
 /// recombines them (uniform crossover, or SBX for numeric parameters) with probability
 /// <see cref="NsgaIIOptions.CrossoverProb"/> (else copies a random parent), and each of its parameters is
 /// resampled at random (or, with <see cref="NsgaMutation.Polynomial"/>, perturbed by polynomial mutation) with the
-/// mutation probability. The elite of each settled generation is cached in
-/// the study system attribute <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Reproducible for a
-/// seed with one worker.
+/// mutation probability. The elite of each settled generation is cached in the study system attribute
+/// <c>nsga2:population:&lt;g&gt;</c>, so workers share parents. Draws come from <see cref="SamplerStreams"/>: workers
+/// sharing a storage, or a restarted study, breed different children, and a seed reproduces a given sequence of trial
+/// numbers.
 /// </summary>
 public sealed class NsgaIISampler : ISampler
 {
@@ -25,8 +26,7 @@ public sealed class NsgaIISampler : ISampler
 
     private readonly Lock _lock = new();
     private readonly NsgaIIOptions _options;
-    private readonly TuningRandom _rng;
-    private readonly TuningRandom _independentRng;
+    private readonly SamplerStreams _streams;   // 0: independent draws, 1: selection, crossover and mutation
     private readonly IntersectionSearchSpace _intersection = new();
     private readonly TaggedTrialIndex _index = new(GenerationKey);
     private (long TrialId, List<FrozenTrial> Parents)? _current;
@@ -46,9 +46,7 @@ public sealed class NsgaIISampler : ISampler
         if (!(options.SbxEta > 0)) throw new ArgumentException($"SbxEta must be positive, got {options.SbxEta}", nameof(options));
         if (!(options.MutationEta > 0)) throw new ArgumentException($"MutationEta must be positive, got {options.MutationEta}", nameof(options));
         _options = options;
-        var root = options.Seed is long s ? new TuningRandom(s) : new TuningRandom();
-        _independentRng = new TuningRandom(root.NextSeed());
-        _rng = new TuningRandom(root.NextSeed());
+        _streams = new SamplerStreams(options.Seed, s => SamplerStreams.Split(s, 2));
     }
 
     private bool Constrained => _options.ConstraintsFunc is not null;
@@ -86,21 +84,22 @@ public sealed class NsgaIISampler : ISampler
             var parents = _current is { } c && c.TrialId == trial.TrialId ? c.Parents : CollectParents(study).Parents;
             var usable = parents.Where(t => searchSpace.All(kv => t.InternalParams.TryGetValue(kv.Key, out var v) && kv.Value.Contains(v))).ToList();
             if (searchSpace.Count == 0 || usable.Count < 2) return result;
+            var rng = _streams.For(trial, 1);
 
             Dictionary<string, double> child;
-            if (_rng.NextDouble() < _options.CrossoverProb)
+            if (rng.NextDouble() < _options.CrossoverProb)
             {
-                child = Crossover(study, usable, searchSpace);
+                child = Crossover(study, usable, searchSpace, rng);
             }
             else
             {
-                var parent = usable[_rng.NextInt(usable.Count)];
+                var parent = usable[rng.NextInt(usable.Count)];
                 child = searchSpace.Keys.ToDictionary(k => k, k => parent.InternalParams[k], StringComparer.Ordinal);
             }
             double mutation = _options.MutationProb ?? 1.0 / Math.Max(1, child.Count);
-            if (_options.Mutation == NsgaMutation.Polynomial) return Mutate(child, searchSpace, mutation);
+            if (_options.Mutation == NsgaMutation.Polynomial) return Mutate(child, searchSpace, mutation, rng);
             foreach (var name in searchSpace.Keys.Order(StringComparer.Ordinal))
-                if (_rng.NextDouble() >= mutation) result[name] = child[name];
+                if (rng.NextDouble() >= mutation) result[name] = child[name];
             return result;
         }
     }
@@ -108,7 +107,7 @@ public sealed class NsgaIISampler : ISampler
     /// <inheritdoc />
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
-        lock (_lock) return RandomSampler.Sample(_independentRng, distribution);
+        lock (_lock) return RandomSampler.Sample(_streams.For(trial, 0), distribution);
     }
 
     /// <inheritdoc />
@@ -155,16 +154,16 @@ public sealed class NsgaIISampler : ISampler
 
     // Optuna's perform_crossover: two distinct parents by tournament; categoricals cross uniformly, numeric
     // parameters by the configured operator in the unit-cube encoding; children are decoded onto the grid.
-    private Dictionary<string, double> Crossover(Study study, List<FrozenTrial> parents, IReadOnlyDictionary<string, Distribution> space)
+    private Dictionary<string, double> Crossover(Study study, List<FrozenTrial> parents, IReadOnlyDictionary<string, Distribution> space, TuningRandom rng)
     {
-        var first = Tournament(study, parents);
-        var second = Tournament(study, parents.Where(t => !ReferenceEquals(t, first)).ToList());
+        var first = Tournament(study, parents, rng);
+        var second = Tournament(study, parents.Where(t => !ReferenceEquals(t, first)).ToList(), rng);
         var child = new Dictionary<string, double>(StringComparer.Ordinal);
         var numeric = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
         foreach (var name in space.Keys.Order(StringComparer.Ordinal))
         {
             if (space[name] is CategoricalDistribution)
-                child[name] = (_rng.NextDouble() < _options.SwappingProb ? second : first).InternalParams[name];
+                child[name] = (rng.NextDouble() < _options.SwappingProb ? second : first).InternalParams[name];
             else
                 numeric[name] = space[name];
         }
@@ -175,8 +174,8 @@ public sealed class NsgaIISampler : ISampler
             string name = unit.Names[p];
             double a = unit.ToUnit(p, first.InternalParams[name]), b = unit.ToUnit(p, second.InternalParams[name]);
             double u = _options.Crossover == NsgaCrossover.Uniform
-                ? (_rng.NextDouble() < _options.SwappingProb ? b : a)
-                : SimulatedBinary(a, b);
+                ? (rng.NextDouble() < _options.SwappingProb ? b : a)
+                : SimulatedBinary(a, b, rng);
             child[name] = unit.FromUnit(p, u);
         }
         return child;
@@ -184,39 +183,40 @@ public sealed class NsgaIISampler : ISampler
 
     // Deb's polynomial mutation of each numeric parameter with probability `probability` (on the unit-cube encoding,
     // decoded onto the grid); categoricals are redrawn from the other choices with the same probability.
-    private Dictionary<string, double> Mutate(Dictionary<string, double> child, IReadOnlyDictionary<string, Distribution> space, double probability)
+    private Dictionary<string, double> Mutate(Dictionary<string, double> child, IReadOnlyDictionary<string, Distribution> space, double probability,
+        TuningRandom rng)
     {
         var genes = new GeneSpace(space);
         for (int g = 0; g < genes.Count; g++)
         {
             string name = genes.Names[g];
-            if (_rng.NextDouble() >= probability) continue;
+            if (rng.NextDouble() >= probability) continue;
             if (genes.IsCategorical(g))
             {
-                int n = genes.ChoiceCount(g), other = _rng.NextInt(n - 1);
+                int n = genes.ChoiceCount(g), other = rng.NextInt(n - 1);
                 child[name] = other >= (int)child[name] ? other + 1 : other;
             }
             else
             {
-                child[name] = genes.FromUnit(g, EvolutionOperators.PolynomialMutation(genes.ToUnit(g, child[name]), _options.MutationEta, _rng));
+                child[name] = genes.FromUnit(g, EvolutionOperators.PolynomialMutation(genes.ToUnit(g, child[name]), _options.MutationEta, rng));
             }
         }
         return child;
     }
 
-    private FrozenTrial Tournament(Study study, List<FrozenTrial> population)
+    private FrozenTrial Tournament(Study study, List<FrozenTrial> population, TuningRandom rng)
     {
-        var a = population[_rng.NextInt(population.Count)];
-        var b = population[_rng.NextInt(population.Count)];
+        var a = population[rng.NextInt(population.Count)];
+        var b = population[rng.NextInt(population.Count)];
         return NsgaSelection.Dominates(a, b, study.Directions, Constrained) ? a : b;
     }
 
     // With probability ½ the variable is recombined by bounded SBX (Deb's NSGA-II reference code); one of the two
     // children is returned at random.
-    private double SimulatedBinary(double a, double b)
+    private double SimulatedBinary(double a, double b, TuningRandom rng)
     {
-        if (_rng.NextDouble() > 0.5 || Math.Abs(a - b) <= 1e-14) return a;
-        var (low, high) = EvolutionOperators.SimulatedBinary(a, b, _options.SbxEta, _rng);
-        return _rng.NextDouble() < 0.5 ? low : high;
+        if (rng.NextDouble() > 0.5 || Math.Abs(a - b) <= 1e-14) return a;
+        var (low, high) = EvolutionOperators.SimulatedBinary(a, b, _options.SbxEta, rng);
+        return rng.NextDouble() < 0.5 ? low : high;
     }
 }

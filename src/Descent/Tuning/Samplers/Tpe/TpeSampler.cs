@@ -9,7 +9,8 @@ namespace Descent.Tuning;
 /// points are drawn from l and the one maximizing l(x)/g(x) (equivalently expected improvement) is
 /// returned. <see cref="TpeOptions.Multivariate"/> (the default; Optuna's default is univariate) models parameters jointly,
 /// <see cref="TpeOptions.Group"/> splits conditional spaces, <see cref="TpeOptions.ConstantLiar"/> counts
-/// running trials as bad. Thread-safe; reproducible for a seed with one worker.
+/// running trials as bad. Thread-safe; draws come from <see cref="SamplerStreams"/>, so workers sharing a storage or a
+/// restarted study draw new candidates and a seed reproduces a given sequence of trial numbers.
 /// </summary>
 public sealed class TpeSampler : ISampler
 {
@@ -21,8 +22,7 @@ public sealed class TpeSampler : ISampler
 
     private readonly Lock _lock = new();
     private readonly TpeOptions _options;
-    private readonly TuningRandom _rng;
-    private readonly TuningRandom _startupRng;
+    private readonly SamplerStreams _streams;   // 0: startup (random) draws, 1: TPE candidates
     private readonly IntersectionSearchSpace _intersection = new(includePruned: true);
     private readonly GroupDecomposedSearchSpace? _groups;
     private readonly TpeObservationCache _cache = new();
@@ -44,10 +44,8 @@ public sealed class TpeSampler : ISampler
         if (!(options.MinBandwidthFactor >= 0 && options.MinBandwidthFactor <= 1)) throw new ArgumentException($"MinBandwidthFactor must be in [0, 1], got {options.MinBandwidthFactor}", nameof(options));
         if (options.Group && !options.Multivariate) throw new ArgumentException("Group needs Multivariate = true (as in Optuna)", nameof(options));
         _options = options;
-        var root = options.Seed is long s ? new TuningRandom(s) : new TuningRandom();
         // Two streams from one seed: the startup (random) draws must not shift the TPE draws.
-        _startupRng = new TuningRandom(root.NextSeed());
-        _rng = new TuningRandom(root.NextSeed());
+        _streams = new SamplerStreams(options.Seed, s => SamplerStreams.Split(s, 2));
         if (options.Group) _groups = new GroupDecomposedSearchSpace(includePruned: true);
     }
 
@@ -124,7 +122,7 @@ public sealed class TpeSampler : ISampler
         lock (_lock)
         {
             if (study.Storage.GetTrialCount(study.StudyId, Finished) < _options.NStartupTrials)
-                return RandomSampler.Sample(_startupRng, distribution);
+                return RandomSampler.Sample(_streams.For(trial, 0), distribution);
             return Sample(study, trial, new Dictionary<string, Distribution> { [paramName] = distribution })[paramName];
         }
     }
@@ -153,7 +151,7 @@ public sealed class TpeSampler : ISampler
         var l = new ParzenEstimator(dists, obsBelow, nBelow, lOptions, belowWeights);
         var g = new ParzenEstimator(dists, obsAbove, nAbove, _options, null, aboveOrder);
 
-        var candidates = l.Sample(_rng, _options.NEiCandidates);
+        var candidates = l.Sample(_streams.For(trial, 1), _options.NEiCandidates);
         var ll = l.LogPdf(candidates);
         var lg = g.LogPdf(candidates);
         int best = 0;
