@@ -52,8 +52,7 @@ public static class SearchCommand
         if (strategy is not null && !StrategySpec.Names.Contains(strategy))
             throw new UserErrorException($"--strategy must be one of {string.Join(", ", StrategySpec.Names)}, got '{strategy}'.");
         var runner = new ArchitectureSearchRunner(StudyFile.Load(path, overrides), runsDir);
-        return StudySession.Run(new StudySession.Plan(runner.File.Study.Name, Path.Combine(runsDir, runner.File.Study.Name),
-            Path.Combine(runsDir, runner.File.Study.Name + ".db"), storageUrl, trials ?? runner.File.Study.Trials, quiet, retry,
+        return StudySession.Run(new StudySession.Plan(runner.File.Study.Name, runner.StudyDirectory, runner.DefaultStoragePath, storageUrl, trials ?? runner.File.Study.Trials, quiet, retry,
             (store, heartbeat) => runner.CreateStudy(store, strategy, loadIfExists: true, seed, heartbeat),
             (study, onTrialEnd) => runner.Optimize(study, trials, timeout is double s ? TimeSpan.FromSeconds(s) : null, jobs, onTrialEnd, ct),
             (study, before, url) => PrintResult(study, before, runner, url, output)), output, error);
@@ -81,7 +80,7 @@ public static class SearchCommand
         var best = front[0];
         try
         {
-            var file = runner.WriteExperiment(best, Path.Combine(runner.RunsDirectory, runner.File.Study.Name, "best.yaml"));
+            var file = runner.WriteExperiment(best, Path.Combine(runner.StudyDirectory, "best.yaml"));
             output.WriteLine($"best architecture (trial {best.Number}): {file}  (descent train {file})");
         }
         catch (FileNotFoundException e)

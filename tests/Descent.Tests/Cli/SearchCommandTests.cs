@@ -24,13 +24,13 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Contains("study arch: 3 trial(s) this run", output);
         Assert.Matches(@"best trial \d: val_accuracy = [0-9.]+, [0-9,]+ parameters", output);
         Assert.Contains("    linear ", output);                        // the diagram
-        var best = Path.Combine(runs, "arch", "best.yaml");
+        var best = Path.Combine(runs, "studies", "arch", "best.yaml");
         Assert.Contains($"best architecture (trial", output);
         Assert.Equal("arch-best", ExperimentConfig.Load(best).Name);
         Assert.Contains("[3/3] trial 2", error);
-        Assert.True(File.Exists(Path.Combine(runs, "arch", "report.html")));
+        Assert.True(File.Exists(Path.Combine(runs, "studies", "arch", "report.html")));
 
-        // The default storage is runs/<study>.db: a second run adds candidates, with the file's strategy now.
+        // The default storage is runs/studies/<study>.db: a second run adds candidates, with the file's strategy now.
         (code, output, error) = Run("search", file, "--runs-dir", runs, "--trials", "1");
         Assert.True(code == 0, error + output);
         Assert.Contains("4 in total", output);

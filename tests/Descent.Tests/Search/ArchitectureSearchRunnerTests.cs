@@ -35,6 +35,21 @@ public sealed class ArchitectureSearchRunnerTests : IDisposable
         """;
 
     [Fact]
+    public void CandidatesLiveUnderStudiesAndNeverInATrainingRunsFolder()
+    {
+        var file = StudyFile.Parse(Blobs("study: {name: arch, metric: val_accuracy, trials: 1}"), "a.yaml");
+        var runner = new ArchitectureSearchRunner(file, _dir);
+        Assert.Equal(Path.Combine(_dir, "studies", "arch"), runner.StudyDirectory);
+        Assert.Equal(Path.Combine(_dir, "studies", "arch", "trial-0003"), runner.TrialDirectory(3));
+        Assert.Equal(Path.Combine(_dir, "studies", "arch.db"), runner.DefaultStoragePath);
+        // A training run that happens to sit where the search would write is left alone.
+        Directory.CreateDirectory(runner.StudyDirectory);
+        File.WriteAllText(Path.Combine(runner.StudyDirectory, "config.yaml"), "name: arch\n");
+        var e = Assert.Throws<ArgumentException>(() => new ArchitectureSearchRunner(file, _dir));
+        Assert.Contains("is a training run's directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EachCandidateIsARunWithItsArchitectureAndCost()
     {
         var runner = new ArchitectureSearchRunner(StudyFile.Parse(Blobs("study: {metric: val_accuracy, trials: 4, strategy: {name: random, seed: 1}}"), "a.yaml"), _dir);

@@ -60,7 +60,7 @@ public sealed class SearchWorkerConcurrencyTests(PostgresServer server) : IDispo
             foreach (var t in trials.Where(t => t.State == TrialState.Complete))
             {
                 // Nothing lost: each value is the best validation accuracy of the candidate's own run.
-                var csv = File.ReadAllLines(Path.Combine(runs, "arch", $"trial-{t.Number:D4}", "metrics.csv"));
+                var csv = File.ReadAllLines(Path.Combine(runs, "studies", "arch", $"trial-{t.Number:D4}", "metrics.csv"));
                 int col = Array.IndexOf(csv[0].Split(','), "val_accuracy");
                 double best = csv.Skip(1).Max(l => double.Parse(l.Split(',')[col], System.Globalization.CultureInfo.InvariantCulture));
                 Assert.Equal(best, t.Values![0], 12);

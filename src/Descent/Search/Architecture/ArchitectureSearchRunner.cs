@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Experiments;
+using Descent.Experiments.Runs;
 using Descent.Search.Studies;
 using Descent.Tuning;
 using Descent.Training;
@@ -34,6 +35,11 @@ public sealed class ArchitectureSearchRunner
         ArgumentNullException.ThrowIfNull(runsDirectory);
         File = file;
         RunsDirectory = runsDirectory;
+        // As descent tune's studies: never write into a training run's folder (a run may be called "studies").
+        foreach (var dir in new[] { Path.Combine(runsDirectory, StudyRunner.StudiesFolder), StudyDirectory })
+            if (RunDirectory.IsRun(dir))
+                throw new ArgumentException($"{Path.GetFullPath(dir)} is a training run's directory (it holds config.yaml), and search {file.Study.Name} "
+                    + $"would write its report and candidates into it; move that run or give --runs-dir another folder.", nameof(runsDirectory));
         var node = file.SearchSpaceSection ?? throw new ConfigException($"{file.File}: descent search needs a search_space: section (see docs/search.md)");
         Space = ArchitectureSpace.Parse(node);
         BaseExperiment = ExperimentConfigReader.Read(file.Experiment());
@@ -49,8 +55,14 @@ public sealed class ArchitectureSearchRunner
     /// <summary>The study file.</summary>
     public StudyFile File { get; }
 
-    /// <summary>Folder of the trial runs (a sub-folder per study).</summary>
+    /// <summary>The runs folder; searches, like tuning studies, live under its <see cref="StudyRunner.StudiesFolder"/>.</summary>
     public string RunsDirectory { get; }
+
+    /// <summary><c>&lt;runs&gt;/studies/&lt;study&gt;</c>: the candidates' runs, the report and best.yaml.</summary>
+    public string StudyDirectory => Path.Combine(RunsDirectory, StudyRunner.StudiesFolder, File.Study.Name);
+
+    /// <summary>The default SQLite file of the search, <c>&lt;runs&gt;/studies/&lt;study&gt;.db</c>.</summary>
+    public string DefaultStoragePath => Path.Combine(RunsDirectory, StudyRunner.StudiesFolder, File.Study.Name + ".db");
 
     /// <summary>The architecture space of the file.</summary>
     public ArchitectureSpace Space { get; }
@@ -110,7 +122,7 @@ public sealed class ArchitectureSearchRunner
     }
 
     /// <summary>The run directory of trial <paramref name="number"/>.</summary>
-    public string TrialDirectory(int number) => Path.Combine(RunsDirectory, File.Study.Name, $"trial-{number:D4}");
+    public string TrialDirectory(int number) => Path.Combine(StudyDirectory, $"trial-{number:D4}");
 
     /// <summary>
     /// Writes the experiment of <paramref name="trial"/> (its run's resolved <c>config.yaml</c>, renamed) to
