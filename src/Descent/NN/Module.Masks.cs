@@ -82,9 +82,10 @@ public abstract partial class Module
 
     /// <summary>
     /// The value a layer computes with: <paramref name="parameter"/> itself, or <c>parameter · mask</c> (recorded by
-    /// autograd, which masks the gradient too) when it is masked.
+    /// autograd, which masks the gradient too) when it is masked. Internal callers (ONNX export) read what the layer
+    /// computes through it too.
     /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(parameter))]
-    protected Tensor? Masked(Tensor? parameter) =>
+    protected internal Tensor? Masked(Tensor? parameter) =>
         _masks is not null && parameter?.Name is { } name && _masks.TryGetValue(name, out var mask) ? parameter * mask : parameter;
 }

@@ -117,9 +117,8 @@ internal static class OnnxLayerExport
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(parameter))]
     private static Tensor? Pruned(Module layer, Tensor? parameter)
     {
-        if (parameter?.Name is not { } name || layer.GetParameterMask(name) is not { } mask) return parameter;
         using var noGrad = GradMode.Disable();
-        return parameter.Detach() * mask;
+        return layer.Masked(parameter);
     }
 
     private static string Conv(OnnxGraphWriter w, string path, string x, Tensor weight, Tensor? bias, long[] kernel, long[] strides,
