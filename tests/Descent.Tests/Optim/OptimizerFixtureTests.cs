@@ -11,21 +11,11 @@ namespace Descent.Tests.Optim;
 /// </summary>
 [Trait("Category", "Fixtures")]
 [FixtureReader("optimizers.json")]
-public class OptimizerFixtureTests
+public class OptimizerFixtureTests : PrecisionFixtureTests
 {
     private const string File = "optimizers.json";
 
-    public static TheoryData<string> Cases => FixtureFiles.CaseData(File);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float64(string name) => Run(name, DType.Float64);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float32(string name) => Run(name, DType.Float32);
-
-    private static void Run(string name, DType dtype)
+    protected override void Run(string name, DType dtype)
     {
         var c = FixtureFiles.Case(File, name);
         var tol = Tolerance.For(dtype, Tolerance.Trajectory);

@@ -13,21 +13,11 @@ namespace Descent.Tests.Optim;
 /// </summary>
 [Trait("Category", "Fixtures")]
 [FixtureReader("textbook.json")]
-public class TextbookFixtureTests
+public class TextbookFixtureTests : PrecisionFixtureTests
 {
     private const string File = "textbook.json";
 
-    public static TheoryData<string> Cases => FixtureFiles.CaseData(File);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float64(string name) => Run(name, DType.Float64);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float32(string name) => Run(name, DType.Float32);
-
-    private static void Run(string name, DType dtype)
+    protected override void Run(string name, DType dtype)
     {
         var c = FixtureFiles.Case(File, name);
         var tol = Tolerance.For(dtype, Tolerance.Trajectory);

@@ -13,21 +13,11 @@ namespace Descent.Tests.Optim;
 /// </summary>
 [Trait("Category", "Fixtures")]
 [FixtureReader("training.json")]
-public class TrainingFixtureTests
+public class TrainingFixtureTests : PrecisionFixtureTests
 {
     private const string File = "training.json";
 
-    public static TheoryData<string> Cases => FixtureFiles.CaseData(File);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float64(string name) => Run(name, DType.Float64);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float32(string name) => Run(name, DType.Float32);
-
-    private static void Run(string name, DType dtype)
+    protected override void Run(string name, DType dtype)
     {
         var c = FixtureFiles.Case(File, name);
         var tol = Tolerance.For(dtype, Tolerance.Trajectory);

@@ -18,21 +18,11 @@ namespace Descent.Tests.Compression.Distillation;
 /// </summary>
 [Trait("Category", "Fixtures")]
 [FixtureReader("distillation.json")]
-public class DistillationFixtureTests
+public class DistillationFixtureTests : PrecisionFixtureTests
 {
     private const string File = "distillation.json";
 
-    public static TheoryData<string> Cases => FixtureFiles.CaseData(File);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float64(string name) => Run(name, DType.Float64);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float32(string name) => Run(name, DType.Float32);
-
-    private static void Run(string name, DType dtype)
+    protected override void Run(string name, DType dtype)
     {
         var c = FixtureFiles.Case(File, name);
         Keys(c, name, "name", "kind", "hyperparams", "formula", "notes", "model", "inputs", "outputs");

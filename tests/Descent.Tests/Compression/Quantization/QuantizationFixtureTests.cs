@@ -18,24 +18,14 @@ namespace Descent.Tests.Compression.Quantization;
 [Trait("Category", "Fixtures")]
 [FixtureReader("quantization.json")]
 [Collection("KernelConfig")]
-public class QuantizationFixtureTests
+public class QuantizationFixtureTests : PrecisionFixtureTests
 {
     private const string File = "quantization.json";
 
     /// <summary>Float32 statistics written as float64: compared to ~1e-6 relative (tests/fixtures/README.md).</summary>
     private static readonly Tolerance Float32Result = new(1e-12, 1e-6);
 
-    public static TheoryData<string> Cases => FixtureFiles.CaseData(File);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float64(string name) => Run(name, DType.Float64);
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Float32(string name) => Run(name, DType.Float32);
-
-    private static void Run(string name, DType dtype)
+    protected override void Run(string name, DType dtype)
     {
         var c = FixtureFiles.Case(File, name);
         AssertFields(c, name, "case", ["name", "op", "config", "inputs", "outputs", "notes"]);
