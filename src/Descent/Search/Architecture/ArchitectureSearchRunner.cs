@@ -1,6 +1,5 @@
 using System.Globalization;
 using Descent.Experiments;
-using Descent.Experiments.Runs;
 using Descent.Search.Studies;
 using Descent.Tuning;
 using Descent.Training;
@@ -35,11 +34,7 @@ public sealed class ArchitectureSearchRunner
         ArgumentNullException.ThrowIfNull(runsDirectory);
         File = file;
         RunsDirectory = runsDirectory;
-        // As descent tune's studies: never write into a training run's folder (a run may be called "studies").
-        foreach (var dir in new[] { Path.Combine(runsDirectory, StudyRunner.StudiesFolder), StudyDirectory })
-            if (RunDirectory.IsRun(dir))
-                throw new ArgumentException($"{Path.GetFullPath(dir)} is a training run's directory (it holds config.yaml), and search {file.Study.Name} "
-                    + $"would write its report and candidates into it; move that run or give --runs-dir another folder.", nameof(runsDirectory));
+        StudyRunner.RefuseRunFolders(runsDirectory, file.Study.Name, "search", "candidates");
         var node = file.SearchSpaceSection ?? throw new ConfigException($"{file.File}: descent search needs a search_space: section (see docs/search.md)");
         Space = ArchitectureSpace.Parse(node);
         BaseExperiment = ExperimentConfigReader.Read(file.Experiment());
@@ -59,7 +54,7 @@ public sealed class ArchitectureSearchRunner
     public string RunsDirectory { get; }
 
     /// <summary><c>&lt;runs&gt;/studies/&lt;study&gt;</c>: the candidates' runs, the report and best.yaml.</summary>
-    public string StudyDirectory => Path.Combine(RunsDirectory, StudyRunner.StudiesFolder, File.Study.Name);
+    public string StudyDirectory => StudyRunner.StudyDirectoryOf(RunsDirectory, File.Study.Name);
 
     /// <summary>The default SQLite file of the search, <c>&lt;runs&gt;/studies/&lt;study&gt;.db</c>.</summary>
     public string DefaultStoragePath => Path.Combine(RunsDirectory, StudyRunner.StudiesFolder, File.Study.Name + ".db");

@@ -32,11 +32,7 @@ public sealed class StudyRunner
             throw strategy.Error("strategy is an architecture search setting (descent search); descent tune takes a sampler:");
         File = file;
         RunsDirectory = runsDirectory;
-        // A folder that belongs to a training run is never written into (a run may be called "studies").
-        foreach (var dir in new[] { Path.Combine(runsDirectory, StudiesFolder), StudyDirectory })
-            if (RunDirectory.IsRun(dir))
-                throw new ArgumentException($"{Path.GetFullPath(dir)} is a training run's directory (it holds config.yaml), and study {file.Study.Name} "
-                    + $"would write its report and trials into it; move that run or give --runs-dir another folder.", nameof(runsDirectory));
+        RefuseRunFolders(runsDirectory, file.Study.Name, "study", "trials");
         BaseExperiment = ExperimentConfigReader.Read(file.Experiment());
         foreach (var p in file.Parameters)
         {
@@ -53,10 +49,26 @@ public sealed class StudyRunner
     public string RunsDirectory { get; }
 
     /// <summary><c>&lt;runs&gt;/studies/&lt;study&gt;</c>: the study's report and its trial runs.</summary>
-    public string StudyDirectory => Path.Combine(RunsDirectory, StudiesFolder, File.Study.Name);
+    public string StudyDirectory => StudyDirectoryOf(RunsDirectory, File.Study.Name);
 
     /// <summary>The default SQLite file of the study, <c>&lt;runs&gt;/studies/&lt;study&gt;.db</c>.</summary>
     public string DefaultStoragePath => Path.Combine(RunsDirectory, StudiesFolder, File.Study.Name + ".db");
+
+    /// <summary><c>&lt;runs&gt;/studies/&lt;study&gt;</c>, where a study (tuning or architecture search) keeps its trials and report.</summary>
+    public static string StudyDirectoryOf(string runsDirectory, string study) => Path.Combine(runsDirectory, StudiesFolder, study);
+
+    /// <summary>
+    /// Refuses a study whose folders (<c>&lt;runs&gt;/studies</c> or its own) are a training run's: a run may be called
+    /// "studies" or like the study, and a study never writes into a run's folder.
+    /// </summary>
+    /// <exception cref="ArgumentException">One of the folders holds a run.</exception>
+    internal static void RefuseRunFolders(string runsDirectory, string study, string what, string contents)
+    {
+        foreach (var dir in new[] { Path.Combine(runsDirectory, StudiesFolder), StudyDirectoryOf(runsDirectory, study) })
+            if (RunDirectory.IsRun(dir))
+                throw new ArgumentException($"{Path.GetFullPath(dir)} is a training run's directory (it holds config.yaml), and {what} {study} "
+                    + $"would write its report and {contents} into it; move that run or give --runs-dir another folder.", nameof(runsDirectory));
+    }
 
     /// <summary>The experiment without any sampled value.</summary>
     public ExperimentConfig BaseExperiment { get; }
