@@ -62,8 +62,14 @@ public abstract class QuantizedWeightModule : Module
         Scales = PerChannel ? scales : Enumerable.Repeat(scales[0], outputs).ToArray();
         BiasValues = Bias?.ToArray<float>() ?? [];
         var perRow = PerChannel ? zeroPoints : Enumerable.Repeat(zeroPoints[0], outputs).ToArray();
-        Packed = Int8PackedMatrix.Pack(Weight.Span<sbyte>(), outputs, k, perRow);
+        Packed = Int8PackedMatrix.Pack(PackingOrder(Weight), outputs, k, perRow);
     }
+
+    /// <summary>
+    /// The int8 weights in the column order the layer's kernel reads, row o = output channel o (default: the weight
+    /// as stored, flattened). Called from the constructor too, so overrides may use only <paramref name="weight"/>.
+    /// </summary>
+    private protected virtual ReadOnlySpan<sbyte> PackingOrder(Tensor weight) => weight.Span<sbyte>();
 
     /// <summary>
     /// The state of a float layer's weight quantized with PyTorch's weight observer (qint8, symmetric;
