@@ -148,22 +148,22 @@ public sealed class QuantizedConv2d : StaticQuantizedModule
             var correction = ZeroPointCorrection();
             fixed (byte* pa = padded)
             fixed (int* pcorr = correction)
-            fixed (float* ps = Scales)
-            fixed (float* pb = BiasValues)
+            fixed (float* ps = PaddedScales)
+            fixed (float* pb = PaddedBias)
             fixed (float* pskip = skip is null ? default : skip.Span<float>())
             {
-                var scaling = new Int8Scaling(pcorr, InputScaleValue, ps, BiasValues.Length == 0 ? null : pb, relu, pskip, OutChannels);
+                var scaling = new Int8Scaling(pcorr, InputScaleValue, ps, PaddedBias.Length == 0 ? null : pb, relu, pskip, OutChannels);
                 if (requantize is { } q)
                 {
                     fixed (byte* po = output.Span<byte>())
                         Int8Conv2d.Run(pa, images, height, width, InChannels, Geometry, Packed, InputQuantMax,
-                            Int8OutputEpilogue.UInt8Rows(po, OutChannels, scaling, q.Scale, q.ZeroPoint, 0, q.QuantMax));
+                            Int8OutputEpilogue.UInt8Rows(po, OutChannels, OutChannels, scaling, q.Scale, q.ZeroPoint, 0, q.QuantMax));
                 }
                 else
                 {
                     fixed (float* po = output.Span<float>())
                         Int8Conv2d.Run(pa, images, height, width, InChannels, Geometry, Packed, InputQuantMax, floatRows
-                            ? Int8OutputEpilogue.FloatRows(po, OutChannels, scaling)
+                            ? Int8OutputEpilogue.FloatRows(po, OutChannels, OutChannels, scaling)
                             : Int8OutputEpilogue.FloatChannels(po, OutChannels, outH * outW, scaling));
                 }
             }

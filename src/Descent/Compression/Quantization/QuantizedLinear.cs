@@ -72,20 +72,20 @@ public sealed class QuantizedLinear : StaticQuantizedModule
             var correction = ZeroPointCorrection();
             fixed (byte* pa = int8 ? x.Span<byte>() : rented.AsSpan())
             fixed (int* pcorr = correction)
-            fixed (float* ps = Scales)
-            fixed (float* pb = BiasValues)
+            fixed (float* ps = PaddedScales)
+            fixed (float* pb = PaddedBias)
             {
-                var scaling = new Int8Scaling(pcorr, InputScaleValue, ps, BiasValues.Length == 0 ? null : pb, Relu);
+                var scaling = new Int8Scaling(pcorr, InputScaleValue, ps, PaddedBias.Length == 0 ? null : pb, Relu);
                 var rowsOfA = new MatrixRows(pa, InFeatures);
                 if (requantize is { } q)
                 {
                     fixed (byte* po = output.Span<byte>())
-                        Int8RowGemm.Run(rows, rowsOfA, Packed, InputQuantMax, Int8OutputEpilogue.UInt8Rows(po, OutFeatures, scaling, q.Scale, q.ZeroPoint, 0, q.QuantMax));
+                        Int8RowGemm.Run(rows, rowsOfA, Packed, InputQuantMax, Int8OutputEpilogue.UInt8Rows(po, OutFeatures, OutFeatures, scaling, q.Scale, q.ZeroPoint, 0, q.QuantMax));
                 }
                 else
                 {
                     fixed (float* po = output.Span<float>())
-                        Int8RowGemm.Run(rows, rowsOfA, Packed, InputQuantMax, Int8OutputEpilogue.FloatRows(po, OutFeatures, scaling));
+                        Int8RowGemm.Run(rows, rowsOfA, Packed, InputQuantMax, Int8OutputEpilogue.FloatRows(po, OutFeatures, OutFeatures, scaling));
                 }
             }
         }

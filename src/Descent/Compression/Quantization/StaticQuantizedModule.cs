@@ -1,3 +1,4 @@
+using Descent.Kernels.Quantized;
 using Descent.NN;
 using Descent.Tensors;
 
@@ -69,7 +70,7 @@ public abstract class StaticQuantizedModule : QuantizedWeightModule
     private protected int[] ZeroPointCorrection()
     {
         var sums = Packed.ColumnSums;
-        var correction = new int[sums.Length];
+        var correction = new int[Int8PackedMatrix.PaddedColumns(sums.Length)];
         for (int j = 0; j < sums.Length; j++) correction[j] = _inputZeroPoint * sums[j];
         return correction;
     }

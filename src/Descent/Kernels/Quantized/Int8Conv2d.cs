@@ -119,9 +119,11 @@ internal readonly unsafe struct ConvPatchRows(byte* padded, int hp, int wp, int 
         nint lineBytes = (nint)wp * c, rowStep = g.DilationH * lineBytes, runBytes = (nint)kw * c, columnStep = (nint)g.DilationW * c;
         nint lda = Lda;
         byte* dst = scratch;
+        // One division for the block's first row, then the pixel position advances (divisions per row would cost as
+        // much as copying a short receptive field).
+        int image = row0 / pixels, rem = row0 - image * pixels, oh = rem / outW, ow = rem - oh * outW;
         for (int r = 0; r < rows; r++, dst += lda)
         {
-            int p = row0 + r, image = p / pixels, rem = p - image * pixels, oh = rem / outW, ow = rem - oh * outW;
             byte* src = padded + ((nint)(image * hp + oh * g.StrideH) * wp + (nint)ow * g.StrideW) * c;
             byte* d = dst;
             for (int i = 0; i < kh; i++, src += rowStep)
@@ -133,6 +135,15 @@ internal readonly unsafe struct ConvPatchRows(byte* padded, int hp, int wp, int 
                     continue;
                 }
                 for (int j = 0; j < kw; j++, d += c) Copy(d, src + j * columnStep, c);
+            }
+            if (++ow == outW)
+            {
+                ow = 0;
+                if (++oh == outH)
+                {
+                    oh = 0;
+                    image++;
+                }
             }
         }
         return scratch;

@@ -25,7 +25,9 @@ internal enum Int8OutputKind
 /// q = clamp(round_half_even(y · (1/out_scale)), quant_min − zp, quant_max − zp) + zp, the same rule and rounding as
 /// <see cref="QuantizeKernels"/>, so the uint8 output equals quantizing the float output (one rounding, like fbgemm's
 /// requantization with a float bias). Every path computes the same float operations in the same order, so the results
-/// are identical across paths.
+/// are identical across paths. The per-column arrays (weight scales, bias, correction) must be readable up to a whole
+/// panel past the last column (<see cref="Int8PackedMatrix.PaddedColumns"/>); the skip and the output are not read or
+/// written past it.
 /// </summary>
 internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
 {
@@ -63,72 +65,141 @@ internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
     }
 
     /// <summary>Float rows C[m × n] (row stride ldc).</summary>
-    public static Int8OutputEpilogue FloatRows(float* c, nint ldc, Int8Scaling s) =>
-        new(Int8OutputKind.FloatRows, c, ldc, 0, 0, s.Correction, s.AScale, s.WScale, s.Bias, s.Skip, s.LdSkip, s.Relu, 0, 0, 0, 0);
+    public static Int8OutputEpilogue FloatRows(float* c, nint ldc, int n, Int8Scaling s) =>
+        new(Int8OutputKind.FloatRows, c, ldc, n, 0, s.Correction, s.AScale, s.WScale, s.Bias, s.Skip, s.LdSkip, s.Relu, 0, 0, 0, 0);
 
     /// <summary>Float NCHW output [images × n × pixels] for rows p = image·pixels + pixel.</summary>
     public static Int8OutputEpilogue FloatChannels(float* c, int n, int pixels, Int8Scaling s) =>
         new(Int8OutputKind.FloatChannels, c, 0, n, pixels, s.Correction, s.AScale, s.WScale, s.Bias, s.Skip, s.LdSkip, s.Relu, 0, 0, 0, 0);
 
     /// <summary>uint8 rows requantized with (outScale, zeroPoint) onto [quantMin, quantMax].</summary>
-    public static Int8OutputEpilogue UInt8Rows(byte* c, nint ldc, Int8Scaling s, float outScale, int zeroPoint, int quantMin, int quantMax) =>
-        new(Int8OutputKind.UInt8Rows, c, ldc, 0, 0, s.Correction, s.AScale, s.WScale, s.Bias, s.Skip, s.LdSkip, s.Relu, 1f / outScale, zeroPoint, quantMin, quantMax);
+    public static Int8OutputEpilogue UInt8Rows(byte* c, nint ldc, int n, Int8Scaling s, float outScale, int zeroPoint, int quantMin, int quantMax) =>
+        new(Int8OutputKind.UInt8Rows, c, ldc, n, 0, s.Correction, s.AScale, s.WScale, s.Bias, s.Skip, s.LdSkip, s.Relu, 1f / outScale, zeroPoint, quantMin, quantMax);
 
     public void Apply(int row, int rows, int column, int columns, int* tile, nint ldt)
     {
-        float* values = stackalloc float[Int8PackedMatrix.PanelWidth * 4 + 16];
-        for (int r = 0; r < rows; r++)
+        float* skipped = stackalloc float[16];
+        float* values = stackalloc float[16];
+        if (KernelConfig.UseVector512 && Avx512F.IsSupported)
         {
-            int* acc = tile + r * ldt;
-            float* skip = _skip is null ? null : _skip + (row + r) * _ldSkip + column;
-            int j = 0;
-            if (KernelConfig.UseVector512 && Avx512F.IsSupported)
+            // Column chunks outside, rows inside: the chunk's correction, scales and bias are loaded once per tile. Whole
+            // vectors also over a partial last panel (the tile and those arrays are padded to the panel width); only
+            // the output and the skip row are staged through the stack there, unless the overrun is harmless.
+            for (int j = 0; j < columns; j += 16)
             {
-                for (; j + 16 <= columns; j += 16)
+                int count = Math.Min(16, columns - j);
+                var corr = _correction is null ? Vector512<int>.Zero : Vector512.Load(_correction + column + j);
+                var aScale = Vector512.Create(_aScale);
+                var scale = Vector512.Load(_wScale + column + j);
+                var bias = _bias is null ? Vector512<float>.Zero : Vector512.Load(_bias + column + j);
+                for (int r = 0; r < rows; r++)
                 {
-                    var v = Value512(acc, skip, column, j);
+                    var v = Vector512.ConvertToSingle(Vector512.Load(tile + r * ldt + j) - corr) * aScale * scale + bias;
+                    if (_skip is not null) v += Vector512.Load(Staged(_skip + (row + r) * _ldSkip + column, j, count, 16, skipped) + j);
+                    if (_relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                    bool whole = count == 16 || Overrun(column, columns, r, rows);
                     if (_kind == Int8OutputKind.UInt8Rows)
-                        Avx512F.ConvertToVector128Byte(Requantize512(v)).Store((byte*)_c + (row + r) * _ldc + column + j);
-                    else if (_kind == Int8OutputKind.FloatRows)
-                        v.Store((float*)_c + (row + r) * _ldc + column + j);
+                    {
+                        var q = Avx512F.ConvertToVector128Byte(Requantize512(v));
+                        byte* o = (byte*)_c + (row + r) * _ldc + column + j;
+                        if (whole) q.Store(o);
+                        else StoreBytes(q, o, count);
+                    }
                     else
-                        v.Store(values + j);
+                    {
+                        v.Store(values);
+                        Emit(row + r, column + j, count, values, whole, v512: true, v);
+                    }
                 }
             }
-            else if (KernelConfig.UseVector256 && Avx2.IsSupported)
+            return;
+        }
+        if (KernelConfig.UseVector256 && Avx2.IsSupported)
+        {
+            for (int j = 0; j < columns; j += 8)
             {
-                for (; j + 8 <= columns; j += 8)
+                int count = Math.Min(8, columns - j);
+                var corr = _correction is null ? Vector256<int>.Zero : Vector256.Load(_correction + column + j);
+                var aScale = Vector256.Create(_aScale);
+                var scale = Vector256.Load(_wScale + column + j);
+                var bias = _bias is null ? Vector256<float>.Zero : Vector256.Load(_bias + column + j);
+                for (int r = 0; r < rows; r++)
                 {
-                    var v = Value256(acc, skip, column, j);
+                    var v = Vector256.ConvertToSingle(Vector256.Load(tile + r * ldt + j) - corr) * aScale * scale + bias;
+                    if (_skip is not null) v += Vector256.Load(Staged(_skip + (row + r) * _ldSkip + column, j, count, 8, skipped) + j);
+                    if (_relu) v = Vector256.Max(v, Vector256<float>.Zero);
+                    bool whole = count == 8 || Overrun(column, columns, r, rows);
                     if (_kind == Int8OutputKind.UInt8Rows)
                     {
                         var q = Requantize256(v);
                         var s = Vector256.Narrow(q, q).GetLower().AsUInt16();
-                        *(ulong*)((byte*)_c + (row + r) * _ldc + column + j) = Vector128.Narrow(s, s).AsUInt64().ToScalar();
+                        var b8 = Vector128.Narrow(s, s);
+                        byte* o = (byte*)_c + (row + r) * _ldc + column + j;
+                        if (whole) *(ulong*)o = b8.AsUInt64().ToScalar();
+                        else StoreBytes(b8, o, count);
                     }
-                    else if (_kind == Int8OutputKind.FloatRows)
-                        v.Store((float*)_c + (row + r) * _ldc + column + j);
                     else
-                        v.Store(values + j);
+                    {
+                        v.Store(values);
+                        Emit(row + r, column + j, count, values, whole, v512: false, default);
+                    }
                 }
             }
-            for (; j < columns; j++)
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            int* acc = tile + r * ldt;
+            float* skip = _skip is null ? null : _skip + (row + r) * _ldSkip + column;
+            for (int j = 0; j < columns; j++)
             {
                 float v = Value(acc, skip, column, j);
-                if (_kind == Int8OutputKind.UInt8Rows)
-                    ((byte*)_c)[(row + r) * _ldc + column + j] = (byte)Requantize(v);
-                else if (_kind == Int8OutputKind.FloatRows)
-                    ((float*)_c)[(row + r) * _ldc + column + j] = v;
+                if (_kind == Int8OutputKind.UInt8Rows) ((byte*)_c)[(row + r) * _ldc + column + j] = (byte)Requantize(v);
                 else
-                    values[j] = v;
-            }
-            if (_kind == Int8OutputKind.FloatChannels)
-            {
-                int p = row + r, image = p / _pixels, pixel = p % _pixels;
-                float* o = (float*)_c + ((nint)image * _n + column) * _pixels + pixel;
-                for (int c = 0; c < columns; c++) o[(nint)c * _pixels] = values[c];
+                {
+                    values[0] = v;
+                    Emit(row + r, column + j, 1, values, false, false, default);
+                }
             }
         }
+    }
+
+    // True when a whole vector may be stored past a partial last panel: the tile spans every column of dense rows
+    // and the next row is this tile's too (written after, so the overrun is overwritten).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Overrun(int column, int columns, int r, int rows) => column == 0 && columns == _n && _ldc == _n && r + 1 < rows;
+
+    /// <summary>Writes count float values of output row p from column c on (rows, or NCHW planes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit(int p, int c, int count, float* values, bool whole, bool v512, Vector512<float> v)
+    {
+        if (_kind == Int8OutputKind.FloatRows)
+        {
+            float* o = (float*)_c + p * _ldc + c;
+            if (whole && v512) v.Store(o);
+            else if (whole) Vector256.Load(values).Store(o);
+            else for (int t = 0; t < count; t++) o[t] = values[t];
+            return;
+        }
+        int image = p / _pixels, pixel = p - image * _pixels;
+        float* plane = (float*)_c + ((nint)image * _n + c) * _pixels + pixel;
+        for (int t = 0; t < count; t++) plane[(nint)t * _pixels] = values[t];
+    }
+
+    /// <summary>The skip values from column j on, copied to the stack (zero-padded) when fewer than a vector remain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Staged(float* skip, int j, int count, int vector, float* stage)
+    {
+        if (skip is null || count == vector) return skip;
+        for (int t = 0; t < 16; t++) stage[t] = t < count ? skip[j + t] : 0f;
+        return stage - j;   // Value reads skip + j
+    }
+
+    private static void StoreBytes(Vector128<byte> q, byte* destination, int count)
+    {
+        byte* stage = stackalloc byte[16];
+        q.Store(stage);
+        for (int t = 0; t < count; t++) destination[t] = stage[t];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -139,28 +210,6 @@ internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
         if (_bias is not null) v += _bias[column + j];
         if (skip is not null) v += skip[j];
         return _relu ? MathF.Max(v, 0) : v;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector512<float> Value512(int* acc, float* skip, int column, int j)
-    {
-        var sum = Vector512.Load(acc + j);
-        if (_correction is not null) sum -= Vector512.Load(_correction + column + j);
-        var v = Vector512.ConvertToSingle(sum) * Vector512.Create(_aScale) * Vector512.Load(_wScale + column + j);
-        if (_bias is not null) v += Vector512.Load(_bias + column + j);
-        if (skip is not null) v += Vector512.Load(skip + j);
-        return _relu ? Vector512.Max(v, Vector512<float>.Zero) : v;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<float> Value256(int* acc, float* skip, int column, int j)
-    {
-        var sum = Vector256.Load(acc + j);
-        if (_correction is not null) sum -= Vector256.Load(_correction + column + j);
-        var v = Vector256.ConvertToSingle(sum) * Vector256.Create(_aScale) * Vector256.Load(_wScale + column + j);
-        if (_bias is not null) v += Vector256.Load(_bias + column + j);
-        if (skip is not null) v += Vector256.Load(skip + j);
-        return _relu ? Vector256.Max(v, Vector256<float>.Zero) : v;
     }
 
     // QuantizeKernels' rule: round (ties to even), clamp in float to the offsets of the range, convert, add zp.
