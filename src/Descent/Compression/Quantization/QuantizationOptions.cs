@@ -13,4 +13,4 @@ namespace Descent.Compression.Quantization;
 /// docs/quantization.md).
 /// </summary>
 public sealed record QuantizationOptions(bool PerChannel = true, bool ReduceRange = true, double? AveragingConstant = null, double? Percentile = null,
-    int MinConvChannels = 1);
+    int MinConvChannels = 16);
