@@ -87,6 +87,40 @@ internal static class Int8Conv2d
     }
 
     /// <summary>
+    /// The convolution with the static layers' epilogue over spans (the per-column arrays padded to
+    /// <see cref="Int8PackedMatrix.PaddedColumns"/>; <paramref name="skip"/> empty for none): <paramref name="kind"/>
+    /// selects uint8 rows requantized with (outScale, outZeroPoint) onto [0, quantMax] into <paramref name="bytes"/>, or
+    /// float rows / NCHW planes into <paramref name="floats"/>.
+    /// </summary>
+    public static unsafe void Run(ReadOnlySpan<byte> padded, int images, int height, int width, int channels, Int8ConvGeometry g,
+        Int8PackedMatrix w, int aQuantMax, ReadOnlySpan<int> correction, float aScale, ReadOnlySpan<float> wScale, ReadOnlySpan<float> bias,
+        bool relu, ReadOnlySpan<float> skip, Int8OutputKind kind, Span<byte> bytes, Span<float> floats, float outScale, int outZeroPoint, int quantMax)
+    {
+        int n = w.N, padded16 = Int8PackedMatrix.PaddedColumns(n), rows = images * g.OutputHeight(height) * g.OutputWidth(width);
+        if (padded.Length < PaddedLength(images, height, width, channels, g) || correction.Length < padded16 || wScale.Length < padded16
+            || (!bias.IsEmpty && bias.Length < padded16) || (!skip.IsEmpty && skip.Length < rows * n)
+            || (kind == Int8OutputKind.UInt8Rows ? bytes.Length : floats.Length) < rows * n)
+            throw new DescentInternalException("Int8Conv2d.Run: buffer sizes do not match the geometry.");
+        fixed (byte* pa = padded)
+        fixed (int* pc = correction)
+        fixed (float* ps = wScale)
+        fixed (float* pb = bias)
+        fixed (float* pk = skip)
+        fixed (byte* pq = bytes)
+        fixed (float* pf = floats)
+        {
+            var scaling = new Int8Scaling(pc, aScale, ps, pb, relu, pk, n);
+            var epilogue = kind switch
+            {
+                Int8OutputKind.UInt8Rows => Int8OutputEpilogue.UInt8Rows(pq, n, n, scaling, outScale, outZeroPoint, 0, quantMax),
+                Int8OutputKind.FloatRows => Int8OutputEpilogue.FloatRows(pf, n, n, scaling),
+                _ => Int8OutputEpilogue.FloatChannels(pf, n, g.OutputHeight(height) * g.OutputWidth(width), scaling),
+            };
+            Run(pa, images, height, width, channels, g, w, aQuantMax, epilogue);
+        }
+    }
+
+    /// <summary>
     /// The convolution of the padded NHWC batch (<paramref name="height"/>, <paramref name="width"/> are the unpadded
     /// sizes) with the packed weights [out × kh·kw·channels]; each finished tile (rows = image·outH·outW + pixel,
     /// columns = output channels) goes to <paramref name="epilogue"/>.
