@@ -97,7 +97,7 @@ internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
                     var v = Vector512.ConvertToSingle(Vector512.Load(tile + r * ldt + j) - corr) * aScale * scale + bias;
                     if (_skip is not null) v += Vector512.Load(Staged(_skip + (row + r) * _ldSkip + column, j, count, 16, skipped) + j);
                     if (_relu) v = Vector512.Max(v, Vector512<float>.Zero);
-                    bool whole = count == 16 || Overrun(column, columns, r, rows, j + 16);
+                    bool whole = count == 16 || (j == 0 && Overrun(column, columns, r, rows, 16));
                     if (_kind == Int8OutputKind.UInt8Rows)
                     {
                         var q = Avx512F.ConvertToVector128Byte(Requantize512(v));
@@ -128,7 +128,7 @@ internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
                     var v = Vector256.ConvertToSingle(Vector256.Load(tile + r * ldt + j) - corr) * aScale * scale + bias;
                     if (_skip is not null) v += Vector256.Load(Staged(_skip + (row + r) * _ldSkip + column, j, count, 8, skipped) + j);
                     if (_relu) v = Vector256.Max(v, Vector256<float>.Zero);
-                    bool whole = count == 8 || Overrun(column, columns, r, rows, j + 8);
+                    bool whole = count == 8 || (j == 0 && Overrun(column, columns, r, rows, 8));
                     if (_kind == Int8OutputKind.UInt8Rows)
                     {
                         var q = Requantize256(v);
@@ -164,8 +164,9 @@ internal readonly unsafe struct Int8OutputEpilogue : IInt8Epilogue
         }
     }
 
-    // True when a whole vector (ending at column `end` of row r) may be stored past a partial last panel: the tile
-    // spans every column of dense rows and the overrun stays inside this tile's later rows (written after it).
+    // True when a whole vector (ending at column `end` of row r) may be stored past a partial last panel: the row is a
+    // single vector chunk (so the rows are written in order), the tile spans every column of dense rows, and the
+    // overrun stays inside this tile's later rows (written after it).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Overrun(int column, int columns, int r, int rows, int end) =>
         column == 0 && columns == _n && _ldc == _n && (long)r * _n + end <= (long)rows * _n;
