@@ -9,6 +9,7 @@ namespace Descent.Tests.Kernels.Quantized;
 /// requantization, and the NHWC → NCHW transpose — identical bytes on every SIMD path.
 /// </summary>
 [Trait("Category", "Kernels")]
+[Collection(GemmSerialCollection.Name)]
 public class Int8PoolingTests
 {
     public static TheoryData<SimdLevel> Levels()
