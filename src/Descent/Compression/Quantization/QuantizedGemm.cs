@@ -58,41 +58,6 @@ internal static class QuantizedGemm
         }
     }
 
-    /// <summary>
-    /// The static int8 convolution: x [images × channels × height × width] quantized with the fixed quint8 parameters,
-    /// then image by image: unfolded (im2col, padding = the zero point, i.e. 0.0) into an [outH·outW × channels·kh·kw]
-    /// matrix, one int8 GEMM against the packed weights [out × channels·kh·kw], and the float rows written back as
-    /// [out × outH × outW]. One image at a time keeps the unfolded matrix in cache (a whole batch's would be tens of MB).
-    /// </summary>
-    public static void StaticConv2d(ReadOnlySpan<float> x, int images, int channels, int height, int width, Int8ConvGeometry g,
-        float scale, int zeroPoint, int quantMax, Int8PackedMatrix w, float[] weightScales, float[] bias, bool relu, Span<float> output)
-    {
-        int pixels = g.OutputHeight(height) * g.OutputWidth(width), k = w.K, n = w.N, plane = channels * height * width;
-        if (images == 0 || pixels == 0 || n == 0) return;
-        var values = ArrayPool<byte>.Shared.Rent(x.Length);
-        var columns = ArrayPool<byte>.Shared.Rent(pixels * k);
-        var product = ArrayPool<float>.Shared.Rent(pixels * n);
-        try
-        {
-            var q = values.AsSpan(0, x.Length);
-            QuantizeKernels.Quantize(x, 1f / scale, zeroPoint, 0, quantMax, q);
-            var a = columns.AsSpan(0, pixels * k);
-            var c = product.AsSpan(0, pixels * n);
-            for (int i = 0; i < images; i++)
-            {
-                Int8Im2Col.Unfold(q.Slice(i * plane, plane), channels, height, width, g, (byte)zeroPoint, a);
-                Int8Gemm.MultiplyToFloat(pixels, a, k, zeroPoint, quantMax, w, scale, weightScales, bias, relu, c, n);
-                Int8Im2Col.RowsToChannels(c, 1, pixels, n, output.Slice(i * n * pixels, n * pixels));
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(product);
-            ArrayPool<byte>.Shared.Return(columns);
-            ArrayPool<byte>.Shared.Return(values);
-        }
-    }
-
     /// <summary>quint8 scale and zero point of <paramref name="x"/>'s own range over [0, quantMax], as PyTorch's dynamic quantization computes them.</summary>
     public static (float Scale, int ZeroPoint) ActivationQParams(ReadOnlySpan<float> x, int quantMax, string layer)
     {

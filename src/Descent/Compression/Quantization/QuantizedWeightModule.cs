@@ -51,6 +51,12 @@ public abstract class QuantizedWeightModule : Module
     /// <summary>The bias values, or empty.</summary>
     private protected float[] BiasValues { get; private set; } = [];
 
+    /// <summary><see cref="Scales"/> zero-padded to whole panels (<see cref="Int8PackedMatrix.PaddedColumns"/>), for the epilogue's vectors.</summary>
+    private protected float[] PaddedScales { get; private set; } = [];
+
+    /// <summary><see cref="BiasValues"/> zero-padded to whole panels, or empty without bias.</summary>
+    private protected float[] PaddedBias { get; private set; } = [];
+
     /// <inheritdoc/>
     protected override void OnStateDictLoaded() => Repack();
 
@@ -61,9 +67,20 @@ public abstract class QuantizedWeightModule : Module
         var scales = WeightScale.ToArray<float>();
         Scales = PerChannel ? scales : Enumerable.Repeat(scales[0], outputs).ToArray();
         BiasValues = Bias?.ToArray<float>() ?? [];
+        int padded = Int8PackedMatrix.PaddedColumns(outputs);
+        PaddedScales = new float[padded];
+        Scales.CopyTo(PaddedScales, 0);
+        PaddedBias = BiasValues.Length == 0 ? [] : new float[padded];
+        BiasValues.CopyTo(PaddedBias, 0);
         var perRow = PerChannel ? zeroPoints : Enumerable.Repeat(zeroPoints[0], outputs).ToArray();
-        Packed = Int8PackedMatrix.Pack(Weight.Span<sbyte>(), outputs, k, perRow);
+        Packed = Int8PackedMatrix.Pack(PackingOrder(Weight), outputs, k, perRow);
     }
+
+    /// <summary>
+    /// The int8 weights in the column order the layer's kernel reads, row o = output channel o (default: the weight
+    /// as stored, flattened). Called from the constructor too, so overrides may use only <paramref name="weight"/>.
+    /// </summary>
+    private protected virtual ReadOnlySpan<sbyte> PackingOrder(Tensor weight) => weight.Span<sbyte>();
 
     /// <summary>
     /// The state of a float layer's weight quantized with PyTorch's weight observer (qint8, symmetric;

@@ -64,6 +64,8 @@ public static partial class Quantizer
                     PreparedNotes.TryGetValue(module, out var note) ? note : StaticNoteFor(module)));
             }
         }
+        // Activations stay uint8 between adjacent int8 layers (requantized in the GEMM epilogue), see Int8Linking.
+        Int8Linking.Link(root);
         root.Eval();
         return new QuantizationResult(root, layers);
     }

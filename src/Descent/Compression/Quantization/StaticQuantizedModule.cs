@@ -1,3 +1,4 @@
+using Descent.Kernels.Quantized;
 using Descent.NN;
 using Descent.Tensors;
 
@@ -42,13 +43,41 @@ public abstract class StaticQuantizedModule : QuantizedWeightModule
     public Tensor InputZeroPoint { get; }
 
     /// <summary>Largest quantized input value: 127 with <see cref="ReduceRange"/>, else 255.</summary>
-    private protected int InputQuantMax => ReduceRange ? 127 : 255;
+    internal int InputQuantMax => ReduceRange ? 127 : 255;
 
     /// <summary>The input scale as loaded.</summary>
-    private protected float InputScaleValue => _inputScale;
+    internal float InputScaleValue => _inputScale;
 
     /// <summary>The input zero point as loaded.</summary>
-    private protected int InputZeroPointValue => _inputZeroPoint;
+    internal int InputZeroPointValue => _inputZeroPoint;
+
+    /// <summary>
+    /// Set by <see cref="Int8Linking"/> when the next layer is int8 too: this layer's output is requantized in the
+    /// GEMM epilogue to uint8 with the next layer's input parameters (NHWC for convolutions) instead of float32.
+    /// </summary>
+    internal Int8Activation? OutputQuantization { get; set; }
+
+    /// <summary>
+    /// Set by <see cref="Int8Linking"/> when the previous layer is int8: a uint8 input (NHWC for convolutions) is
+    /// taken as already quantized with this layer's input parameters. Float inputs are always accepted.
+    /// </summary>
+    internal bool TakesInt8Input { get; set; }
+
+    /// <summary>This layer's input parameters as an <see cref="Int8Activation"/>.</summary>
+    internal Int8Activation InputActivation => new(_inputScale, _inputZeroPoint, InputQuantMax);
+
+    /// <summary>z_x · Σ_k w[j, k] per output channel: the u8 kernel's zero-point correction.</summary>
+    private protected int[] ZeroPointCorrection()
+    {
+        var sums = Packed.ColumnSums;
+        var correction = new int[Int8PackedMatrix.PaddedColumns(sums.Length)];
+        for (int j = 0; j < sums.Length; j++) correction[j] = _inputZeroPoint * sums[j];
+        return correction;
+    }
+
+    /// <summary>The error for a uint8 input this layer was not linked to take.</summary>
+    private protected ArgumentException UnlinkedInt8Input(Tensor input) =>
+        new($"{TypeName}: got a uint8 input {input.Shape}; int8 activations come only from a linked int8 layer before it (Quantizer.Convert links them), so pass float32 or float64.", nameof(input));
 
     /// <inheritdoc/>
     protected override void OnStateDictLoaded()

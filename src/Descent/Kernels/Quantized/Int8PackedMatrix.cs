@@ -46,6 +46,9 @@ public sealed class Int8PackedMatrix
     /// <summary>Number of panels: ceil(n / <see cref="PanelWidth"/>).</summary>
     public int Panels => (N + PanelWidth - 1) / PanelWidth;
 
+    /// <summary>n rounded up to whole panels: the length per-column arrays of the static layers' epilogue are padded to.</summary>
+    public static int PaddedColumns(int n) => (n + PanelWidth - 1) / PanelWidth * PanelWidth;
+
     /// <summary>k rounded up to even: the pairs of one panel column.</summary>
     internal int KPairs => (K + 1) / 2;
 

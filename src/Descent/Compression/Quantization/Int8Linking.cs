@@ -1,0 +1,112 @@
+using Descent.NN;
+
+namespace Descent.Compression.Quantization;
+
+/// <summary>
+/// Keeps activations in int8 between the int8 layers of a converted model (PyTorch's quantized models pass quint8
+/// tensors from layer to layer): in every <see cref="Sequential"/>, an int8 layer (QuantizedConv2d, QuantizedLinear,
+/// QuantizedResidual) followed — past Identity slots, MaxPool2d and, before a Linear, Flatten — by another one
+/// requantizes its output in the GEMM epilogue to the next layer's calibrated input parameters and hands it over as
+/// uint8 (NHWC for images); the MaxPool2d and Flatten in between become <see cref="QuantizedMaxPool2d"/> and
+/// <see cref="QuantizedFlatten"/>. Residual blocks of int8 convolutions become <see cref="QuantizedResidual"/>. The
+/// first int8 layer of a run still quantizes its float input and the last one still returns float32, so every other
+/// layer keeps seeing float tensors.
+/// </summary>
+/// <remarks>
+/// Linking changes no number where only max-pooling or flatten sits between two layers: the next layer would have
+/// quantized the float output with the same parameters and rounding, and max-pooling commutes with the monotone
+/// quantization map. (PyTorch rounds each layer's output to that layer's own observed scale first; Descent rounds once,
+/// to the consumer's.) A pass-through that is not supported (ceil-mode pooling, average pooling, Dropout, any float
+/// layer) ends the run: the layer before it keeps a float output.
+/// </remarks>
+public static class Int8Linking
+{
+    /// <summary>Links the int8 layers of <paramref name="model"/> in place (idempotent); returns the number of links made.</summary>
+    public static int Link(Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int links = 0;
+        foreach (var (path, module) in model.NamedModules().ToList())
+        {
+            if (module is Residual residual && path.Length > 0 && QuantizedResidual.TryCreate(residual) is { } q)
+            {
+                model.ReplaceSubmodule(path, q);
+                links++;
+            }
+        }
+        foreach (var (_, module) in model.NamedModules().ToList())
+            if (module is Sequential sequential) links += LinkSequential(sequential);
+        return links;
+    }
+
+    private static int LinkSequential(Sequential s)
+    {
+        int links = 0, producer = -1;
+        var between = new List<int>();
+        bool flattened = false;
+        for (int i = 0; i < s.Count; i++)
+        {
+            var m = s[i];
+            if (IsInt8(m))
+            {
+                if (producer >= 0 && Compatible(s[producer], m, flattened))
+                {
+                    foreach (int b in between)
+                    {
+                        if (s[b] is MaxPool2d pool) s[b] = new QuantizedMaxPool2d(pool);
+                        else if (s[b] is Flatten flatten) s[b] = new QuantizedFlatten(flatten);
+                    }
+                    var input = InputOf(m);
+                    SetOutput(s[producer], input);
+                    SetTakesInt8(m);
+                    links++;
+                }
+                producer = i;
+                between.Clear();
+                flattened = false;
+                continue;
+            }
+            bool image = producer >= 0 && s[producer] is QuantizedConv2d or QuantizedResidual;
+            if (producer >= 0 && (m is Identity or QuantizedMaxPool2d or QuantizedFlatten
+                || (image && !flattened && m is MaxPool2d { CeilMode: false })
+                || (image && !flattened && m is Flatten)))
+            {
+                flattened |= m is Flatten or QuantizedFlatten;
+                between.Add(i);
+                continue;
+            }
+            producer = -1;
+            between.Clear();
+            flattened = false;
+        }
+        return links;
+    }
+
+    private static bool IsInt8(Module m) => m is QuantizedConv2d or QuantizedLinear or QuantizedResidual;
+
+    // Images flow into convolutions and residual blocks unflattened; a Linear takes a Linear's rows or flattened images.
+    private static bool Compatible(Module producer, Module consumer, bool flattened) => consumer switch
+    {
+        QuantizedLinear => producer is QuantizedLinear ? !flattened : flattened,
+        _ => producer is not QuantizedLinear && !flattened,
+    };
+
+    private static Int8Activation InputOf(Module m) => m switch
+    {
+        StaticQuantizedModule q => q.InputActivation,
+        QuantizedResidual r => r.InputActivation,
+        _ => throw new DescentInternalException($"Int8Linking: {m.TypeName} is not an int8 layer."),
+    };
+
+    private static void SetOutput(Module m, Int8Activation output)
+    {
+        if (m is StaticQuantizedModule q) q.OutputQuantization = output;
+        else ((QuantizedResidual)m).OutputQuantization = output;
+    }
+
+    private static void SetTakesInt8(Module m)
+    {
+        if (m is StaticQuantizedModule q) q.TakesInt8Input = true;
+        else ((QuantizedResidual)m).TakesInt8Input = true;
+    }
+}
