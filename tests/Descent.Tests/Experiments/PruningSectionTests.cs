@@ -12,6 +12,7 @@ namespace Descent.Tests.Experiments;
 /// The experiment file's <c>pruning:</c> section: read and written back, pruning a run as it trains to the target
 /// sparsity, and a run killed mid-schedule resuming to exactly the files of an uninterrupted run.
 /// </summary>
+[Collection(ProcessGeneratorCollection.Name)]
 public sealed class PruningSectionTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("descent-pruning-section-");
