@@ -1,4 +1,5 @@
 using Descent.Compression.Distillation;
+using Descent.Compression.Quantization;
 using Descent.Data;
 using Descent.Experiments.Runs;
 using Descent.NN;
@@ -16,8 +17,9 @@ namespace Descent.Experiments;
 /// </summary>
 public sealed class CheckpointModel
 {
-    private CheckpointModel(string path, CheckpointModelInfo info, Sequential model, TrainingCheckpoint checkpoint)
+    private CheckpointModel(string path, CheckpointModelInfo info, Sequential model, TrainingCheckpoint checkpoint, QuantizationSpec? quantization)
     {
+        Quantization = quantization;
         Path = path;
         Info = info;
         Model = model;
@@ -32,6 +34,9 @@ public sealed class CheckpointModel
 
     /// <summary>The model with the checkpoint's weights, in evaluation mode.</summary>
     public Sequential Model { get; }
+
+    /// <summary>How an int8 checkpoint was quantized (its model is rebuilt with that structure), or null for float.</summary>
+    public QuantizationSpec? Quantization { get; }
 
     /// <summary>The checkpoint itself.</summary>
     public TrainingCheckpoint Checkpoint { get; }
@@ -52,9 +57,16 @@ public sealed class CheckpointModel
         var checkpoint = TrainingCheckpoint.Load(path);
         var info = Experiment.ReadModelInfo(checkpoint, path);
         var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
-        CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config, "the model its stored config describes");
+        // An int8 checkpoint (descent quantize): the float architecture of the stored config, given the int8 structure
+        // its quantization spec describes, then filled with the int8 weights, scales and zero points.
+        var quantization = QuantizationFlow.SpecOf(checkpoint, path);
+        if (quantization is not null)
+            model = Quantizer.Rebuild(model, quantization).Model as Sequential
+                ?? throw new InvalidDataException($"{path}: the quantized model is not a Sequential.");
+        CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config,
+            quantization is null ? "the model its stored config describes" : $"the {quantization.Mode}-quantized int8 model its stored config describes");
         model.Eval();
-        return new CheckpointModel(path, info, model, checkpoint);
+        return new CheckpointModel(path, info, model, checkpoint, quantization);
     }
 
     /// <summary>
@@ -66,8 +78,17 @@ public sealed class CheckpointModel
         // Evaluation needs the student only: the teachers are not loaded.
         var config = WithDataDir(Info.Config, dataDir) with { Distillation = null };
         var experiment = ExperimentBuilder.Build(config);
-        experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
-        var trainer = experiment.CreateTrainer();
+        Trainer trainer;
+        if (Quantization is null)
+        {
+            experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
+            trainer = experiment.CreateTrainer();
+        }
+        else
+        {
+            // The int8 model has no parameters to train; the experiment's optimizer is only the trainer's argument.
+            trainer = new Trainer(Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
+        }
         var confusion = Info.Classes > 0 && Info.Outputs == Info.Classes ? new ConfusionMatrix(Info.Classes) : null;
         return (trainer.Evaluate(experiment.TestLoader, confusion), confusion);
     }

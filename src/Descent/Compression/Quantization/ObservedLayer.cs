@@ -98,11 +98,11 @@ public sealed class ObservedLayer : Module
     {
         if (!InputObserver.HasObserved)
             throw new InvalidOperationException($"{(path.Length == 0 ? TypeName : path)}: no input reached this layer, so its input range is unknown; run calibration batches (or training) through the prepared model before converting it.");
-        return ToQuantized(InputObserver.CalculateQParams());
+        return ToQuantizedWith(InputObserver.CalculateQParams());
     }
 
     /// <summary>The int8 layer for the given input parameters (a rebuilt checkpoint's placeholders, overwritten by its state dict).</summary>
-    internal StaticQuantizedModule ToQuantized(QuantParams input)
+    internal StaticQuantizedModule ToQuantizedWith(QuantParams input)
     {
         return Layer switch
         {

@@ -24,6 +24,7 @@ public sealed record QuantizationSpec(string Mode, bool PerChannel = true, bool 
     }
 
     /// <summary>The static/QAT options this spec describes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public QuantizationOptions Options => new(PerChannel, ReduceRange, MinConvChannels: MinConvChannels,
         Observer: Observer switch { "histogram" => ActivationObserver.Histogram, "percentile" => ActivationObserver.Percentile, _ => ActivationObserver.MinMax });
 }

@@ -44,9 +44,9 @@ public static partial class Quantizer
     /// model in evaluation mode with the per-layer record (layers that stayed float, with the reason).
     /// </summary>
     /// <exception cref="InvalidOperationException">A prepared layer saw no input.</exception>
-    public static QuantizationResult Convert(Module model) => Convert(model, placeholders: false);
+    public static QuantizationResult Convert(Module model) => ConvertPrepared(model, placeholders: false);
 
-    private static QuantizationResult Convert(Module model, bool placeholders)
+    private static QuantizationResult ConvertPrepared(Module model, bool placeholders)
     {
         ArgumentNullException.ThrowIfNull(model);
         var layers = new List<QuantizedLayer>();
@@ -56,7 +56,7 @@ public static partial class Quantizer
             if (module is ObservedLayer observed)
             {
                 var q = placeholders
-                    ? observed.ToQuantized(QuantParams.PerTensor(1f, 0, QuantizedType.QUInt8, 0, observed.Options.ReduceRange ? 127 : 255))
+                    ? observed.ToQuantizedWith(QuantParams.PerTensor(1f, 0, QuantizedType.QUInt8, 0, observed.Options.ReduceRange ? 127 : 255))
                     : observed.ToQuantized(path);
                 if (path.Length == 0) root = q;
                 else model.ReplaceSubmodule(path, q);
@@ -83,7 +83,7 @@ public static partial class Quantizer
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         if (spec.Mode == "dynamic") return QuantizeDynamic(model, spec.PerChannel, spec.ReduceRange);
-        return Convert(Prepare(model, spec.Options with { Observer = ActivationObserver.MinMax }, fakeQuantize: false), placeholders: true);
+        return ConvertPrepared(Prepare(model, spec.Options with { Observer = ActivationObserver.MinMax }, fakeQuantize: false), placeholders: true);
     }
 
     /// <summary>
