@@ -59,7 +59,7 @@ public sealed record QuantizationReport(string SourceCheckpoint, string RunDirec
         s.AppendLine();
         s.AppendLine("| | float32 | int8 | |");
         s.AppendLine("|---|---|---|---|");
-        s.AppendLine(c, $"| test accuracy | {Float32Accuracy:P2} | {Int8Accuracy:P2} | {-AccuracyDropPoints:+0.00;-0.00} pt |");
+        s.AppendLine(c, $"| test accuracy | {Float32Accuracy:P2} | {Int8Accuracy:P2} | {(AccuracyDropPoints == 0 ? 0 : -AccuracyDropPoints):+0.00;-0.00;0.00} pt |");
         s.AppendLine(c, $"| test loss | {Float32Loss:F4} | {Int8Loss:F4} | |");
         s.AppendLine(c, $"| weights (safetensors) | {Float32WeightBytes:N0} B | {Int8WeightBytes:N0} B | {SizeRatio:F2}× smaller |");
         s.AppendLine(c, $"| checkpoint file | {Float32CheckpointBytes:N0} B | {Int8CheckpointBytes:N0} B | float32's holds optimizer state |");
