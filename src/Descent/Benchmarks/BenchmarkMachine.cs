@@ -10,18 +10,4 @@ public static class BenchmarkMachine
 
     /// <summary>The SIMD level the kernels use (Scalar, Vector256 or Vector512).</summary>
     public static string Simd => KernelConfig.Simd.ToString();
-
-    /// <summary>The one-minute load average (/proc/loadavg), or null where the system does not expose it.</summary>
-    public static double? LoadAverage()
-    {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
 }

@@ -112,27 +112,6 @@ public static class QuantizationBenchmark
         return new QuantModelMeasurement(model, batch, threads, forward, report.Converted.Select(c => c.Path).ToList());
     }
 
-    /// <summary>
-    /// Forward latency of a float model against its int8 version on <paramref name="input"/> (batch as given), with
-    /// <paramref name="threads"/> threads: warm-up, then <paramref name="repeat"/> alternating blocks of at least
-    /// <paramref name="minSeconds"/> each, medians (thread CPU time with one thread, wall time otherwise).
-    /// </summary>
-    public static SpeedComparison MeasureLatency(Module float32, Module int8, Tensor input, int threads, int repeat = 5, double minSeconds = 0.05)
-    {
-        ArgumentNullException.ThrowIfNull(float32);
-        ArgumentNullException.ThrowIfNull(int8);
-        ArgumentNullException.ThrowIfNull(input);
-        Check(threads, repeat, minSeconds);
-        using var scope = ParallelFor.OverrideThreads(threads);
-        void Run(Module m)
-        {
-            using var noGrad = GradMode.Disable();
-            using var step = StepScope.Begin();
-            m.Call(input);
-        }
-        return Compare(() => Run(float32), () => Run(int8), threads, repeat, minSeconds);
-    }
-
     /// <summary>The preset with seed 7 (the same weights every call) in evaluation mode, BatchNorm statistics from random batches.</summary>
     private static Module Preset(string name)
     {

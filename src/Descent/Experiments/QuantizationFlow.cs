@@ -1,8 +1,6 @@
-using Descent.Benchmarks;
 using Descent.Compression.Quantization;
 using Descent.Data;
 using Descent.Experiments.Runs;
-using Descent.Kernels;
 using Descent.NN;
 using Descent.Optim;
 using Descent.Serialization;
@@ -101,8 +99,8 @@ public static class QuantizationFlow
             {
                 int rows = Math.Min(batch, testInputs.Shape[0]);
                 progress($"timing batch {rows}, {threads} thread(s)");
-                var speed = QuantizationBenchmark.MeasureLatency(floatModel, quantized, testInputs.Narrow(0, 0, rows), threads, request.LatencyRepeat);
-                latency.Add(new LatencyRow(rows, threads, speed.Float32Seconds * 1e6, speed.Int8Seconds * 1e6, speed.Ratio));
+                var (f32, i8, ratio) = LatencyComparison.Compare(floatModel, quantized, testInputs.Narrow(0, 0, rows), threads, request.LatencyRepeat);
+                latency.Add(new LatencyRow(rows, threads, f32 * 1e6, i8 * 1e6, ratio));
             }
 
         var int8State = quantized.StateDict();
@@ -128,7 +126,7 @@ public static class QuantizationFlow
         var report = new QuantizationReport(source.Path, run.Path, spec, spec.Mode == "static" ? calibration.Count : 0, spec.Mode == "qat" ? request.Epochs : 0,
             Accuracy(floatEval), Accuracy(int8Eval), floatEval.Loss, int8Eval.Loss, floatBytes, int8Bytes,
             new FileInfo(source.Path).Length, new FileInfo(run.BestCheckpointPath).Length, latency, layerErrors, result.Layers,
-            BenchmarkMachine.LoadAverage(), Environment.ProcessorCount);
+            LatencyComparison.LoadAverage(), Environment.ProcessorCount);
         report.Save(run.Path);
         return report;
     }
@@ -178,7 +176,7 @@ public static class QuantizationFlow
         int have = 0;
         foreach (var batch in test.Epoch(0))
         {
-            parts.Add(batch.Features);
+            parts.Add(batch.Features.Clone());
             have += batch.Size;
             if (have >= rows) break;
         }
