@@ -56,15 +56,20 @@ public sealed class CheckpointModel
         else if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file or run directory.", path);
         var checkpoint = TrainingCheckpoint.Load(path);
         var info = Experiment.ReadModelInfo(checkpoint, path);
-        var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
-        // An int8 checkpoint (descent quantize): the float architecture of the stored config, given the int8 structure
-        // its quantization spec describes, then filled with the int8 weights, scales and zero points.
+        // A checkpoint that carries its architecture is rebuilt from it (a pruned model's layers are smaller than its
+        // config says); older checkpoints from their stored config.
+        var model = checkpoint.Architecture is { } architecture
+            ? ExperimentBuilder.BuildModel(architecture, info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed), path)
+            : ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
+        // An int8 checkpoint (descent quantize): that float architecture given the int8 structure its quantization spec
+        // describes, then filled with the int8 weights, scales and zero points.
         var quantization = QuantizationFlow.SpecOf(checkpoint, path);
         if (quantization is not null)
             model = Quantizer.Rebuild(model, quantization).Model as Sequential
                 ?? throw new InvalidDataException($"{path}: the quantized model is not a Sequential.");
+        string describes = checkpoint.Architecture is null ? "the model its stored config describes" : $"the model its stored architecture describes ({checkpoint.Architecture})";
         CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config,
-            quantization is null ? "the model its stored config describes" : $"the {quantization.Mode}-quantized int8 model its stored config describes");
+            quantization is null ? describes : $"the {quantization.Mode}-quantized int8 version of {describes}");
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint, quantization);
     }
@@ -77,7 +82,7 @@ public sealed class CheckpointModel
     {
         // Evaluation needs the student only: the teachers are not loaded.
         var config = WithDataDir(Info.Config, dataDir) with { Distillation = null };
-        var experiment = ExperimentBuilder.Build(config);
+        var experiment = ExperimentBuilder.Build(config, Checkpoint.Architecture);
         Trainer trainer;
         if (Quantization is null)
         {
@@ -94,7 +99,7 @@ public sealed class CheckpointModel
     }
 
     /// <summary>The model's weights in a checkpoint (a distilled student's without its hint regressors).</summary>
-    private static StateDict ModelState(ExperimentConfig config, TrainingCheckpoint checkpoint) =>
+    internal static StateDict ModelState(ExperimentConfig config, TrainingCheckpoint checkpoint) =>
         config.Distillation is { Hints.Count: > 0 } ? HintedStudent.StudentState(checkpoint.Model) : checkpoint.Model;
 
     /// <summary><paramref name="config"/> reading Fashion-MNIST from <paramref name="dataDir"/> (unchanged when null).</summary>

@@ -52,7 +52,7 @@ public static class QuantizationFlow
             throw new ArgumentException($"{source.Path}: the checkpoint is already quantized ({source.Quantization.Mode}); quantize its float run.");
         var config = CheckpointModel.WithDataDir(source.Info.Config, request.DataDir) with { Distillation = null };
         progress($"loading the data of {config.Name}");
-        var experiment = ExperimentBuilder.Build(config);
+        var experiment = ExperimentBuilder.Build(config, source.Checkpoint.Architecture);
         var floatModel = source.Model;
         var floatEval = Evaluate(floatModel, experiment);
         progress($"float32 test accuracy {Accuracy(floatEval)}");
@@ -115,6 +115,8 @@ public static class QuantizationFlow
         {
             Model = int8State,
             Optimizer = new OptimizerStateDict { Optimizer = source.Checkpoint.Optimizer.Optimizer },
+            // The float architecture (a pruned model's real shapes); the quantization extra says how it became int8.
+            Architecture = source.Checkpoint.Architecture,
             Extras = extras,
             Resume = source.Checkpoint.Resume,
             Loader = source.Checkpoint.Loader,
@@ -164,7 +166,9 @@ public static class QuantizationFlow
     private static Sequential FreshCopy(CheckpointModel source)
     {
         var info = source.Info;
-        var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
+        var model = source.Checkpoint.Architecture is { } architecture
+            ? ExperimentBuilder.BuildModel(architecture, info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed), source.Path)
+            : ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
         model.LoadStateDict(source.Model.StateDict());
         model.Eval();
         return model;
