@@ -48,6 +48,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.CreateResume());
         root.Subcommands.Add(DistillCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());

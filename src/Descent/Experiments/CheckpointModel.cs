@@ -1,4 +1,5 @@
 using Descent.Compression.Distillation;
+using Descent.Compression.Quantization;
 using Descent.Data;
 using Descent.Experiments.Runs;
 using Descent.NN;
@@ -16,8 +17,9 @@ namespace Descent.Experiments;
 /// </summary>
 public sealed class CheckpointModel
 {
-    private CheckpointModel(string path, CheckpointModelInfo info, Sequential model, TrainingCheckpoint checkpoint)
+    private CheckpointModel(string path, CheckpointModelInfo info, Sequential model, TrainingCheckpoint checkpoint, QuantizationSpec? quantization)
     {
+        Quantization = quantization;
         Path = path;
         Info = info;
         Model = model;
@@ -32,6 +34,9 @@ public sealed class CheckpointModel
 
     /// <summary>The model with the checkpoint's weights, in evaluation mode.</summary>
     public Sequential Model { get; }
+
+    /// <summary>How an int8 checkpoint was quantized (its model is rebuilt with that structure), or null for float.</summary>
+    public QuantizationSpec? Quantization { get; }
 
     /// <summary>The checkpoint itself.</summary>
     public TrainingCheckpoint Checkpoint { get; }
@@ -56,10 +61,17 @@ public sealed class CheckpointModel
         var model = checkpoint.Architecture is { } architecture
             ? ExperimentBuilder.BuildModel(architecture, info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed), path)
             : ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
+        // An int8 checkpoint (descent quantize): that float architecture given the int8 structure its quantization spec
+        // describes, then filled with the int8 weights, scales and zero points.
+        var quantization = QuantizationFlow.SpecOf(checkpoint, path);
+        if (quantization is not null)
+            model = Quantizer.Rebuild(model, quantization).Model as Sequential
+                ?? throw new InvalidDataException($"{path}: the quantized model is not a Sequential.");
+        string describes = checkpoint.Architecture is null ? "the model its stored config describes" : $"the model its stored architecture describes ({checkpoint.Architecture})";
         CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config,
-            checkpoint.Architecture is null ? "the model its stored config describes" : $"the model its stored architecture describes ({checkpoint.Architecture})");
+            quantization is null ? describes : $"the {quantization.Mode}-quantized int8 version of {describes}");
         model.Eval();
-        return new CheckpointModel(path, info, model, checkpoint);
+        return new CheckpointModel(path, info, model, checkpoint, quantization);
     }
 
     /// <summary>
@@ -71,8 +83,17 @@ public sealed class CheckpointModel
         // Evaluation needs the student only: the teachers are not loaded.
         var config = WithDataDir(Info.Config, dataDir) with { Distillation = null };
         var experiment = ExperimentBuilder.Build(config, Checkpoint.Architecture);
-        experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
-        var trainer = experiment.CreateTrainer();
+        Trainer trainer;
+        if (Quantization is null)
+        {
+            experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
+            trainer = experiment.CreateTrainer();
+        }
+        else
+        {
+            // The int8 model has no parameters to train; the experiment's optimizer is only the trainer's argument.
+            trainer = new Trainer(Model, experiment.Loss, experiment.Optimizer, experiment.TrainerOptions);
+        }
         var confusion = Info.Classes > 0 && Info.Outputs == Info.Classes ? new ConfusionMatrix(Info.Classes) : null;
         return (trainer.Evaluate(experiment.TestLoader, confusion), confusion);
     }

@@ -36,10 +36,13 @@ public sealed class ObservedLayer : Module
         Weight = RegisterParameter("weight", weight);
         if (bias is not null) Bias = RegisterParameter("bias", bias);
         // QAT follows the input range with PyTorch's moving average (0.01) so early, untrained ranges fade.
-        InputObserver = options.Percentile is double percentile && !fakeQuantize
-            ? new PercentileObserver(percentile, QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange)
-            : new MinMaxObserver(QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange,
-                averagingConstant: fakeQuantize ? options.AveragingConstant ?? 0.01 : options.AveragingConstant);
+        InputObserver = (fakeQuantize ? ActivationObserver.MinMax : options.CalibrationObserver) switch
+        {
+            ActivationObserver.Percentile => new PercentileObserver(options.Percentile ?? 99.99, QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange),
+            ActivationObserver.Histogram => new HistogramObserver(type: QuantizedType.QUInt8, scheme: QScheme.PerTensorAffine, reduceRange: options.ReduceRange),
+            _ => new MinMaxObserver(QuantizedType.QUInt8, QScheme.PerTensorAffine, options.ReduceRange,
+                averagingConstant: fakeQuantize ? options.AveragingConstant ?? 0.01 : options.AveragingConstant),
+        };
         Train(layer.Training);
     }
 
@@ -55,7 +58,7 @@ public sealed class ObservedLayer : Module
     /// <summary>The settings of the int8 layer this becomes.</summary>
     public QuantizationOptions Options { get; }
 
-    /// <summary>The input's observer (<see cref="MinMaxObserver"/>, or <see cref="PercentileObserver"/> for calibration with <see cref="QuantizationOptions.Percentile"/>).</summary>
+    /// <summary>The input's observer (<see cref="MinMaxObserver"/>, or for calibration the <see cref="HistogramObserver"/> or <see cref="PercentileObserver"/> the options select).</summary>
     public Observer InputObserver { get; }
 
     /// <summary>The layer's weight (the same tensor).</summary>
@@ -95,7 +98,12 @@ public sealed class ObservedLayer : Module
     {
         if (!InputObserver.HasObserved)
             throw new InvalidOperationException($"{(path.Length == 0 ? TypeName : path)}: no input reached this layer, so its input range is unknown; run calibration batches (or training) through the prepared model before converting it.");
-        var input = InputObserver.CalculateQParams();
+        return ToQuantizedWith(InputObserver.CalculateQParams());
+    }
+
+    /// <summary>The int8 layer for the given input parameters (a rebuilt checkpoint's placeholders, overwritten by its state dict).</summary>
+    internal StaticQuantizedModule ToQuantizedWith(QuantParams input)
+    {
         return Layer switch
         {
             Linear l => QuantizedLinear.FromFloat(l, input, Options.PerChannel, Options.ReduceRange, Relu),

@@ -44,7 +44,9 @@ public static partial class Quantizer
     /// model in evaluation mode with the per-layer record (layers that stayed float, with the reason).
     /// </summary>
     /// <exception cref="InvalidOperationException">A prepared layer saw no input.</exception>
-    public static QuantizationResult Convert(Module model)
+    public static QuantizationResult Convert(Module model) => ConvertPrepared(model, placeholders: false);
+
+    private static QuantizationResult ConvertPrepared(Module model, bool placeholders)
     {
         ArgumentNullException.ThrowIfNull(model);
         var layers = new List<QuantizedLayer>();
@@ -53,7 +55,9 @@ public static partial class Quantizer
         {
             if (module is ObservedLayer observed)
             {
-                var q = observed.ToQuantized(path);
+                var q = placeholders
+                    ? observed.ToQuantizedWith(QuantParams.PerTensor(1f, 0, QuantizedType.QUInt8, 0, observed.Options.ReduceRange ? 127 : 255))
+                    : observed.ToQuantized(path);
                 if (path.Length == 0) root = q;
                 else model.ReplaceSubmodule(path, q);
                 layers.Add(new QuantizedLayer(path, observed.Layer.TypeName, q.TypeName, null));
@@ -68,6 +72,20 @@ public static partial class Quantizer
         Int8Linking.Link(root);
         root.Eval();
         return new QuantizationResult(root, layers);
+    }
+
+    /// <summary>
+    /// The int8 structure <paramref name="spec"/> gives <paramref name="model"/> (a float model of the architecture that was
+    /// quantized), with placeholder weights and input parameters, for an int8 state dict to fill (an int8 checkpoint's
+    /// model). Static and QAT models are converted in place; dynamic ones are rebuilt (see <see cref="QuantizeDynamic"/>).
+    /// </summary>
+    public static QuantizationResult Rebuild(Module model, QuantizationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        if (spec.Mode == "dynamic") return QuantizeDynamic(model, spec.PerChannel, spec.ReduceRange);
+        return ConvertPrepared(Prepare(model, spec.Options with { Observer = ActivationObserver.MinMax }, fakeQuantize: false), placeholders: true);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed record QuantizationResult(Module Model, IReadOnlyList<QuantizedLay
 
 /// <summary>
 /// The quantization flows (PyTorch's torch.ao.quantization.quantize_dynamic, ...). Dynamic quantization replaces every
-/// Linear with a <see cref="DynamicQuantizedLinear"/>; a ReLU right after a Linear in a Sequential is fused into it
+/// Linear with a <see cref="DynamicQuantizedLinear"/> and every LSTM with a <see cref="DynamicQuantizedLSTM"/>; a ReLU right after a Linear in a Sequential is fused into it
 /// and its slot becomes an Identity, as PyTorch's fuse_modules does (indices, and so state-dict names, are kept).
 /// Layers it does not cover stay float, and since every quantized layer takes and returns float tensors, the
 /// boundaries need no stubs.
@@ -54,6 +54,10 @@ public static partial class Quantizer
                 var single = DynamicQuantizedLinear.FromFloat(linear, perChannel, reduceRange);
                 layers.Add(new QuantizedLayer(path, linear.TypeName, single.TypeName, null));
                 return single;
+            case LSTM lstm when !lstm.MaskedParameters.Any():
+                var recurrent = DynamicQuantizedLSTM.FromFloat(lstm, perChannel, reduceRange);
+                layers.Add(new QuantizedLayer(path, lstm.TypeName, recurrent.TypeName, null));
+                return recurrent;
             case Sequential sequential:
                 var rebuilt = new Sequential();
                 for (int i = 0; i < sequential.Count; i++)
@@ -80,9 +84,9 @@ public static partial class Quantizer
 
     private static string NoteFor(Module m) => m switch
     {
-        Linear when m.MaskedParameters.Any() => MaskedNote,
+        Linear or LSTM when m.MaskedParameters.Any() => MaskedNote,
         Linear => "inside a container dynamic quantization does not rebuild; stays float",
-        _ => $"dynamic quantization covers Linear layers only; {m.TypeName} stays float",
+        _ => $"dynamic quantization covers Linear and LSTM layers; {m.TypeName} stays float",
     };
 
     /// <summary>Why a pruned layer stays float: its masks would be lost in the int8 weights.</summary>
