@@ -53,6 +53,8 @@ public static class DistillCommand
         };
         cmd.SetAction(r =>
         {
+            // The run name first: a bad one is refused before teachers and data are loaded.
+            if (r.GetValue(name) is { } n0 && RunName.Problem(n0) is { } badName) throw new UserErrorException($"--name: {badName}.");
             var teachers = (r.GetValue(teacher) ?? []).Select(Path.GetFullPath).ToList();
             var studentArg = r.GetValue(student)!;
             bool yamlStudent = studentArg.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || studentArg.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
@@ -89,12 +91,7 @@ public static class DistillCommand
                 config = ExperimentConfig.Parse(fromTeacher.ToYaml(), $"(distill from {teachers[0]})", overrides);
             }
             config = CheckpointModel.WithDataDir(config, r.GetValue(dataDir));
-            if (r.GetValue(name) is { } n)
-            {
-                if (n.Length == 0 || n.IndexOfAny(['/', '\\']) >= 0 || n is "." or "..")
-                    throw new UserErrorException($"--name '{n}' cannot name a run directory.");
-                config = config with { Name = n };
-            }
+            if (r.GetValue(name) is { } n) config = config with { Name = n };
             var runPath = RunDirectory.UniquePath(r.GetValue(runsDir)!, config.Name);
             var (output, errors) = TrainCommand.Writers(r);
             var kd = config.Distillation!;

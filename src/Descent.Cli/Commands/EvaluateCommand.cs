@@ -20,6 +20,7 @@ public static class EvaluateCommand
             errors.WriteLine($"descent: evaluating {model.Path}");
             var (result, confusion) = model.Evaluate(r.GetValue(dataDir));
             output.WriteLine($"checkpoint: {model.Path}");
+            output.WriteLine($"weights: {model.WeightsDescription}");
             output.WriteLine($"samples: {result.Samples}");
             foreach (var (k, v) in result.Metrics)
                 output.WriteLine(FormattableString.Invariant($"test {k}: {v:F4}"));

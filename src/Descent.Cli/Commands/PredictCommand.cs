@@ -22,6 +22,7 @@ public static class PredictCommand
         {
             var (output, errors) = TrainCommand.Writers(r);
             var model = CheckpointModel.Load(r.GetValue(checkpoint)!);
+            errors.WriteLine($"descent: predicting with {model.Path} ({model.WeightsDescription})");
             var predictions = model.Predict(r.GetValue(input)!);
             var csv = predictions.ToCsv();
             if (r.GetValue(outputPath) is { } path)

@@ -56,8 +56,7 @@ public static class PruneCommand
             bool isRun = Directory.Exists(full);
             string baseName = isRun ? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)) : Path.GetFileNameWithoutExtension(full);
             var runName = r.GetValue(name) ?? baseName + "-pruned";
-            if (runName.Length == 0 || runName.IndexOfAny(['/', '\\']) >= 0 || runName is "." or "..")
-                throw new UserErrorException($"--name '{runName}' cannot name a run directory.");
+            if (RunName.Problem(runName) is { } badName) throw new UserErrorException($"--name: {badName}.");
             var folder = r.GetValue(runsDir) ?? (isRun ? Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar))! : "runs");
             var runPath = RunDirectory.UniquePath(folder, runName);
             errors.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -44,6 +44,8 @@ public static class TrainCommand
         };
         cmd.SetAction(r =>
         {
+            // The run name first: a bad one is refused before the data is loaded.
+            if (r.GetValue(name) is { } n0 && RunName.Problem(n0) is { } badName) throw new UserErrorException($"--name: {badName}.");
             var overrides = r.GetValue(set) ?? [];
             var path = r.GetValue(file);
             var initial = r.GetValue(init) is { } initPath ? InitialModel.Read(initPath) : null;
@@ -56,12 +58,7 @@ public static class TrainCommand
                 if (e < 1) throw new UserErrorException($"--epochs must be at least 1, got {e}.");
                 config = config with { Epochs = e };
             }
-            if (r.GetValue(name) is { } n)
-            {
-                if (n.Length == 0 || n.IndexOfAny(['/', '\\']) >= 0 || n is "." or "..")
-                    throw new UserErrorException($"--name '{n}' cannot name a run directory.");
-                config = config with { Name = n };
-            }
+            if (r.GetValue(name) is { } n) config = config with { Name = n };
             var runPath = RunDirectory.UniquePath(r.GetValue(runsDir)!, config.Name);
             var (output, errors) = Writers(r);
             errors.WriteLine($"descent: training '{config.Name}' for {config.Epochs} epoch(s) into {runPath}" +
@@ -121,9 +118,10 @@ public static class TrainCommand
         };
         Console.CancelKeyPress += onCancel;
         using var progress = quiet ? null : new ProgressCallback(Display(errors));
+        var notices = new NoticeWriter(errors);
         try
         {
-            var result = run(progress is null ? [] : [progress], cancel.Token);
+            var result = run(progress is null ? [notices] : [notices, progress], cancel.Token);
             PrintResult(output, result);
             int code = 0;
             if (result.Status == "diverged")
@@ -149,6 +147,12 @@ public static class TrainCommand
         }
     }
 
+    // The run's notices (which task a CSV target was read as) as "descent: …" lines, also with --quiet.
+    private sealed class NoticeWriter(TextWriter errors) : IRunNotices
+    {
+        public void Notice(string message) => errors.WriteLine($"descent: {message}");
+    }
+
     // What usually tames a diverging run, with the run's own settings.
     private static string DivergenceAdvice(ExperimentConfig config)
     {
@@ -172,6 +176,11 @@ public static class TrainCommand
         output.WriteLine($"run: {result.Run.Path}");
         output.WriteLine($"status: {s.Status} after {s.Epochs} epoch(s){(s.StopReason is { } why ? $" ({why})" : "")}");
         if (s.BestEpoch is int best) output.WriteLine($"best epoch: {best} by {s.Monitor}");
+        // The test metrics below and descent evaluate RUN (best.ckpt) can use different weights: say which these are.
+        if (result.TestWeights.Length > 0)
+            output.WriteLine($"test weights: {result.TestWeights}" +
+                (File.Exists(result.Run.BestCheckpointPath) && s.BestEpoch is int b && !result.TestWeights.StartsWith("the best", StringComparison.Ordinal)
+                    ? $"; checkpoints/best.ckpt holds epoch {b} (descent evaluate RUN uses it)" : ""));
         foreach (var (k, v) in s.Test)
             output.WriteLine(FormattableString.Invariant($"test {k}: {v:F4}"));
         if (s.Distillation is { } kd) PrintComparison(output, kd);

@@ -6,6 +6,7 @@ using Descent.NN;
 using Descent.Tensors;
 using Descent.Tensors.Autograd;
 using Descent.Training;
+using Descent.Training.Callbacks;
 using Descent.Training.Checkpointing;
 using Descent.Training.Metrics;
 
@@ -72,6 +73,32 @@ public sealed class CheckpointModel
             quantization is null ? describes : $"the {quantization.Mode}-quantized int8 version of {describes}");
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint, quantization);
+    }
+
+    /// <summary>
+    /// Which weights this checkpoint holds, in words, e.g. "best.ckpt: the best epoch's weights (epoch 3 by val_accuracy
+    /// = 0.8123)", "last.ckpt: the last epoch's weights (epoch 5)" or "last.ckpt: mid-epoch weights (epoch 2, batch 40
+    /// of an unfinished run)". <c>descent train</c> tests the last epoch's weights; this says what evaluate and predict use.
+    /// </summary>
+    public string WeightsDescription
+    {
+        get
+        {
+            var resume = Checkpoint.Resume;
+            string file = System.IO.Path.GetFileName(Path);
+            int epochs = resume.History.Epochs.Count;
+            if (resume.BatchIndex > 0)
+                return $"{file}: mid-epoch weights (epoch {resume.Epoch + 1}, batch {resume.BatchIndex}, of an unfinished run)";
+            if (file == ModelCheckpoint.BestFileName && epochs > 0)
+            {
+                string monitor = Info.Config.Callbacks.Checkpoint.Monitor;
+                var logs = resume.History.Epochs[^1];
+                if (!logs.ContainsKey(monitor) && logs.ContainsKey("loss") && monitor == "val_loss") monitor = "loss";
+                string value = logs.TryGetValue(monitor, out double v) ? FormattableString.Invariant($" = {v:G4}") : "";
+                return $"{file}: the best epoch's weights (epoch {epochs} by {monitor}{value})";
+            }
+            return $"{file}: the weights after epoch {epochs}";
+        }
     }
 
     /// <summary>

@@ -78,9 +78,17 @@ internal static class DataSectionReader
             Test = testNode is null ? null : Path.GetFullPath(Path.Combine(baseDir, testNode.Text.Trim())),
             Target = Text(node, "target") ?? throw node.Error("missing required key 'target' (the target column's name)"),
             Task = node.Choice("task", "auto", "auto", "classification", "regression"),
+            Classes = Strings(node, "classes"),
             Ignore = Strings(node, "ignore"),
             Missing = node.Choice("missing", "error", "error", "drop", "fill"),
         };
+        if (config.Classes.Count > 0)
+        {
+            var classesNode = node.Get("classes")!;
+            if (config.Task == "regression") throw classesNode.Error("declared classes need task classification or auto, not regression");
+            if (config.Classes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw classesNode.Error($"the class '{twice.Key}' is listed twice");
+        }
         node.RejectUnknownKeys();
         return config;
     }

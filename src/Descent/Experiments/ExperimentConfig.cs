@@ -167,6 +167,12 @@ public sealed record CsvDataConfig
     /// <summary>"auto", "classification" or "regression".</summary>
     public string Task { get; init; } = "auto";
 
+    /// <summary>
+    /// Declared class labels in class-id order (empty: the training file's distinct labels). A label outside them is
+    /// refused with its file, row and column.
+    /// </summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
     /// <summary>Columns to leave out.</summary>
     public IReadOnlyList<string> Ignore { get; init; } = [];
 

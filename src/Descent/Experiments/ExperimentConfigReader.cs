@@ -15,8 +15,7 @@ internal static class ExperimentConfigReader
         string baseDir = File.Exists(root.File) ? Path.GetDirectoryName(Path.GetFullPath(root.File))! : Directory.GetCurrentDirectory();
         var name = root.Get("name");
         string runName = name?.Text.Trim() ?? "experiment";
-        if (name is not null && (runName.Length == 0 || runName.IndexOfAny(['/', '\\', ':']) >= 0 || runName is "." or ".."))
-            throw name.Error($"'{runName}' cannot name a run directory (use letters, digits, '-', '_', '.')");
+        if (name is not null && Runs.RunName.Problem(runName) is { } problem) throw name.Error(problem);
         var data = DataSectionReader.Read(root.Get("data"), baseDir);
         var config = new ExperimentConfig
         {

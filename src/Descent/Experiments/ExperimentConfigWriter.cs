@@ -44,6 +44,7 @@ internal static class ExperimentConfigWriter
             if (d.Csv.Test is not null) Line(sb, 2, "test", Str(d.Csv.Test));
             Line(sb, 2, "target", Str(d.Csv.Target ?? ""));
             Line(sb, 2, "task", d.Csv.Task);
+            if (d.Csv.Classes.Count > 0) Line(sb, 2, "classes", Value(d.Csv.Classes.ToList()));
             Line(sb, 2, "ignore", Value(d.Csv.Ignore.ToList()));
             Line(sb, 2, "missing", d.Csv.Missing);
         }

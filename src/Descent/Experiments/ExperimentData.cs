@@ -39,6 +39,12 @@ public sealed record ExperimentData
     /// <summary>For CSV data: the schema that encodes new rows like the training rows.</summary>
     public CsvSchema? CsvSchema { get; init; }
 
+    /// <summary>
+    /// For CSV data: which task the target was read as and why (e.g. "data.csv: task auto → classification: label column
+    /// 'y' holds 2 distinct integers (0, 1)"), printed with the run's output; null for other data sets.
+    /// </summary>
+    public string? TaskChoice { get; init; }
+
     /// <summary>Where the data came from, for logs.</summary>
     public string Description { get; init; } = "";
 

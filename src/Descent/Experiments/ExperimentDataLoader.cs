@@ -78,9 +78,11 @@ public static class ExperimentDataLoader
     }
 
     /// <summary>Loads the CSV training file of <paramref name="d"/> (also used by prediction to rebuild the schema).</summary>
-    public static CsvData LoadCsv(DataConfig d, DType dtype, string? path = null) =>
+    /// <remarks><paramref name="classes"/> (the training file's classes when loading its test file) replaces the declared ones.</remarks>
+    public static CsvData LoadCsv(DataConfig d, DType dtype, string? path = null, IReadOnlyList<string>? classes = null) =>
         CsvLoader.Load(path ?? d.Csv.Path!, new CsvOptions
         {
+            Classes = classes ?? (d.Csv.Classes.Count > 0 ? d.Csv.Classes : null),
             Target = d.Csv.Target,
             TargetKind = d.Csv.Task switch
             {
@@ -105,7 +107,9 @@ public static class ExperimentDataLoader
         IDataset train = all, test;
         if (d.Csv.Test is { } testPath)
         {
-            var t = LoadCsv(d, dtype, testPath);
+            // The test file's labels are read as the training file's classes (a label it has not seen is refused by row),
+            // or as regression targets when the training file's are.
+            var t = csv.Schema.IsClassification ? LoadCsv(d, dtype, testPath, csv.Schema.ClassNames) : LoadCsv(d with { Csv = d.Csv with { Task = "regression" } }, dtype, testPath);
             if (!t.Schema.FeatureNames.SequenceEqual(csv.Schema.FeatureNames) || !t.Schema.ClassNames.SequenceEqual(csv.Schema.ClassNames))
                 throw new InvalidDataException($"{testPath}: its columns or categories encode differently from {d.Csv.Path} " +
                     $"(features [{string.Join(", ", t.Schema.FeatureNames)}] vs [{string.Join(", ", csv.Schema.FeatureNames)}]); give files with the same categories, or leave out csv.test.");
@@ -125,6 +129,7 @@ public static class ExperimentDataLoader
             CsvSchema = csv.Schema,
             FeatureTransform = d.Normalize ? Normalize.Fit(train.ToTensors().Features) : null,
             Description = $"{d.Csv.Path} ({all.Count} rows, {csv.Schema.FeatureCount} features, target '{d.Csv.Target}')",
+            TaskChoice = $"{d.Csv.Path}: {csv.TaskChoice}",
         };
     }
 

@@ -13,6 +13,12 @@ namespace Descent.Experiments;
 /// <param name="History">Per-epoch metrics (as in metrics.csv).</param>
 public sealed record ExperimentResult(RunDirectory Run, RunSummary Summary, History History)
 {
+    /// <summary>
+    /// Which weights the test metrics were measured with, in words: "the last epoch's weights (epoch 5)" or, with
+    /// early_stopping.restore_best_weights, "the best epoch's weights (epoch 3 by val_loss, restored)".
+    /// </summary>
+    public string TestWeights { get; init; } = "";
+
     /// <summary>Test metrics (loss and the experiment's metrics).</summary>
     public IReadOnlyDictionary<string, double> Test => Summary.Test;
 
@@ -52,6 +58,7 @@ public static class ExperimentRunner
         var experiment = ExperimentBuilder.Build(config, initial?.Architecture);
         initial?.LoadInto(experiment);
         warmup.Wait();
+        Announce(experiment, extraCallbacks);
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
         return Finish(experiment, Execute(experiment, run, null, [], extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
@@ -94,6 +101,7 @@ public static class ExperimentRunner
         // The checkpoint's architecture, when it has one, is the model's shape now (pruned layers are smaller than config.yaml says).
         var experiment = ExperimentBuilder.Build(config, checkpoint.Architecture);
         warmup.Wait();
+        Announce(experiment, extraCallbacks);
         CheckpointWeights.Load(experiment.TrainedModel, checkpoint.Model, run.LastCheckpointPath, StoredConfig(checkpoint, run.LastCheckpointPath),
             experiment.Config, $"this run's model ({run.ConfigPath})");
         try
@@ -110,6 +118,13 @@ public static class ExperimentRunner
         run.RemoveLeftoverTemporaryFiles();
         if (options.Epochs is not null) run.WriteConfig(experiment.Config);
         return Finish(experiment, Execute(experiment, run, checkpoint, steps, extraCallbacks, cancellationToken), extraCallbacks, cancellationToken);
+    }
+
+    // What the user should know before training: choices the data made (a CSV target's task).
+    private static void Announce(Experiment experiment, IEnumerable<ICallback>? extraCallbacks)
+    {
+        if (experiment.Data.TaskChoice is not { } choice || extraCallbacks is null) return;
+        foreach (var listener in extraCallbacks.OfType<IRunNotices>()) listener.Notice(choice);
     }
 
     // A distillation run ends with its comparison (scratch student, teachers); other runs are done.
@@ -209,7 +224,15 @@ public static class ExperimentRunner
         run.WriteHistory(history);
         run.WriteSteps(steps.Steps);
         run.WriteSummary(summary);
-        return new ExperimentResult(run, summary, history);
+        return new ExperimentResult(run, summary, history) { TestWeights = TestWeightsOf(experiment, history.Epochs.Count) };
+    }
+
+    // The weights trainer.Evaluate saw: the model as training left it, which early stopping may have reset to its best epoch.
+    private static string TestWeightsOf(Experiment experiment, int epochs)
+    {
+        if (experiment.EarlyStopping is { RestoreBestWeights: true, Monitor.BestEpoch: >= 0 } es)
+            return $"the best epoch's weights (epoch {es.Monitor.BestEpoch + 1} by {es.Monitor.Metric}, restored by early_stopping.restore_best_weights)";
+        return $"the last epoch's weights (epoch {epochs})";
     }
 
     private static RunSummary BaseSummary(Experiment experiment, RunDirectory run, ModelCheckpoint writer) => new()

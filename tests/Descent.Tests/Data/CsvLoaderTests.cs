@@ -150,3 +150,43 @@ public class CsvLoaderTests
         }
     }
 }
+
+/// <summary>task auto: which task a target column is read as, the stated reason, and declared classes (#18).</summary>
+public class CsvTaskChoiceTests
+{
+    private static CsvData Load(string text, CsvOptions options) => CsvLoader.Load(new StringReader(text), "data.csv", options);
+
+    private static string Rows(IEnumerable<string> labels) => "x,y\n" + string.Concat(labels.Select((l, i) => $"{i * 0.5},{l}\n"));
+
+    [Theory]
+    [InlineData(new[] { "0", "1", "1", "0" }, true, "task auto → classification: label column 'y' holds 2 distinct integers (0, 1)")]
+    [InlineData(new[] { "3", "1", "2", "2", "1" }, true, "task auto → classification: label column 'y' holds 3 distinct integers (1, 2, 3)")]
+    [InlineData(new[] { "0.5", "1", "2" }, false, "task auto → regression: label column 'y' holds non-integer numbers ('0.5')")]
+    [InlineData(new[] { "cat", "dog" }, true, "task auto → classification: label column 'y' holds text ('cat')")]
+    public void AutoSaysWhichTaskAndWhy(string[] labels, bool classification, string reason)
+    {
+        var data = Load(Rows(labels), new CsvOptions { Target = "y" });
+        Assert.Equal(classification, data.Schema.IsClassification);
+        Assert.StartsWith(reason, data.TaskChoice);
+        if (classification) Assert.Equal(labels.Length, data.Dataset.Targets.Shape[0]);
+    }
+
+    [Fact]
+    public void ManyDistinctIntegersStayRegression()
+    {
+        var labels = Enumerable.Range(0, CsvLoader.MaxAutoClasses + 1).Select(i => (i * 7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var data = Load(Rows(labels), new CsvOptions { Target = "y" });
+        Assert.False(data.Schema.IsClassification);
+        Assert.Contains($"holds {CsvLoader.MaxAutoClasses + 1} distinct integers (more than {CsvLoader.MaxAutoClasses})", data.TaskChoice);
+    }
+
+    [Fact]
+    public void ALabelOutsideTheDeclaredClassesIsRefusedByRowAndColumn()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Load(Rows(["0", "1", "2", "1"]), new CsvOptions { Target = "y", Classes = ["0", "1"] }));
+        Assert.Equal("data.csv: row 3, column 'y': label '2' is not one of the classes (0, 1)", ex.Message);
+        var data = Load(Rows(["1", "0"]), new CsvOptions { Target = "y", Classes = ["1", "0", "2"] });
+        Assert.Equal(["1", "0", "2"], data.Schema.ClassNames);          // declared order is class-id order
+        Assert.Equal(new long[] { 0, 1 }, data.Dataset.Targets.ToArray<long>());
+    }
+}

@@ -117,7 +117,7 @@ public class ExperimentConfigTests
     [InlineData("model:\n  layers:\n    - dropout: 1.5\n", "exp.yaml:3:16: model.layers[0].dropout: p must be in [0, 1], got 1.5")]
     [InlineData("callbacks:\n  early_stopping: {monitor: val_accuracy}\n", "exp.yaml:2:29: callbacks.early_stopping.monitor: 'val_accuracy' needs a validation split")]
     [InlineData("loss:\n  name: mse\n  label_smoothing: 0.1\n", "exp.yaml:3:20: loss.label_smoothing: 'label_smoothing' applies to cross_entropy only")]
-    [InlineData("name: a/b\n", "exp.yaml:1:7: name: 'a/b' cannot name a run directory")]
+    [InlineData("name: a/b\n", "exp.yaml:1:7: name: 'a/b' holds '/'; a run name uses letters")]
     public void BadValuesAreReportedWithFileLineAndKey(string yaml, string expectedStart)
     {
         var e = Assert.Throws<ConfigException>(() => ExperimentConfig.Parse(yaml, "exp.yaml"));

@@ -24,13 +24,20 @@ public class StudyReportTests
         var history = Chart(StudyReport.Render(model), "Optimization history: val_loss");
         int complete = model.Trials.Count(t => t.State == StudyTrial.Complete);
         Assert.Equal(8, complete);
-        Assert.Equal(complete, history.Descendants(ReportFixtures.Svg + "circle").Count());
+        int pruned = model.Trials.Count(t => t.State == StudyTrial.Pruned && t.Intermediate.Count > 0);
+        // Complete trials at their value, pruned ones (marked as such) at the last value they reported.
+        Assert.Equal(complete, Markers(history, "objective"));
+        Assert.Equal(pruned, Markers(history, StudyCharts.PrunedName));
         var best = (string)history.Descendants(ReportFixtures.Svg + "path").Single(p => (string?)p.Attribute("data-name") == "best so far").Attribute("d")!;
         Assert.Contains('H', best);
         // Best-so-far never gets worse: in SVG a lower value has a larger y, so y never decreases along the path.
         var ys = best.Split('V').Skip(1).Select(s => double.Parse(s.Split('H')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         for (int i = 1; i < ys.Count; i++) Assert.True(ys[i] >= ys[i - 1]);
     }
+
+    private static int Markers(System.Xml.Linq.XElement chart, string series) =>
+        chart.Descendants(ReportFixtures.Svg + "g").Where(g => (string?)g.Attribute("data-name") == series)
+            .SelectMany(g => g.Elements(ReportFixtures.Svg + "circle")).Count();
 
     [Fact]
     public void IntermediateValuesShowPrunedTrialsInTheirOwnColour()

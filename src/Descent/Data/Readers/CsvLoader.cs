@@ -6,7 +6,9 @@ namespace Descent.Data;
 /// <param name="Dataset">Features <c>[N, F]</c>; targets <c>[N]</c> Int64 class ids or <c>[N, 1]</c> floats.</param>
 /// <param name="Schema">Column kinds, category lists, fill values and class names (keep it for prediction).</param>
 /// <param name="DroppedRows">Rows left out by <see cref="MissingValuePolicy.DropRows"/>.</param>
-public sealed record CsvData(TensorDataset Dataset, CsvSchema Schema, int DroppedRows);
+/// <param name="TaskChoice">Which task the target was read as and why, e.g. "task auto → classification: label column
+/// 'y' holds 2 distinct integers (0, 1)", for the run output.</param>
+public sealed record CsvData(TensorDataset Dataset, CsvSchema Schema, int DroppedRows, string TaskChoice = "");
 
 /// <summary>
 /// Loads a CSV file with a header row (parsed by CsvHelper) into a dataset: numeric columns as they are, categorical
@@ -16,6 +18,12 @@ public sealed record CsvData(TensorDataset Dataset, CsvSchema Schema, int Droppe
 /// </summary>
 public static class CsvLoader
 {
+    /// <summary>
+    /// Most distinct integer labels that <see cref="CsvTargetKind.Auto"/> reads as classes. Integer targets with more
+    /// values (counts, prices, years) stay regression; the run output says which was chosen, and <c>task:</c> overrides.
+    /// </summary>
+    public const int MaxAutoClasses = 10;
+
     /// <summary>Loads the CSV file at <paramref name="path"/>.</summary>
     public static CsvData Load(string path, CsvOptions options)
     {
@@ -77,14 +85,14 @@ public static class CsvLoader
             columns[f] = Analyze(table, featureColumns[f], keep, missing, declared?.Contains(featureColumns[f]), options.Missing == MissingValuePolicy.Fill, errors);
         errors.ThrowIfAny();
 
-        var (targets, classNames) = Targets(table, target, keep, options, errors);
+        var (targets, classNames, choice) = Targets(table, target, keep, options, errors);
         errors.ThrowIfAny();
 
         var schema = new CsvSchema(columns, options.Target, classNames, options.Encoding, options.MissingMarkers, options.DType, table.Separator);
         using (StepScope.Suspend())
         {
             var features = schema.Encode(table, featureColumns, [.. keep]);
-            return new CsvData(new TensorDataset(features, targets), schema, table.Rows.Count - keep.Count);
+            return new CsvData(new TensorDataset(features, targets), schema, table.Rows.Count - keep.Count, choice);
         }
     }
 
@@ -150,22 +158,29 @@ public static class CsvLoader
         return new CsvColumn(header, categories, fillIndex);
     }
 
-    private static (Tensor Targets, string[]? ClassNames) Targets(CsvTable table, int column, List<int> keep, CsvOptions options, CsvErrors errors)
+    private static (Tensor Targets, string[]? ClassNames, string Choice) Targets(CsvTable table, int column, List<int> keep, CsvOptions options, CsvErrors errors)
     {
         string header = table.Header[column];
-        bool anyText = false;
-        foreach (int r in keep)
-            if (!CsvSchema.TryParseNumber(table.Rows[r][column], out _)) anyText = true;
-        bool classification = options.TargetKind == CsvTargetKind.Classification || (options.TargetKind == CsvTargetKind.Auto && anyText);
+        if (options.Classes is not null && options.TargetKind == CsvTargetKind.Regression)
+            throw new ArgumentException($"CsvLoader: Classes are given for the target '{header}', but TargetKind is Regression.", nameof(options));
+        var (classification, choice) = options.Classes is { } declared
+            ? (true, $"task classification: the {declared.Count} declared classes of column '{header}'")
+            : ChooseTask(header, keep.Select(r => table.Rows[r][column]).ToList(), options.TargetKind);
         using var suspend = StepScope.Suspend();
         if (classification)
         {
-            var classes = SortCategories(keep.Select(r => table.Rows[r][column]).Distinct(StringComparer.Ordinal));
+            var classes = options.Classes?.ToArray() ?? SortCategories(keep.Select(r => table.Rows[r][column]).Distinct(StringComparer.Ordinal));
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < classes.Length; i++) index[classes[i]] = i;
+            for (int i = 0; i < classes.Length; i++)
+                if (!index.TryAdd(classes[i], i)) throw new ArgumentException($"CsvLoader: the class '{classes[i]}' is declared twice.", nameof(options));
             var ids = new long[keep.Count];
-            for (int k = 0; k < keep.Count; k++) ids[k] = index[table.Rows[keep[k]][column]];
-            return (Tensor.FromArray(ids, keep.Count), classes);
+            for (int k = 0; k < keep.Count; k++)
+            {
+                string cell = table.Rows[keep[k]][column];
+                if (index.TryGetValue(cell, out int id)) ids[k] = id;
+                else errors.Add(table.RowNumbers[keep[k]], header, $"label '{cell}' is not one of the classes {ClassList(classes)}");
+            }
+            return (Tensor.FromArray(ids, keep.Count), classes, choice);
         }
         var values = new double[keep.Count];
         for (int k = 0; k < keep.Count; k++)
@@ -175,8 +190,33 @@ public static class CsvLoader
                 errors.Add(table.RowNumbers[keep[k]], header, $"'{cell}' is not a number (regression target)");
         }
         var t = Tensor.FromArray(values, keep.Count, 1);
-        return (options.DType == DType.Float64 ? t : t.To(options.DType), null);
+        return (options.DType == DType.Float64 ? t : t.To(options.DType), null, choice);
     }
+
+    /// <summary>
+    /// Classification or regression for a target column's <paramref name="cells"/>, with the reason in words. Auto reads
+    /// text labels and a few distinct integers (0/1, 1–5) as classes, anything else as a regression target.
+    /// </summary>
+    internal static (bool Classification, string Choice) ChooseTask(string header, IReadOnlyList<string> cells, CsvTargetKind kind)
+    {
+        if (kind == CsvTargetKind.Classification) return (true, "task classification (as set)");
+        if (kind == CsvTargetKind.Regression) return (false, "task regression (as set)");
+        string? text = cells.FirstOrDefault(c => !CsvSchema.TryParseNumber(c, out _));
+        if (text is not null)
+            return (true, $"task auto → classification: label column '{header}' holds text ('{text}')");
+        string? fraction = cells.FirstOrDefault(c => CsvSchema.TryParseNumber(c, out double v) && (v != Math.Floor(v) || !double.IsFinite(v)));
+        if (fraction is not null)
+            return (false, $"task auto → regression: label column '{header}' holds non-integer numbers ('{fraction}')");
+        var distinct = SortCategories(cells.Distinct(StringComparer.Ordinal));
+        if (distinct.Length <= MaxAutoClasses)
+            return (true, $"task auto → classification: label column '{header}' holds {distinct.Length} distinct integers {ClassList(distinct)}; " +
+                          "set task: regression to predict them as numbers");
+        return (false, $"task auto → regression: label column '{header}' holds {distinct.Length} distinct integers (more than {MaxAutoClasses}); " +
+                       "set task: classification to treat them as classes");
+    }
+
+    private static string ClassList(IReadOnlyList<string> classes) =>
+        "(" + string.Join(", ", classes.Take(12)) + (classes.Count > 12 ? $", … {classes.Count} in all" : "") + ")";
 
     /// <summary>Distinct values in a stable order: by numeric value when all are numbers, else ordinal string order.</summary>
     private static string[] SortCategories(IEnumerable<string> values)

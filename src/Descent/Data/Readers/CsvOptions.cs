@@ -14,7 +14,11 @@ public enum CategoricalEncoding
 /// <summary>How the target column is interpreted.</summary>
 public enum CsvTargetKind
 {
-    /// <summary>Classification when the column holds any non-number, else regression.</summary>
+    /// <summary>
+    /// Classification when the column holds any non-number, or only integers with at most
+    /// <see cref="CsvLoader.MaxAutoClasses"/> distinct values (0/1 labels); else regression. The choice and its reason
+    /// are in <see cref="CsvData.TaskChoice"/>.
+    /// </summary>
     Auto,
     /// <summary>Class ids (Int64) indexing the sorted list of distinct values.</summary>
     Classification,
@@ -50,6 +54,12 @@ public sealed record CsvOptions
 
     /// <summary>Interpretation of the target column.</summary>
     public CsvTargetKind TargetKind { get; init; } = CsvTargetKind.Auto;
+
+    /// <summary>
+    /// The target's class labels, in class-id order (null: the sorted distinct values of the column). A row whose label
+    /// is not one of them is an error naming its row and column. Implies classification.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
 
     /// <summary>Policy for missing values.</summary>
     public MissingValuePolicy Missing { get; init; } = MissingValuePolicy.Error;

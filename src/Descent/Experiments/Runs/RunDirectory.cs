@@ -69,7 +69,7 @@ public sealed class RunDirectory
     public static string UniquePath(string runsDirectory, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(runsDirectory);
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        RunName.Check(name, "run name");
         for (int i = 1; ; i++)
         {
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsDirectory, i == 1 ? name : $"{name}-{i}"));

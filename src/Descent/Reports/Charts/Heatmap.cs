@@ -14,7 +14,10 @@ public static class Heatmap
         if (rowLabels.Count != rows || colLabels.Count != cols)
             throw new ArgumentException($"Heatmap: {rows}×{cols} counts but {rowLabels.Count} row and {colLabels.Count} column labels.");
         int labelW = Math.Max(40, rowLabels.Count == 0 ? 0 : rowLabels.Max(l => l.Length) * 7 + 12);
-        int left = labelW + 18, top = 52;
+        // Column headers are written upwards in full (names like "T-shirt/top" are wider than a cell): the top margin
+        // holds the longest one at ~6.5 px per character, under the title.
+        int headerH = colLabels.Count == 0 ? 0 : (int)Math.Ceiling(colLabels.Max(l => l.Length) * 6.5) + 10;
+        int left = labelW + 18, top = 34 + Math.Max(18, headerH);
         int width = left + cols * cell + 16, height = top + rows * cell + 30;
         long max = 1;
         foreach (var v in counts) max = Math.Max(max, v);
@@ -36,12 +39,10 @@ public static class Heatmap
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{top + r * cell + cell / 2.0 + 4}\" text-anchor=\"end\">{Svg.Escape(rowLabels[r])}</text>");
         }
         for (int c = 0; c < cols; c++)
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + c * cell + cell / 2.0}\" y=\"{top - 6}\" text-anchor=\"middle\">{Svg.Escape(Short(colLabels[c]))}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"column-header\" transform=\"translate({left + c * cell + cell / 2.0 + 4},{top - 6}) rotate(-90)\">{Svg.Escape(colLabels[c])}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + cols * cell / 2.0}\" y=\"{height - 8}\" text-anchor=\"middle\">{Svg.Escape(colTitle)}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate(12,{top + rows * cell / 2.0}) rotate(-90)\" text-anchor=\"middle\">{Svg.Escape(rowTitle)}</text>");
         sb.Append("</g></svg>");
         return sb.ToString();
     }
-
-    private static string Short(string s) => s.Length <= 6 ? s : s[..5] + "…";
 }

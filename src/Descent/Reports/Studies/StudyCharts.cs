@@ -6,7 +6,11 @@ namespace Descent.Reports.Studies;
 /// <summary>The SVG charts of a study report (Optuna's visualization module: history, intermediate values, slices, Pareto front).</summary>
 public static class StudyCharts
 {
-    private const string CompleteColor = "#0072B2", PrunedColor = "#D55E00", OtherColor = "#999999", BestColor = "#D55E00";
+    // Okabe–Ito colours: complete blue, pruned orange, best-so-far green (distinct from pruned), others grey.
+    private const string CompleteColor = "#0072B2", PrunedColor = "#D55E00", OtherColor = "#999999", BestColor = "#009E73";
+
+    /// <summary>Legend name of pruned trials, drawn at the last value they reported.</summary>
+    public const string PrunedName = "pruned (last reported value)";
 
     /// <summary>
     /// Objective <paramref name="objective"/> of each complete trial by trial number, with the best-so-far line
@@ -22,6 +26,10 @@ public static class StudyCharts
             new("objective", complete.Select(t => (double)t.Number).ToList(), complete.Select(t => t.Values![objective]).ToList())
                 { Line = false, Markers = true, Color = CompleteColor },
         };
+        var pruned = Pruned(m);
+        if (m.Objectives.Count == 1 && pruned.Count > 0)
+            series.Add(new Series(PrunedName, pruned.Select(p => (double)p.Trial.Number).ToList(), pruned.Select(p => p.Value).ToList())
+                { Line = false, Markers = true, Color = PrunedColor });
         if (m.Objectives.Count == 1)
         {
             var best = new List<double>(complete.Count);
@@ -69,7 +77,13 @@ public static class StudyCharts
         var complete = Complete(m, 0);
         if (complete.Count == 0 || m.Parameters.Count == 0) return null;
         var dims = m.Parameters.Select(p => p.Log ? $"log10 {p.Name}" : p.Name).Append(m.Objectives[0].Name).ToList();
-        var rows = complete.Select(t =>
+        var pruned = m.Objectives.Count == 1 ? Pruned(m) : [];
+        var rows = complete.Select(t => Row(t, t.Values![0])).Concat(pruned.Select(p => Row(p.Trial, p.Value))).ToList();
+        var isPruned = complete.Select(_ => false).Concat(pruned.Select(_ => true)).ToList();
+        int width = Math.Clamp(140 * dims.Count, 480, 1200);
+        return ParallelCoordinates.Render(dims, rows, "Parallel coordinates", m.Objectives[0].Minimize, width, pruned: isPruned);
+
+        double[] Row(StudyTrial t, double objective)
         {
             var r = new double[dims.Count];
             for (int j = 0; j < m.Parameters.Count; j++)
@@ -77,11 +91,9 @@ public static class StudyCharts
                 var p = m.Parameters[j];
                 r[j] = t.Params.TryGetValue(p.Name, out double v) ? (p.Log && v > 0 ? Math.Log10(v) : v) : double.NaN;
             }
-            r[^1] = t.Values![0];
+            r[^1] = objective;
             return r;
-        }).ToList();
-        int width = Math.Clamp(140 * dims.Count, 480, 1200);
-        return ParallelCoordinates.Render(dims, rows, "Parallel coordinates", m.Objectives[0].Minimize, width);
+        }
     }
 
     /// <summary>One scatter per parameter: its value against the first objective over complete trials.</summary>
@@ -91,13 +103,21 @@ public static class StudyCharts
         var complete = Complete(m, 0);
         if (complete.Count == 0) return charts;
         string obj = m.Objectives[0].Name;
+        var pruned = m.Objectives.Count == 1 ? Pruned(m) : [];
         foreach (var p in m.Parameters)
         {
             var pts = complete.Where(t => t.Params.TryGetValue(p.Name, out double v) && double.IsFinite(v)).ToList();
             if (pts.Count == 0) continue;
             var xs = pts.Select(t => t.Params[p.Name]).ToList();
-            var series = new Series(p.Name, xs, pts.Select(t => t.Values![0]).ToList()) { Line = false, Markers = true, MarkerRadius = 3.2, Color = CompleteColor };
-            charts.Add(XYChart.Render([series], new ChartOptions
+            var series = new List<Series>
+            {
+                new("complete", xs, pts.Select(t => t.Values![0]).ToList()) { Line = false, Markers = true, MarkerRadius = 3.2, Color = CompleteColor },
+            };
+            var prunedPts = pruned.Where(q => q.Trial.Params.TryGetValue(p.Name, out double v) && double.IsFinite(v)).ToList();
+            if (prunedPts.Count > 0)
+                series.Add(new Series(PrunedName, prunedPts.Select(q => q.Trial.Params[p.Name]).ToList(), prunedPts.Select(q => q.Value).ToList())
+                    { Line = false, Markers = true, MarkerRadius = 3.2, Color = PrunedColor });
+            charts.Add(XYChart.Render(series, new ChartOptions
             {
                 Title = $"Slice: {p.Name}",
                 XLabel = p.Choices is { } c ? "choice: " + string.Join(", ", c.Select((s, i) => $"{i}={s}")) : p.Name,
@@ -138,6 +158,15 @@ public static class StudyCharts
     }
 
     private static string Label(StudyObjective o) => o.Name + (o.Minimize ? " (minimize)" : " (maximize)");
+
+    /// <summary>
+    /// Pruned trials with the last finite value they reported (Optuna's plots leave them out; here they show where the
+    /// pruner stopped them, marked as pruned).
+    /// </summary>
+    internal static List<(StudyTrial Trial, double Value)> Pruned(StudyReportModel m) =>
+        m.Trials.Where(t => t.State == StudyTrial.Pruned)
+            .Select(t => (t, t.Intermediate.Where(p => double.IsFinite(p.Value)).Select(p => p.Value).DefaultIfEmpty(double.NaN).Last()))
+            .Where(p => double.IsFinite(p.Item2)).ToList();
 
     /// <summary>Complete trials with a finite value for objective <paramref name="objective"/> (and all before it).</summary>
     internal static List<StudyTrial> Complete(StudyReportModel m, int objective) =>

@@ -62,6 +62,12 @@ public sealed class StudyFile
         if (search is not null) SearchSpaceCheck.Check(root, search, parameters);
         var defaultName = root.Get("name")?.Text ?? Path.GetFileNameWithoutExtension(file);
         var study = StudySpec.Parse(root.Get("study"), defaultName);
+        if (Descent.Experiments.Runs.RunName.Problem(study.Name) is { } problem)
+        {
+            // The name becomes <runs>/studies/<name>: refused where it was written, or (taken from the file's name) with the file.
+            var at = (root.Get("study") is { IsMapping: true } section ? section.Get("name") : null) ?? root.Get("name");
+            throw at?.Error(problem) ?? new ConfigException($"{file}: the study takes its name from the file: {problem}; set study.name");
+        }
         return new StudyFile(yaml, file, list, study, parameters, architectures);
     }
 
