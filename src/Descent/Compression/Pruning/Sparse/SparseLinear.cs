@@ -42,7 +42,8 @@ public sealed class SparseLinear : Module
         RowCounts = RegisterBuffer("row_counts", Tensor.FromArray(rowCounts, rowCounts.Length));
         if (bias is not null) Bias = RegisterBuffer("bias", bias);
         Train(false);
-        Rebuild();
+        // An empty layer made to receive a saved state has room for the values but no rows yet: it is built on load.
+        if (rowStarts[outFeatures] == values.Numel) Rebuild();
     }
 
     /// <summary>Input size.</summary>
@@ -70,10 +71,10 @@ public sealed class SparseLinear : Module
     public Tensor? Bias { get; }
 
     /// <summary>Non-zero weights.</summary>
-    public long NonZeros => _f32?.NonZeros ?? _f64!.NonZeros;
+    public long NonZeros => _f32?.NonZeros ?? _f64?.NonZeros ?? 0;
 
     /// <summary>Fraction of the out × in weights that are zero.</summary>
-    public double Sparsity => _f32?.Sparsity ?? _f64!.Sparsity;
+    public double Sparsity => _f32?.Sparsity ?? _f64?.Sparsity ?? 1;
 
     /// <summary>
     /// The sparse form of <paramref name="linear"/>: its effective weight (the mask applied when the layer is masked,
@@ -125,6 +126,8 @@ public sealed class SparseLinear : Module
         for (int d = 0; d < dims.Length - 1; d++) rows *= dims[d];
         dims[^1] = OutFeatures;
         var output = Tensor.Empty(new Shape(dims), DType);
+        if (_f32 is null && _f64 is null)
+            throw new InvalidOperationException($"{TypeName}: made with room for stored values but not loaded; call LoadStateDict first.");
         if (DType == DType.Float32)
             SparseLinearKernels.Forward(_f32!, x.Span<float>(), rows, Bias is null ? default : Bias.Span<float>(), output.Span<float>());
         else
