@@ -6,7 +6,7 @@
 #       and scipy's dual_annealing (maxfun = EVALUATIONS). Lower is better; quality runs are deterministic per seed and
 #       not timing-sensitive.
 #   (b) multi-objective: median hypervolume (reference (11, 11), higher is better) and IGD over SEEDS seeds on
-#       MO_PROBLEMS (default ZDT1-3) of Descent's nsga2 and DEAP's NSGA-II example at EVALUATIONS evaluations.
+#       MO_PROBLEMS (default ZDT1-3 and DTLZ2) of Descent's nsga2 and DEAP's NSGA-II example at EVALUATIONS evaluations.
 #   (c) overhead: milliseconds per generation outside the objective, Descent's GA (ask/tell) vs DEAP's eaSimple
 #       selection + variation (population 100); ratio = Descent ÷ DEAP (target ≤ 0.05). Timing-sensitive: the load
 #       average is printed beside it.
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=${SEEDS:-20}
 EVALUATIONS=${EVALUATIONS:-10000}
 PROBLEMS=${PROBLEMS:-rastrigin10,ackley10,rosenbrock10,griewank10}
-MO_PROBLEMS=${MO_PROBLEMS:-zdt1,zdt2,zdt3}
+MO_PROBLEMS=${MO_PROBLEMS:-zdt1,zdt2,zdt3,dtlz2}
 DLL=src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll
 PY=/usr/bin/python3
 OUT=$(mktemp -d)

@@ -20,13 +20,15 @@ public static class DistillBench
         "  logits and, with --on-the-fly, distillation running the teacher on every batch. Each trains one warm-up epoch\n" +
         "  and E timed epochs (default 2); the medians of the timed epochs' seconds are reported with their ratios to plain\n" +
         "  training. The teacher is --teacher's model (a run directory or checkpoint) or a freshly initialized cnn-small\n" +
-        "  (its weights do not change the cost). precompute_seconds is the one-time teacher pass over the training set.";
+        "  (its weights do not change the cost). precompute_seconds is the one-time teacher pass over the training set.\n" +
+        "  With --pruned: the accuracy a pruned model recovers by fine-tuning with distillation vs with labels alone\n" +
+        "  (descent bench distill --pruned --help).";
 
     private static readonly string[] Valued = ["--teacher", "--hidden", "--batch", "--epochs", "--rounds", "--threads", "--samples", "--seed", "--data-dir"];
 
     /// <summary>The <c>distill</c> subcommand of <c>bench</c>.</summary>
     public static System.CommandLine.Command Create() =>
-        RawArgsCommand.Create("distill", "Cost of a distillation epoch vs a plain epoch of the same student (compare accuracy with bench/compare/distill.sh).", Usage, Run);
+        RawArgsCommand.Create("distill", "Cost of a distillation epoch vs a plain epoch of the same student; --pruned: recovering a pruned model with distillation vs labels.", Usage, Run);
 
     /// <summary>Runs the benchmark; returns the exit code (0 ok, 1 bad options).</summary>
     public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
@@ -36,6 +38,8 @@ public static class DistillBench
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Contains("--pruned")) return PrunedDistillBench.Run(args, output, errors);
         Settings s;
         try
         {

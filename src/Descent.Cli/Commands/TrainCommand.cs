@@ -33,17 +33,23 @@ public static class TrainCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the full Fashion-MNIST IDX files." };
         var epochs = new Option<int?>("--epochs") { Description = "Override the number of epochs." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output (results are still printed)." };
+        var init = new Option<string?>("--init")
+        {
+            Description = "Start from this run's or checkpoint's model and weights (fine-tune; a pruned model keeps its shapes). " +
+                "Without an experiment file, the checkpoint's own experiment is used.",
+        };
         var cmd = new Command("train", "Train a model from an experiment file (or the built-in default) into runs/<name>/.")
         {
-            file, set, name, runsDir, dataDir, epochs, quiet,
+            file, set, name, runsDir, dataDir, epochs, init, quiet,
         };
         cmd.SetAction(r =>
         {
             var overrides = r.GetValue(set) ?? [];
             var path = r.GetValue(file);
-            var config = path is null
-                ? ExperimentConfig.Parse(ExperimentConfig.DefaultYaml, "(default experiment)", overrides)
-                : ExperimentConfig.Load(path, overrides);
+            var initial = r.GetValue(init) is { } initPath ? InitialModel.Read(initPath) : null;
+            var config = path is not null ? ExperimentConfig.Load(path, overrides)
+                : initial?.Config is { } stored ? ExperimentConfig.Parse(stored.ToYaml(), $"{initial.Path} (stored config)", overrides)
+                : ExperimentConfig.Parse(ExperimentConfig.DefaultYaml, "(default experiment)", overrides);
             config = CheckpointModel.WithDataDir(config, r.GetValue(dataDir));
             if (r.GetValue(epochs) is int e)
             {
@@ -58,8 +64,9 @@ public static class TrainCommand
             }
             var runPath = RunDirectory.UniquePath(r.GetValue(runsDir)!, config.Name);
             var (output, errors) = Writers(r);
-            errors.WriteLine($"descent: training '{config.Name}' for {config.Epochs} epoch(s) into {runPath}");
-            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Run(config, runPath, callbacks, token));
+            errors.WriteLine($"descent: training '{config.Name}' for {config.Epochs} epoch(s) into {runPath}" +
+                (initial is null ? "" : $", starting from {initial.Path}"));
+            return Execute(output, errors, r.GetValue(quiet), (callbacks, token) => ExperimentRunner.Run(config, runPath, initial, callbacks, token));
         });
         return cmd;
     }
@@ -154,7 +161,7 @@ public static class TrainCommand
     }
 
     // The live bar on a terminal; plain lines in logs, CI and tests.
-    private static ITrainingProgress Display(TextWriter errors) =>
+    internal static ITrainingProgress Display(TextWriter errors) =>
         ReferenceEquals(errors, Console.Error) && LiveTrainingProgress.CanDrawOnStandardError
             ? LiveTrainingProgress.OnStandardError()
             : new PlainTextProgress(errors);

@@ -25,15 +25,39 @@ public static class RunReportMapping
         if (run.Metrics is { } history) model = model with { Epochs = Epochs(history) };
         if (run.Steps is { } steps) model = model with { Steps = Steps(steps) };
         if (run.Summary?.Distillation is { } kd) model = model with { Distillation = Distillation(kd, run.Metrics, scratchHistory) };
+        if (run.Summary?.Distillation is not null || run.Metrics?.MetricNames.Contains("soft_loss") == true) model = DistillationLabels(model);
         return model;
+    }
+
+    // A distilled student's "loss" while training is the distillation loss it minimized, α·CE + (1 − α)·T²·KL (+ hints),
+    // while validation and test "loss" are the trainer's cross-entropy with the labels. Drawn together they would compare
+    // different quantities, so the labels say which is which: the distillation loss gets its own chart, and the
+    // training cross-entropy (hard_loss) shares the chart with the validation cross-entropy.
+    private static RunReportModel DistillationLabels(RunReportModel model)
+    {
+        static string Rename(string name) => name switch
+        {
+            "loss" => "distillation_loss",
+            "hard_loss" => "cross_entropy",
+            "val_loss" => "val_cross_entropy",
+            _ => name,
+        };
+        return model with
+        {
+            Epochs = model.Epochs is { } e ? e with { Columns = [.. e.Columns.Select(c => c with { Name = Rename(c.Name) })] } : null,
+            Steps = model.Steps is { } st ? st with { LossName = "distillation loss" } : null,
+            TestMetrics = [.. model.TestMetrics.Select(m => m.Name == "loss" ? ("cross-entropy loss", m.Value) : m)],
+        };
     }
 
     private static DistillationComparison Distillation(DistillationSummary kd, History? student, History? scratch)
     {
         var settings = string.Create(CultureInfo.InvariantCulture,
-            $"Hinton loss α·CE + (1 − α)·T²·KL_batchmean with T = {Format(kd.Temperature ?? double.NaN)}, α = {Format(kd.Alpha ?? double.NaN)}; teacher logits {kd.TeacherLogits ?? "?"}. All models are scored on the student's test set.");
+            $"The student minimized the Hinton loss α·CE + (1 − α)·T²·KL_batchmean with T = {Format(kd.Temperature ?? double.NaN)}, α = {Format(kd.Alpha ?? double.NaN)}; teacher logits {kd.TeacherLogits ?? "?"}. ") +
+            "All models are scored on the student's test set; the test loss is the cross-entropy with the labels for every model, so the rows compare directly. " +
+            "Latency: the median forward pass over one test batch (eval mode).";
         var rows = kd.Models.Select(m => new ComparedModelRow(m.Role, m.Run ?? "this run", m.Parameters, m.LatencyMs,
-            m.Test.Select(t => (t.Key, t.Value)).ToList())).ToList();
+            m.Test.Select(t => (t.Key == "loss" ? "cross-entropy loss" : t.Key, t.Value)).ToList())).ToList();
         var agreement = new List<AgreementSeries>();
         if (Agreement("distilled student", student) is { } a) agreement.Add(a);
         if (Agreement("scratch student", scratch) is { } b) agreement.Add(b);

@@ -51,8 +51,13 @@ public sealed class CheckpointModel
         else if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such checkpoint file or run directory.", path);
         var checkpoint = TrainingCheckpoint.Load(path);
         var info = Experiment.ReadModelInfo(checkpoint, path);
-        var model = ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
-        CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config, "the model its stored config describes");
+        // A checkpoint that carries its architecture is rebuilt from it (a pruned model's layers are smaller than its
+        // config says); older checkpoints from their stored config.
+        var model = checkpoint.Architecture is { } architecture
+            ? ExperimentBuilder.BuildModel(architecture, info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed), path)
+            : ExperimentBuilder.BuildModel(info.Config, info.InputShape, info.Outputs, new Generator(info.Config.Seed));
+        CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config,
+            checkpoint.Architecture is null ? "the model its stored config describes" : $"the model its stored architecture describes ({checkpoint.Architecture})");
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint);
     }
@@ -65,7 +70,7 @@ public sealed class CheckpointModel
     {
         // Evaluation needs the student only: the teachers are not loaded.
         var config = WithDataDir(Info.Config, dataDir) with { Distillation = null };
-        var experiment = ExperimentBuilder.Build(config);
+        var experiment = ExperimentBuilder.Build(config, Checkpoint.Architecture);
         experiment.Model.LoadStateDict(ModelState(Info.Config, Checkpoint));
         var trainer = experiment.CreateTrainer();
         var confusion = Info.Classes > 0 && Info.Outputs == Info.Classes ? new ConfusionMatrix(Info.Classes) : null;
@@ -73,7 +78,7 @@ public sealed class CheckpointModel
     }
 
     /// <summary>The model's weights in a checkpoint (a distilled student's without its hint regressors).</summary>
-    private static StateDict ModelState(ExperimentConfig config, TrainingCheckpoint checkpoint) =>
+    internal static StateDict ModelState(ExperimentConfig config, TrainingCheckpoint checkpoint) =>
         config.Distillation is { Hints.Count: > 0 } ? HintedStudent.StudentState(checkpoint.Model) : checkpoint.Model;
 
     /// <summary><paramref name="config"/> reading Fashion-MNIST from <paramref name="dataDir"/> (unchanged when null).</summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Descent.Compression.Distillation;
+using Descent.Compression.Pruning.Unstructured;
 using Descent.Data;
 using Descent.NN;
+using Descent.NN.Architecture;
 using Descent.Optim;
 using Descent.Optim.Schedules;
 using Descent.Tensors;
@@ -90,6 +92,36 @@ public sealed class Experiment
         return trainer;
     }
 
+    /// <summary>
+    /// The architecture a checkpoint of this experiment stores: the model's layers with their current shapes (changed
+    /// by pruning), located inside the trained model's state (a hinted student's under "student."). Null when a layer
+    /// has no registered kind (e.g. an imported ONNX graph); such a model is rebuilt from its config.
+    /// </summary>
+    public ModelArchitecture? CheckpointArchitecture()
+    {
+        if (!ModelArchitecture.TryDescribe(Model, out var architecture, out _)) return null;
+        return TrainedModel is HintedStudent ? architecture!.WithWeightsPrefix(HintedStudent.StudentPrefix) : architecture;
+    }
+
+    /// <summary>
+    /// A checkpoint of the experiment as it is now, outside a training loop (e.g. after pruning): the trained model's
+    /// weights, the optimizer, the extras and the architecture, resuming at <paramref name="resume"/>.
+    /// </summary>
+    public TrainingCheckpoint Snapshot(TrainingResume resume)
+    {
+        ArgumentNullException.ThrowIfNull(resume);
+        return new TrainingCheckpoint
+        {
+            Model = TrainedModel.StateDict(),
+            Optimizer = Optimizer.StateDict(),
+            Architecture = CheckpointArchitecture(),
+            Extras = CheckpointExtras(),
+            Resume = resume,
+            Loader = TrainLoader.State,
+            Generator = Descent.Tensors.Generator.Default.GetState(),
+        };
+    }
+
     /// <summary>The states to store in a checkpoint besides model, optimizer, loader and history.</summary>
     public Dictionary<string, Dictionary<string, object?>> CheckpointExtras()
     {
@@ -107,6 +139,8 @@ public sealed class Experiment
         };
         if (Callbacks.OfType<NanGuard>().FirstOrDefault() is { } guard)
             extras["nan_guard"] = guard.State().ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
+        if (Callbacks.OfType<UnstructuredPruningCallback>().FirstOrDefault() is { } pruning)
+            extras[UnstructuredPruningCallback.StateKey] = pruning.State();
         if (Scheduler is not null) extras["scheduler"] = Scheduler.StateDict();
         if (Plateau is not null) extras["plateau"] = Plateau.StateDict();
         if (EarlyStopping is { } es)
@@ -127,6 +161,7 @@ public sealed class Experiment
             Generator.SetState(words.Select(w => unchecked((ulong)w)).ToArray());
         if (Callbacks.OfType<NanGuard>().FirstOrDefault() is { } guard && extras.TryGetValue("nan_guard", out var g))
             guard.LoadState(g.Where(kv => kv.Value is double).ToDictionary(kv => kv.Key, kv => (double)kv.Value!, StringComparer.Ordinal));
+        Callbacks.OfType<UnstructuredPruningCallback>().FirstOrDefault()?.LoadState(extras);
         if (Scheduler is not null && extras.TryGetValue("scheduler", out var s)) Scheduler.LoadStateDict(s);
         if (Plateau is not null && extras.TryGetValue("plateau", out var p)) Plateau.LoadStateDict(p);
         if (EarlyStopping is { } es && extras.TryGetValue("early_stopping", out var e))

@@ -1,6 +1,8 @@
 using Descent.Compression.Distillation;
+using Descent.Compression.Pruning.Unstructured;
 using Descent.Data;
 using Descent.NN;
+using Descent.NN.Architecture;
 using Descent.Optim;
 using Descent.Optim.Schedules;
 using Descent.Tensors;
@@ -20,14 +22,26 @@ public static class ExperimentBuilder
     /// <summary>Loads the data and builds everything for <paramref name="config"/>.</summary>
     public static Experiment Build(ExperimentConfig config) => Build(config, ExperimentDataLoader.Load(config));
 
-    /// <summary>Builds everything for <paramref name="config"/> over already loaded <paramref name="data"/>.</summary>
-    public static Experiment Build(ExperimentConfig config, ExperimentData data)
+    /// <summary>
+    /// Loads the data and builds everything for <paramref name="config"/>, the model from <paramref name="architecture"/>
+    /// (a checkpoint's, e.g. a pruned model's smaller layers) instead of the config's model section when given.
+    /// </summary>
+    public static Experiment Build(ExperimentConfig config, ModelArchitecture? architecture) =>
+        Build(config, ExperimentDataLoader.Load(config), architecture);
+
+    /// <summary>
+    /// Builds everything for <paramref name="config"/> over already loaded <paramref name="data"/>; the model from
+    /// <paramref name="architecture"/> when given (see <see cref="BuildModel(ModelArchitecture, ExperimentConfig, int[], int, Generator, string)"/>).
+    /// </summary>
+    public static Experiment Build(ExperimentConfig config, ExperimentData data, ModelArchitecture? architecture = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         config = Resolve(config, data);
         var generator = new Generator(config.Seed);
-        var model = BuildModel(config, data.InputShape, Outputs(config, data), generator);
+        var model = architecture is null
+            ? BuildModel(config, data.InputShape, Outputs(config, data), generator)
+            : BuildModel(architecture, config, data.InputShape, Outputs(config, data), generator, "the checkpoint");
         var loss = BuildLoss(config.Loss);
         Distiller? distiller = null;
         Module trained = model;
@@ -58,6 +72,7 @@ public static class ExperimentBuilder
                 callbacks.Add(new LrSchedulerCallback(scheduler));
             }
         }
+        if (config.Pruning is { Structured: false } pruning) callbacks.Add(UnstructuredPruningCallback(pruning, model));
         EarlyStopping? early = null;
         if (config.Callbacks.EarlyStopping is { } es)
         {
@@ -169,6 +184,55 @@ public static class ExperimentBuilder
         else if (preset is "mlp" or "mlp-bn") (c, h, w) = (1, 1, inputShape.Aggregate(1, (a, b) => a * b));
         else throw new ConfigException($"model.preset: {preset} needs image input [channels, height, width]; this data has samples of shape [{string.Join(", ", inputShape)}]. Use mlp or a list of layers.");
         return ModelPresets.Create(preset, c, h, w, outputs, m.Hidden, m.Dropout, dtype, generator);
+    }
+
+    /// <summary>
+    /// The <c>pruning:</c> section's callback for unstructured pruning: every Linear/Conv weight of
+    /// <paramref name="model"/> but the output layer's and the ignored layers', pruned by global magnitude along the schedule.
+    /// </summary>
+    private static UnstructuredPruningCallback UnstructuredPruningCallback(PruningConfig pruning, Sequential model)
+    {
+        var all = UnstructuredPruning.Weights(model);
+        var paths = model.NamedModules().Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in pruning.Ignore)
+            if (!paths.Contains(path))
+                throw new ConfigException($"pruning.ignore: no layer '{path}' in the model (its layers: {string.Join(", ", all.Select(w => w.Path).Distinct())}).");
+        var ignore = all.Count > 0 ? pruning.Ignore.Append(all[^1].Path).ToList() : pruning.Ignore.ToList();
+        var targets = UnstructuredPruning.Weights(model, ignore);
+        if (targets.Count == 0) throw new ConfigException("pruning: no prunable weights are left once the output layer and pruning.ignore are left alone.");
+        return new UnstructuredPruningCallback(targets, pruning.CreateSchedule(), pruning.Rewind);
+    }
+
+    /// <summary>
+    /// Builds the model <paramref name="architecture"/> describes (a checkpoint's) for an experiment whose samples have
+    /// <paramref name="inputShape"/> and <paramref name="outputs"/> outputs; one forward on a zero sample checks that
+    /// it fits them, so a checkpoint of another task is refused before training.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The architecture is not a Sequential model or does not fit the data.</exception>
+    public static Sequential BuildModel(ModelArchitecture architecture, ExperimentConfig config, int[] inputShape, int outputs, Generator generator, string source)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (architecture.Build(generator, source) is not Sequential model)
+            throw new InvalidDataException($"{source}: its model is a {architecture.Root.Kind}, but experiments train sequential models.");
+        var dtype = model.Parameters().FirstOrDefault()?.DType ?? ParseDType(config.Model.DType);
+        Shape outShape;
+        try
+        {
+            using var noGrad = Descent.Tensors.Autograd.GradMode.Disable();
+            using var scope = StepScope.Begin();
+            model.Eval();
+            outShape = model.Call(Tensor.Zeros(new Shape([1, .. inputShape]), dtype)).Shape;
+            model.Train();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{source}: its model ({architecture}) does not take this experiment's samples of shape [{string.Join(", ", inputShape)}]: {e.Message}", e);
+        }
+        if (outShape.Rank != 2 || outShape[1] != outputs)
+            throw new InvalidDataException($"{source}: its model gives outputs of shape {outShape} per batch of one, but this experiment needs {outputs} output(s).");
+        return model;
     }
 
     /// <summary>Builds the loss of <paramref name="loss"/> (its name must be resolved, not "auto").</summary>

@@ -43,6 +43,9 @@ public sealed record ExperimentConfig
     /// <summary>Knowledge distillation from teacher runs (null: ordinary training).</summary>
     public DistillationConfig? Distillation { get; init; }
 
+    /// <summary>Pruning during training (null: none).</summary>
+    public PruningConfig? Pruning { get; init; }
+
     /// <summary>Metrics besides the loss ("accuracy", "top5_accuracy", "mae", "rmse", "r2"); empty: chosen by task.</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
 

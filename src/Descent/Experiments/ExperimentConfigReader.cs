@@ -31,6 +31,7 @@ internal static class ExperimentConfigReader
             Regularization = ReadRegularization(root.Get("regularization")),
             Callbacks = ReadCallbacks(root.Get("callbacks"), data.Validation > 0),
             Distillation = DistillationSectionReader.Read(root.Get("distillation"), baseDir, data),
+            Pruning = PruningSectionReader.Read(root.Get("pruning")),
             Metrics = ReadMetrics(root.Get("metrics")),
             DataParallel = Int(root, "data_parallel", 1, min: 1, max: 64),
             Threads = Int(root, "threads", 0, min: 0, max: 1024),

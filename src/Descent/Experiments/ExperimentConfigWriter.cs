@@ -134,6 +134,22 @@ internal static class ExperimentConfigWriter
             Line(sb, 1, "scratch", Bool(kd.Scratch));
         }
 
+        if (c.Pruning is { } pr)
+        {
+            sb.AppendLine("pruning:");
+            Line(sb, 1, "method", pr.Method);
+            Line(sb, 1, "structured", Bool(pr.Structured));
+            Line(sb, 1, "target_sparsity", Num(pr.TargetSparsity));
+            if (pr.Schedule == "polynomial") Line(sb, 1, "initial_sparsity", Num(pr.InitialSparsity));
+            Line(sb, 1, "schedule", pr.Schedule);
+            Line(sb, 1, "begin_step", pr.BeginStep.ToString(CultureInfo.InvariantCulture));
+            Line(sb, 1, "end_step", pr.EndStep.ToString(CultureInfo.InvariantCulture));
+            if (pr.Schedule == "polynomial") Line(sb, 1, "power", Num(pr.Power));
+            Line(sb, 1, "frequency", pr.Frequency.ToString(CultureInfo.InvariantCulture));
+            Line(sb, 1, "ignore", Value(pr.Ignore.ToList()));
+            Line(sb, 1, "rewind", pr.Rewind.ToString(CultureInfo.InvariantCulture));
+        }
+
         Line(sb, 0, "metrics", Value(c.Metrics.ToList()));
         Line(sb, 0, "data_parallel", Int(c.DataParallel));
         Line(sb, 0, "threads", Int(c.Threads));

@@ -7,7 +7,7 @@ using Descent.Training.Metrics;
 
 namespace Descent.Experiments;
 
-/// <summary>The outcome of <see cref="ExperimentRunner.Run"/> or <see cref="ExperimentRunner.Resume(string, ResumeOptions, IEnumerable{ICallback}?, CancellationToken)"/>.</summary>
+/// <summary>The outcome of <see cref="ExperimentRunner.Run(ExperimentConfig, string, IEnumerable{ICallback}?, CancellationToken)"/> or <see cref="ExperimentRunner.Resume(string, ResumeOptions, IEnumerable{ICallback}?, CancellationToken)"/>.</summary>
 /// <param name="Run">The run directory.</param>
 /// <param name="Summary">What summary.json holds (status, best epoch, test metrics, timing).</param>
 /// <param name="History">Per-epoch metrics (as in metrics.csv).</param>
@@ -35,13 +35,22 @@ public static class ExperimentRunner
     /// after the current batch with status "stopped". A failing run writes summary.json with status "failed" and rethrows.
     /// </summary>
     public static ExperimentResult Run(ExperimentConfig config, string runDirectory, IEnumerable<ICallback>? extraCallbacks = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => Run(config, runDirectory, null, extraCallbacks, cancellationToken);
+
+    /// <summary>
+    /// Trains <paramref name="config"/> as <see cref="Run(ExperimentConfig, string, IEnumerable{ICallback}?, CancellationToken)"/>
+    /// does, starting from <paramref name="initial"/>'s model and weights (fine-tuning; e.g. a pruned checkpoint, whose
+    /// architecture replaces the config's model section) when given; the optimizer and schedule start fresh.
+    /// </summary>
+    public static ExperimentResult Run(ExperimentConfig config, string runDirectory, InitialModel? initial,
+        IEnumerable<ICallback>? extraCallbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         using var threads = ThreadScope(config.Threads);
         var warmup = StepWarmup.Start(config);
-        var experiment = ExperimentBuilder.Build(config);
+        var experiment = ExperimentBuilder.Build(config, initial?.Architecture);
+        initial?.LoadInto(experiment);
         warmup.Wait();
         var run = RunDirectory.Create(runDirectory);
         run.WriteConfig(experiment.Config);
@@ -82,7 +91,8 @@ public static class ExperimentRunner
         }
         using var threads = ThreadScope(config.Threads);
         var warmup = StepWarmup.Start(config);
-        var experiment = ExperimentBuilder.Build(config);
+        // The checkpoint's architecture, when it has one, is the model's shape now (pruned layers are smaller than config.yaml says).
+        var experiment = ExperimentBuilder.Build(config, checkpoint.Architecture);
         warmup.Wait();
         CheckpointWeights.Load(experiment.TrainedModel, checkpoint.Model, run.LastCheckpointPath, StoredConfig(checkpoint, run.LastCheckpointPath),
             experiment.Config, $"this run's model ({run.ConfigPath})");
@@ -151,6 +161,7 @@ public static class ExperimentRunner
         var writer = new ModelCheckpoint(run.CheckpointsDirectory, ck.Monitor, ExperimentBuilder.Mode(ck.Mode), ck.Best, ck.Last, ck.EverySteps)
         {
             Extras = experiment.CheckpointExtras,
+            Architecture = experiment.CheckpointArchitecture,
             BeforeSave = _ => logs.WriteSteps(),
         };
         if (checkpoint is not null) writer.LoadState(checkpoint.Extras);

@@ -44,6 +44,15 @@ public sealed class DistillCommandTests : IDisposable
         var report = File.ReadAllText(run.ReportPath);
         Assert.Contains("Agreement with the teacher per epoch", report, StringComparison.Ordinal);
         Assert.Contains("scratch student", report, StringComparison.Ordinal);
+        // Which loss is which: the student's training loss is the distillation loss (its own chart), the training
+        // cross-entropy (hard_loss) is drawn with the validation cross-entropy, and the test losses are cross-entropies.
+        var titles = Descent.Tests.Reports.ReportFixtures.ChartTitles(report);
+        Assert.Contains("Distillation loss per epoch", titles);
+        Assert.Contains("Cross entropy per epoch", titles);
+        Assert.Contains("Distillation loss per step", titles);
+        Assert.DoesNotContain("Loss per epoch", titles);
+        Assert.Contains("<th>test cross-entropy loss</th>", report, StringComparison.Ordinal);
+        Assert.Contains("the test loss is the cross-entropy with the labels for every model", report, StringComparison.Ordinal);
 
         // Opting out of the scratch run leaves it out of the comparison.
         (code, output, errors) = CliRunner.Run("distill", "--teacher", teacher, "--no-scratch", "--epochs", "1", "--name", "no-scratch", "--runs-dir", Runs, "--quiet");

@@ -12,6 +12,7 @@ namespace Descent.Tests.Search;
 public sealed class SearchWorkerConcurrencyTests(PostgresServer server) : IDisposable
 {
     private static readonly TimeSpan WorkerTimeout = TimeSpan.FromSeconds(300);
+    private const int GraceMs = 8000;
     private readonly string _dir = Directory.CreateTempSubdirectory("descent-search-workers-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -24,7 +25,9 @@ public sealed class SearchWorkerConcurrencyTests(PostgresServer server) : IDispo
         string file = Path.Combine(_dir, "search.yaml");
         File.WriteAllText(file, ArchitectureSearchRunnerTests.Blobs("study: {metric: val_accuracy, strategy: evolution}"));
         string runs = Path.Combine(_dir, "runs");
-        string[] common = ["--storage", url, "--study", "arch", "--search", file, "--runs-dir", runs, "--heartbeat-ms", "200", "--grace-ms", "1500"];
+        // The grace period is generous because a live worker whose heartbeat thread is starved longer than the grace (seen
+        // at load average 100 with 1.5 s) has its running candidate failed by a survivor, which then counts one short.
+        string[] common = ["--storage", url, "--study", "arch", "--search", file, "--runs-dir", runs, "--heartbeat-ms", "200", "--grace-ms", GraceMs.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         var storage = StorageFactory.Open(url);
         try
         {
@@ -35,7 +38,7 @@ public sealed class SearchWorkerConcurrencyTests(PostgresServer server) : IDispo
                 long dead = storage.GetTrialIdFromNumber(sid, 0);
                 Assert.True(Poll(() => storage.GetStaleTrialIds(sid, TimeSpan.Zero).Contains(dead)), "the running candidate never recorded a heartbeat");
                 doomed.Kill();
-                Assert.True(Poll(() => storage.GetStaleTrialIds(sid, TimeSpan.FromMilliseconds(1500)).Contains(dead)), "the dead candidate never became stale");
+                Assert.True(Poll(() => storage.GetStaleTrialIds(sid, TimeSpan.FromMilliseconds(GraceMs)).Contains(dead)), "the dead candidate never became stale");
             }
 
             var workers = Enumerable.Range(0, 4)

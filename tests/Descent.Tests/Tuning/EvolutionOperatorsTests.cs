@@ -38,6 +38,26 @@ public class EvolutionOperatorsTests
         Assert.Equal((0.3, 0.3), EvolutionOperators.SimulatedBinary(0.3, 0.3, 15, rng));
     }
 
+    [Theory]
+    [InlineData(0.45, 0.55, 15)]
+    [InlineData(0.001, 0.999, 2)]
+    [InlineData(0.9, 0.2, 20)]
+    [InlineData(0.3, 0.3, 15)]
+    public void OneSimulatedBinaryChildIsTheChildThatDrawingBothAndChoosingKeeps(double a, double b, double eta)
+    {
+        // The GA keeps one child per stream: SimulatedBinaryChild must consume the same draws and give the same value as
+        // SimulatedBinary followed by a ½ choice, so the faster path changes no run.
+        var both = new TuningRandom(7);
+        var one = new TuningRandom(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            var (low, high) = EvolutionOperators.SimulatedBinary(a, b, eta, both);
+            double expected = both.NextDouble() < 0.5 ? low : high;
+            Assert.Equal(expected, EvolutionOperators.SimulatedBinaryChild(a, b, eta, one));
+        }
+        Assert.Equal(both.NextDouble(), one.NextDouble());
+    }
+
     [Fact]
     public void PolynomialMutationHasThePolynomialSpreadAndRespectsTheBounds()
     {

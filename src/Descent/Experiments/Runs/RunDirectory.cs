@@ -220,6 +220,32 @@ public sealed class RunDirectory
     /// <summary>Writes summary.json.</summary>
     public void WriteSummary(RunSummary summary) => WriteText(SummaryPath, JsonSerializer.Serialize(summary, RunSummary.JsonOptions) + "\n");
 
+    /// <summary>pruning.json: the steps of a pruning run (<see cref="PruningStepRecord"/>).</summary>
+    public string PruningPath => System.IO.Path.Combine(Path, "pruning.json");
+
+    /// <summary>Writes pruning.json (an array of steps).</summary>
+    public void WritePruning(IReadOnlyList<PruningStepRecord> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        WriteText(PruningPath, JsonSerializer.Serialize(steps, PruningStepRecord.JsonOptions) + "\n");
+    }
+
+    /// <summary>Reads pruning.json (empty when the run did not prune).</summary>
+    /// <exception cref="InvalidDataException">The file is not an array of steps: names the file.</exception>
+    public IReadOnlyList<PruningStepRecord> ReadPruning()
+    {
+        if (!File.Exists(PruningPath)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<List<PruningStepRecord>>(File.ReadAllText(PruningPath), PruningStepRecord.JsonOptions)
+                ?? throw new InvalidDataException($"{PruningPath}: null instead of an array of steps.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{PruningPath}: not an array of pruning steps: {e.Message}", e);
+        }
+    }
+
     /// <summary>The column names of steps.csv.</summary>
     public static IReadOnlyList<string> StepsHeader { get; } = ["step", "epoch", "loss", "lr", "grad_norm"];
 

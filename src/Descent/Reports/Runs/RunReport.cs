@@ -95,7 +95,7 @@ public static class RunReport
     private static List<string> StepCharts(StepSeries s)
     {
         var charts = new List<string>();
-        Add(s.Loss, "loss", "Loss per step");
+        Add(s.Loss, s.LossName, TitleOf(s.LossName.Replace(' ', '_')) + " per step");
         Add(s.LearningRate, "lr", "Learning rate per step");
         Add(s.GradNorm, "grad norm", "Gradient norm per step");
         return charts;

@@ -75,6 +75,9 @@ public sealed record StepSeries(IReadOnlyList<double> Steps, IReadOnlyList<doubl
 {
     /// <summary>The epoch of each step (optional; empty when not recorded).</summary>
     public IReadOnlyList<double> Epoch { get; init; } = [];
+
+    /// <summary>What <see cref="Loss"/> is, as the chart names it (default "loss"; a distilled student's is the distillation loss).</summary>
+    public string LossName { get; init; } = "loss";
 }
 
 /// <summary>A confusion matrix: <c>Counts[true, predicted]</c> with one class name per row/column.</summary>

@@ -14,6 +14,7 @@ namespace Descent.Search.Studies;
 ///   optimizer: {choice: [sgd, adam, rmsprop]}      # → optimizer.name
 ///   model.hidden: {choice: [[128], [256, 128]]}    # any dotted key; lists are passed as YAML text
 ///   temperature: {float: [1, 10]}                  # → distillation.temperature (alpha → distillation.alpha)
+///   sparsity: {float: [0.5, 0.95]}                 # → pruning.target_sparsity (any pruning.* key: method, frequency, …)
 ///   wd: {float: [1e-6, 1e-2], log: true, path: optimizer.weight_decay}
 /// </code>
 /// </summary>
@@ -31,6 +32,7 @@ public sealed record SearchParameter(string Name, string Path, Distribution Dist
         ["dropout"] = "model.dropout",
         ["temperature"] = "distillation.temperature",
         ["alpha"] = "distillation.alpha",
+        ["sparsity"] = "pruning.target_sparsity",
     };
 
     /// <summary>Upper bound on the values a grid enumerates for one int or stepped float parameter.</summary>

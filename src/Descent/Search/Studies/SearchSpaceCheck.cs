@@ -33,6 +33,12 @@ internal static class SearchSpaceCheck
                 else foreach (var name in optimizers.Where(n => n is not null && OptimizerFactory.IsKnown(n)))
                     CheckHyperparameter(node, p, key, OptimizerFactory.CreateOptions(name!));
             }
+            else if (section == "pruning" && key != "ignore")
+            {
+                if (root.Get("pruning") is null)
+                    throw node.Error($"{p.Path}: the experiment has no pruning: section; give pruning: {{target_sparsity: ..., end_step: ...}} to search its settings");
+                CheckHyperparameter(node, p, key, new PruningConfig());
+            }
             else if (section == "schedule" && key is not ("per" or "monitor"))
             {
                 if (key == "name")
@@ -66,7 +72,12 @@ internal static class SearchSpaceCheck
 
     private static void CheckHyperparameter(ConfigNode node, SearchParameter p, string key, HyperparameterOptions defaults)
     {
-        string owner = defaults is OptimizerOptions o ? o.OptimizerName : ((ScheduleOptions)defaults).ScheduleName;
+        string owner = defaults switch
+        {
+            OptimizerOptions o => o.OptimizerName,
+            ScheduleOptions s => s.ScheduleName,
+            _ => "pruning",
+        };
         var declaration = defaults.Hyperparameters.Find(key)
             ?? throw node.Error($"{p.Path}: {owner} has no hyperparameter '{key}' (known: {string.Join(", ", defaults.Names)})");
         switch (p.Distribution)

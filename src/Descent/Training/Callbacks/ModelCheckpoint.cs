@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.NN;
+using Descent.NN.Architecture;
 using Descent.Training.Checkpointing;
 
 namespace Descent.Training.Callbacks;
@@ -70,6 +71,12 @@ public sealed class ModelCheckpoint : ICallback
     public Func<IReadOnlyDictionary<string, Dictionary<string, object?>>>? Extras { get; init; }
 
     /// <summary>
+    /// Supplies the architecture stored in each full checkpoint (e.g. the student inside a training wrapper); when
+    /// null, the trained model is described when every module in it has a registered kind.
+    /// </summary>
+    public Func<ModelArchitecture?>? Architecture { get; init; }
+
+    /// <summary>
     /// Runs before each checkpoint is written, e.g. a run directory flushing steps.csv so that after a crash the file
     /// covers at least the checkpoint's steps.
     /// </summary>
@@ -132,7 +139,7 @@ public sealed class ModelCheckpoint : ICallback
     private TrainingCheckpoint Capture(TrainingContext context, bool afterBatch)
     {
         BeforeSave?.Invoke(context);
-        var checkpoint = TrainingCheckpoint.Capture(context, afterBatch, Extras?.Invoke());
+        var checkpoint = TrainingCheckpoint.Capture(context, afterBatch, Extras?.Invoke(), Architecture?.Invoke());
         checkpoint.Extras[StateKey] = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["monitor"] = Monitor.Metric,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.Data;
 using Descent.NN;
+using Descent.NN.Architecture;
 using Descent.Optim;
 using Descent.Serialization;
 using Descent.Tensors;
@@ -16,13 +17,25 @@ namespace Descent.Training.Checkpointing;
 /// </summary>
 public sealed class TrainingCheckpoint
 {
-    private const string StateKey = "descent.training";
+    /// <summary>Safetensors metadata key holding the training state (what makes a file a training checkpoint).</summary>
+    public const string StateKey = "descent.training";
+
+    /// <summary>Prefix of the model's tensors in the file.</summary>
+    public const string ModelPrefix = "model.";
 
     /// <summary>Model state dict.</summary>
     public required StateDict Model { get; init; }
 
     /// <summary>Optimizer state dict.</summary>
     public required OptimizerStateDict Optimizer { get; init; }
+
+    /// <summary>
+    /// The model's architecture (its layers with their current shapes), so the model can be rebuilt from the file alone
+    /// (<see cref="ModuleCheckpoint.LoadModel"/>): after pruning the shapes differ from what any config says. Its
+    /// <see cref="ModelArchitecture.WeightsPrefix"/> is relative to <see cref="Model"/>. Null when a module in the model
+    /// has no registered kind, or for checkpoints written before architectures were stored.
+    /// </summary>
+    public ModelArchitecture? Architecture { get; init; }
 
     /// <summary>Named extra states (schedulers, callbacks).</summary>
     public Dictionary<string, Dictionary<string, object?>> Extras { get; init; } = new(StringComparer.Ordinal);
@@ -37,8 +50,15 @@ public sealed class TrainingCheckpoint
     public required ulong[] Generator { get; init; }
 
     /// <summary>Captures the current state of a run from inside a callback.</summary>
-    public static TrainingCheckpoint Capture(TrainingContext ctx, bool afterBatch, IReadOnlyDictionary<string, Dictionary<string, object?>>? extras = null)
+    /// <param name="ctx">The training context.</param>
+    /// <param name="afterBatch">True inside an epoch (after the current batch), false at the epoch's end.</param>
+    /// <param name="extras">Extra states (schedulers, callbacks).</param>
+    /// <param name="architecture">The architecture to store; null describes the context's model when it can.</param>
+    public static TrainingCheckpoint Capture(TrainingContext ctx, bool afterBatch, IReadOnlyDictionary<string, Dictionary<string, object?>>? extras = null,
+        ModelArchitecture? architecture = null)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (architecture is null && ModelArchitecture.TryDescribe(ctx.Model, out var described, out _)) architecture = described;
         int epoch = ctx.Epoch, batch = afterBatch ? ctx.BatchIndex + 1 : 0;
         PartialEpoch? partial = afterBatch ? new PartialEpoch(ctx.PartialLossSum, ctx.PartialSamples) { Metrics = ctx.PartialMetricStates() } : null;
         if (!afterBatch) epoch++;
@@ -54,6 +74,7 @@ public sealed class TrainingCheckpoint
         {
             Model = ctx.Model.StateDict(),
             Optimizer = ctx.Optimizer.StateDict(),
+            Architecture = architecture,
             Extras = extras?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) ?? new(StringComparer.Ordinal),
             Resume = new TrainingResume(epoch, batch, ctx.GlobalStep + (afterBatch ? 1 : 0), history) { PartialEpoch = partial },
             Loader = ctx.TrainLoader.State with { Epoch = epoch, BatchIndex = batch, BatchSize = ctx.TrainLoader.BatchSize(epoch) },
@@ -65,7 +86,7 @@ public sealed class TrainingCheckpoint
     public void Save(string path)
     {
         var tensors = new NamedTensors();
-        foreach (var (k, v) in Model) tensors.Add("model." + k, v);
+        foreach (var (k, v) in Model) tensors.Add(ModelPrefix + k, v);
         var codec = new StateCodec(tensors);
         var optState = new JsonObject();
         foreach (var (ordinal, state) in Optimizer.State)
@@ -90,7 +111,10 @@ public sealed class TrainingCheckpoint
             ["loader"] = JsonSerializer.SerializeToNode(Loader),
             ["generator"] = new JsonArray(Generator.Select(g => (JsonNode?)JsonValue.Create(g.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray()),
         };
-        Checkpoint.Save(path, tensors, new Dictionary<string, string> { [StateKey] = root.ToJsonString() });
+        var metadata = new Dictionary<string, string> { [StateKey] = root.ToJsonString() };
+        if (Architecture is not null)
+            metadata[ModelArchitecture.MetadataKey] = Architecture.WithWeightsPrefix(ModelPrefix + Architecture.WeightsPrefix).ToJson();
+        Checkpoint.Save(path, tensors, metadata);
     }
 
     /// <summary>
@@ -103,9 +127,17 @@ public sealed class TrainingCheckpoint
         var file = Checkpoint.Load(path);
         if (!file.Metadata.TryGetValue(StateKey, out var json))
             throw new InvalidDataException($"{path}: not a Descent training checkpoint (no '{StateKey}' metadata); a model-only checkpoint cannot resume training.");
+        ModelArchitecture? architecture = null;
+        if (file.Metadata.TryGetValue(ModelArchitecture.MetadataKey, out var architectureJson))
+        {
+            architecture = ModelArchitecture.Parse(architectureJson, path);
+            if (!architecture.WeightsPrefix.StartsWith(ModelPrefix, StringComparison.Ordinal))
+                throw new InvalidDataException($"{path}: the architecture's weights prefix '{architecture.WeightsPrefix}' is not under '{ModelPrefix}'.");
+            architecture = architecture.WithWeightsPrefix(architecture.WeightsPrefix[ModelPrefix.Length..]);
+        }
         try
         {
-            return Parse(file, json);
+            return Parse(file, json, architecture);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException
                                       or InvalidCastException or KeyNotFoundException or InvalidDataException)
@@ -115,13 +147,14 @@ public sealed class TrainingCheckpoint
         }
     }
 
-    private static TrainingCheckpoint Parse(NamedTensors file, string json)
+    private static TrainingCheckpoint Parse(NamedTensors file, string json, ModelArchitecture? architecture)
     {
         var root = Need(JsonNode.Parse(json), "the training state").AsObject();
         var codec = new StateCodec(file);
         var model = new StateDict();
-        foreach (var name in file.Names.Where(n => n.StartsWith("model.", StringComparison.Ordinal)))
-            model.Add(name["model.".Length..], file[name]);
+        foreach (var name in file.Names.Where(n => n.StartsWith(ModelPrefix, StringComparison.Ordinal)))
+            model.Add(name[ModelPrefix.Length..], file[name]);
+
         var opt = Need(root["optimizer"], "optimizer").AsObject();
         var optimizer = new OptimizerStateDict
         {
@@ -155,6 +188,7 @@ public sealed class TrainingCheckpoint
         {
             Model = model,
             Optimizer = optimizer,
+            Architecture = architecture,
             Extras = extras,
             Resume = resume,
             Loader = Need(root["loader"], "loader").Deserialize<DataLoaderState>(),

@@ -114,6 +114,13 @@ public sealed record AnnealingOptions
     /// <summary>Iterations of one polish; null: min(max(6·genes, 100), 1000) (scipy's).</summary>
     public int? PolishIterations { get; init; }
 
+    /// <summary>
+    /// With <see cref="LocalPolish"/>: after this many chains in a row that did not improve the best point, polish the
+    /// last chain's best point (scipy's strategy chain polishes its chain minimum after <c>not_improved_max_idx</c> such
+    /// chains, which it sets to the dimension after the first time); null: the number of genes.
+    /// </summary>
+    public int? StallChains { get; init; }
+
     /// <summary>Seed; null draws one from the OS.</summary>
     public long? Seed { get; init; }
 
@@ -126,6 +133,7 @@ public sealed record AnnealingOptions
         if (!(AcceptanceParameter <= -1)) throw new ArgumentException($"AcceptanceParameter must be at most -1, got {AcceptanceParameter}");
         if (InitialTemperature is double t && !(t > 0 && double.IsFinite(t))) throw new ArgumentException($"InitialTemperature must be positive, got {t}");
         if (!(RestartTemperatureRatio > 0 && RestartTemperatureRatio < 1)) throw new ArgumentException($"RestartTemperatureRatio must be in (0, 1), got {RestartTemperatureRatio}");
+        if (StallChains is < 1) throw new ArgumentException($"StallChains must be at least 1, got {StallChains}");
         if (PolishIterations is < 1) throw new ArgumentException($"PolishIterations must be at least 1, got {PolishIterations}");
     }
 }

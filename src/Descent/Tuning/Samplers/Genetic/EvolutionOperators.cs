@@ -30,6 +30,24 @@ public static class EvolutionOperators
     }
 
     /// <summary>
+    /// One child of <see cref="SimulatedBinary"/>: the same uniform draw, then a second one picking the child near the
+    /// smaller parent (below ½) or the one near the larger. Equal to drawing both and choosing, with half the powers
+    /// (the genetic algorithm keeps one child per random stream).
+    /// </summary>
+    public static double SimulatedBinaryChild(double a, double b, double eta, TuningRandom rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        double y1 = Math.Min(a, b), y2 = Math.Max(a, b);
+        if (y2 - y1 <= 1e-14) return rng.NextDouble() < 0.5 ? y1 : y2;
+        double r = rng.NextDouble();
+        bool low = rng.NextDouble() < 0.5;
+        double beta = low ? 1 + 2 * y1 / (y2 - y1) : 1 + 2 * (1 - y2) / (y2 - y1);
+        double alpha = 2 - Math.Pow(beta, -(eta + 1));
+        double betaQ = r <= 1 / alpha ? Math.Pow(r * alpha, 1 / (eta + 1)) : Math.Pow(1 / (2 - r * alpha), 1 / (eta + 1));
+        return low ? Math.Clamp(0.5 * (y1 + y2 - betaQ * (y2 - y1)), 0, 1) : Math.Clamp(0.5 * (y1 + y2 + betaQ * (y2 - y1)), 0, 1);
+    }
+
+    /// <summary>
     /// Bounded polynomial mutation of one variable on [0, 1] (Deb &amp; Goyal 1996, the form with δ₁ = x and δ₂ = 1 − x of
     /// Deb's NSGA-II code and pymoo's <c>mut_pm</c>): a perturbation of distribution index <paramref name="eta"/> that
     /// never leaves the bounds. One uniform draw.

@@ -72,8 +72,7 @@ public sealed class RealCodedOperators : IGeneticOperators<double[]>
                 child[g] = second[g];
                 continue;
             }
-            var (low, high) = EvolutionOperators.SimulatedBinary(Space.ToUnit(g, first[g]), Space.ToUnit(g, second[g]), _options.CrossoverEta, rng);
-            child[g] = Space.FromUnit(g, rng.NextDouble() < 0.5 ? low : high);
+            child[g] = Space.FromUnit(g, EvolutionOperators.SimulatedBinaryChild(Space.ToUnit(g, first[g]), Space.ToUnit(g, second[g]), _options.CrossoverEta, rng));
         }
         return child;
     }

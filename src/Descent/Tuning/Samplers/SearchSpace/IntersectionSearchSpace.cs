@@ -2,14 +2,17 @@ namespace Descent.Tuning;
 
 /// <summary>
 /// The parameters (with identical distributions) present in every finished trial of a study, computed
-/// incrementally (Optuna's <c>IntersectionSearchSpace</c>): only trials from the oldest unfinished one
-/// onward are re-read. A parameter whose range changed between trials drops out. Not thread-safe.
+/// incrementally (Optuna's <c>IntersectionSearchSpace</c>): finished trials never change (the <see cref="IStudyStorage"/>
+/// contract), so each call reads from storage only the trials after the last one up to which every trial was finished
+/// (<c>afterTrialId</c>) — a sampler's cost per trial stays independent of the study's length, where reading
+/// <see cref="Study.Trials"/> every time made a population sampler's overhead grow with the study (issue #15: 1.2 ms per
+/// trial after 10,000 trials). A parameter whose range changed between trials drops out. Not thread-safe.
 /// </summary>
 public sealed class IntersectionSearchSpace
 {
     private readonly bool _includePruned;
     private Dictionary<string, Distribution>? _space;
-    private int _cachedTrialNumber = -1;
+    private long _readUpToId = -1;   // every trial with an id ≤ this is finished and intersected
     private (IStudyStorage Storage, long StudyId)? _owner;
 
     /// <summary>Creates the calculator; <paramref name="includePruned"/> also intersects with pruned trials.</summary>
@@ -22,22 +25,18 @@ public sealed class IntersectionSearchSpace
         if (_owner is null) _owner = (study.Storage, study.StudyId);
         else if (!ReferenceEquals(_owner.Value.Storage, study.Storage) || _owner.Value.StudyId != study.StudyId) throw new ArgumentException("an IntersectionSearchSpace serves a single study", nameof(study));
 
-        var trials = study.Trials;
-        int next = -1;
-        for (int i = trials.Count - 1; i >= 0; i--)
+        // Ascending by number (and id). Trials after the first unfinished one are intersected now and again on the next
+        // call (intersection is idempotent), since the read resumes at the unfinished one.
+        bool settled = true;
+        foreach (var t in study.Storage.GetAllTrials(study.StudyId, afterTrialId: _readUpToId))
         {
-            var t = trials[i];
-            bool ofInterest = t.State is TrialState.Complete or TrialState.Waiting or TrialState.Running
-                || (_includePruned && t.State == TrialState.Pruned);
-            if (!ofInterest) continue;
-            if (next == -1) next = t.Number + 1;
-            if (_cachedTrialNumber > t.Number) break;
             if (!t.State.IsFinished())
             {
-                // Re-read from here next time: this trial may still add or lose parameters.
-                next = t.Number;
+                settled = false;
                 continue;
             }
+            if (settled) _readUpToId = t.TrialId;
+            if (!(t.State == TrialState.Complete || (_includePruned && t.State == TrialState.Pruned))) continue;
             if (_space is null)
             {
                 _space = new Dictionary<string, Distribution>(t.Distributions, StringComparer.Ordinal);
@@ -46,7 +45,6 @@ public sealed class IntersectionSearchSpace
             foreach (var name in _space.Keys.ToList())
                 if (!t.Distributions.TryGetValue(name, out var d) || !d.Equals(_space[name])) _space.Remove(name);
         }
-        _cachedTrialNumber = next;
         var result = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
         if (_space is not null) foreach (var (k, v) in _space) result[k] = v;
         return result;

@@ -89,7 +89,7 @@ public class StructuredPruningPropertyTests
     }
 
     /// <summary>An image part (convolutions, residual entries, pooling) and a dense part, in random combinations.</summary>
-    private static string RandomLayers(Random random)
+    internal static string RandomLayers(Random random)
     {
         string[] activations = ["relu", "elu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu"];
         string Act() => activations[random.Next(activations.Length)];
