@@ -40,6 +40,9 @@ public static class RunReportWriter
         var scratch = contents.Summary?.Distillation?.Models.FirstOrDefault(m => m.Role == "scratch")?.Run is { } rel
             ? new RunDirectory(Path.Combine(runDir, rel)) : null;
         var scratchHistory = scratch is not null && File.Exists(scratch.MetricsPath) ? scratch.ReadHistory() : null;
-        return RunReportMapping.ToModel(contents, scratchHistory);
+        var model = RunReportMapping.ToModel(contents, scratchHistory);
+        // A pruned run (descent prune, a pruning: section) records each step's size, accuracy and latency.
+        var pruning = Path.Combine(runDir, PruningHistoryReader.FileName);
+        return File.Exists(pruning) ? model with { Pruning = PruningHistoryReader.Read(pruning) } : model;
     }
 }

@@ -28,7 +28,7 @@ public abstract partial class Module
 
     /// <summary>
     /// Runs <see cref="Forward"/> (PyTorch's <c>module(x)</c>). Containers call their children through this,
-    /// which lets tools such as <see cref="Summary"/> observe every layer's output.
+    /// which lets tools such as <see cref="Summary(int[])"/> observe every layer's output.
     /// </summary>
     public Tensor Call(Tensor input)
     {
@@ -219,6 +219,20 @@ public abstract partial class Module
 
     /// <summary>A Keras-like table of layers, output shapes and parameter counts for an input of <paramref name="inputShape"/>.</summary>
     public string Summary(params int[] inputShape) => ModelSummary.Render(this, inputShape);
+
+    /// <summary>
+    /// The summary of a pruned model: beside each layer, the channels it kept and removed against
+    /// <paramref name="originalChannels"/> (each layer's output channels before pruning, as <see cref="OutputChannels"/>
+    /// recorded them; <c>StructuredPruningResult.OriginalChannels</c> holds them for a structured pruning step).
+    /// </summary>
+    public string Summary(int[] inputShape, IReadOnlyDictionary<string, int> originalChannels) =>
+        ModelSummary.Render(this, inputShape, originalChannels ?? throw new ArgumentNullException(nameof(originalChannels)));
+
+    /// <summary>
+    /// Each layer's output channels by path (dimension 1 of its output for input shape <paramref name="inputShape"/>,
+    /// batch included; the features of a Linear): record them before pruning to show kept/removed channels later.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> OutputChannels(params int[] inputShape) => ModelSummary.OutputChannels(this, inputShape);
 
     /// <summary>
     /// Multiply-accumulates per sample of this module's own computation (children excluded) in a call whose output has

@@ -6,7 +6,7 @@ namespace Descent.Reports.Runs;
 
 /// <summary>
 /// Renders a <see cref="RunReportModel"/> as one self-contained HTML page with inline SVG: overview, test
-/// metrics, a distillation run's comparison, train/validation curves per epoch, loss / learning rate / gradient norm per step (downsampled to
+/// metrics, a distillation run's comparison, a pruned run's steps, train/validation curves per epoch, loss / learning rate / gradient norm per step (downsampled to
 /// the chart's pixel width), confusion matrix, model summary, timing and the resolved configuration.
 /// </summary>
 public static class RunReport
@@ -27,6 +27,7 @@ public static class RunReport
         if (model.TestMetrics.Count > 0)
             doc.Heading("Test metrics").KeyValues(model.TestMetrics.Select(m => (m.Name, Format(m.Value))));
         if (model.Distillation is { } kd) DistillationSection.Render(doc, kd);
+        if (model.Pruning.Count > 0) PruningSection.Render(doc, model.Pruning);
         bool stepLr = model.Steps is { } st && HasFinite(st.LearningRate);
         if (model.Epochs is { Epochs.Count: > 0 } epochs)
         {

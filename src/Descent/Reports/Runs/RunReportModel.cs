@@ -40,6 +40,9 @@ public sealed record RunReportModel
     /// <summary>A distillation run's comparison with the scratch student and the teachers.</summary>
     public DistillationComparison? Distillation { get; init; }
 
+    /// <summary>A pruned run's steps (its pruning.json), step 0 the model before pruning; empty when not pruned.</summary>
+    public IReadOnlyList<PruningStepRow> Pruning { get; init; } = [];
+
     /// <summary>The resolved experiment configuration (YAML text), shown verbatim.</summary>
     public string? Config { get; init; }
 }

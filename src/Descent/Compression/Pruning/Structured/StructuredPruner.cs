@@ -12,6 +12,12 @@ public sealed record StructuredPruningResult(IReadOnlyList<(PruningGroup Group, 
 {
     /// <summary>Channels removed over all groups.</summary>
     public int RemovedChannels => Groups.Sum(g => g.Group.Channels - g.Kept.Length);
+
+    /// <summary>
+    /// Every layer's output channels before this step, by path (<see cref="Module.OutputChannels"/>): pass them to
+    /// <see cref="Module.Summary(int[], IReadOnlyDictionary{string, int})"/> to show what each layer kept.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> OriginalChannels { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>
@@ -58,9 +64,10 @@ public sealed class StructuredPruner
             : groups.Select((g, i) => ChannelSelection.Keep(scores[i], PruneAmount.Fraction(AmountFor(g)), Options.RoundTo, g.ToString())).ToArray();
         var plan = new Dictionary<PruningGroup, int[]>();
         for (int i = 0; i < groups.Count; i++) plan[groups[i]] = kept[i];
+        var original = model.OutputChannels([1, .. sampleShape]);
         var layers = ChannelRemoval.Apply(model, plan);
         var after = ModelComplexity.Measure(model, sampleShape);
-        return new StructuredPruningResult([.. groups.Select((g, i) => (g, kept[i]))], layers, before, after);
+        return new StructuredPruningResult([.. groups.Select((g, i) => (g, kept[i]))], layers, before, after) { OriginalChannels = original };
     }
 
     private double AmountFor(PruningGroup group)
