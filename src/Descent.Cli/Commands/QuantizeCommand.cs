@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Descent.Compression.Quantization;
 using Descent.Experiments;
+using Descent.Experiments.Runs;
 
 namespace Descent.Cli;
 
@@ -38,6 +39,9 @@ public static class QuantizeCommand
                 throw new ArgumentException("--per-channel and --per-tensor exclude each other.");
             var spec = new QuantizationSpec(r.GetValue(mode)!, PerChannel: !r.GetValue(perTensor), ReduceRange: !r.GetValue(fullRange), Observer: r.GetValue(observer)!).Validate();
             var latency = ParseBatches(r.GetValue(batches)!);
+            // The run-name rule is checked before any data loads or calibration runs (as train, distill and prune do).
+            if (r.GetValue(name) is { } runName && RunName.Problem(runName) is { } badName)
+                throw new ArgumentException($"--name: {badName}.");
             var request = new QuantizeRequest(r.GetValue(target)!, spec, r.GetValue(calibration), r.GetValue(epochs), r.GetValue(lr),
                 r.GetValue(runsDir), r.GetValue(name), r.GetValue(dataDir), latency);
             var report = QuantizationFlow.Run(request, line => errors.WriteLine($"descent: {line}"));

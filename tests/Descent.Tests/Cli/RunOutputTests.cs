@@ -124,6 +124,7 @@ public sealed class RunOutputTests : IDisposable
             new[] { "train", exp, "--runs-dir", Runs, "--set", $"name={name}" },
             new[] { "distill", "--teacher", exp, "--runs-dir", Runs, "--name", name },
             new[] { "prune", exp, "--runs-dir", Runs, "--name", name },
+            new[] { "quantize", exp, "--runs-dir", Runs, "--name", name },
         };
         var yamlName = Write("yamlname.yaml", $"name: \"{name}\"\nepochs: 1\n");
         attempts.Add(["train", yamlName, "--runs-dir", Runs]);
