@@ -21,7 +21,11 @@ namespace Descent.Compression.Quantization;
 /// </remarks>
 public static class Int8Linking
 {
-    /// <summary>Links the int8 layers of <paramref name="model"/> in place (idempotent); returns the number of links made.</summary>
+    /// <summary>
+    /// Links the int8 layers of <paramref name="model"/> in place (idempotent); returns the number of links made. A link
+    /// copies the consumer's input parameters into the producer, so run it again after loading a state dict into a
+    /// linked model (it re-reads them).
+    /// </summary>
     public static int Link(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -33,10 +37,59 @@ public static class Int8Linking
                 model.ReplaceSubmodule(path, q);
                 links++;
             }
+            else if (module is QuantizedResidual linked)
+            {
+                linked.RefreshLink();
+            }
         }
         foreach (var (_, module) in model.NamedModules().ToList())
             if (module is Sequential sequential) links += LinkSequential(sequential);
         return links;
+    }
+
+    /// <summary>
+    /// Clears the links between the int8 layers of <paramref name="model"/> until the returned scope is disposed, so
+    /// every int8 layer takes and returns float32 again (what <see cref="LayerQuantizationError"/> needs to run a layer's
+    /// input through its float counterpart). The links inside a <see cref="QuantizedResidual"/> stay: the block is one
+    /// layer from the outside.
+    /// </summary>
+    internal static IDisposable Suspend(Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var saved = new List<(Module Layer, Int8Activation? Output, bool TakesInt8)>();
+        var residuals = new List<string>();
+        foreach (var (path, module) in model.NamedModules())
+        {
+            if (residuals.Any(r => path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
+            switch (module)
+            {
+                case QuantizedResidual r:
+                    residuals.Add(path);
+                    saved.Add((r, r.OutputQuantization, r.TakesInt8Input));
+                    r.OutputQuantization = null;
+                    r.TakesInt8Input = false;
+                    break;
+                case StaticQuantizedModule q:
+                    saved.Add((q, q.OutputQuantization, q.TakesInt8Input));
+                    q.OutputQuantization = null;
+                    q.TakesInt8Input = false;
+                    break;
+            }
+        }
+        return new Restore(saved);
+    }
+
+    private sealed class Restore(List<(Module Layer, Int8Activation? Output, bool TakesInt8)> saved) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var (layer, output, takesInt8) in saved)
+            {
+                if (layer is QuantizedResidual r) { r.OutputQuantization = output; r.TakesInt8Input = takesInt8; }
+                else if (layer is StaticQuantizedModule q) { q.OutputQuantization = output; q.TakesInt8Input = takesInt8; }
+            }
+            saved.Clear();
+        }
     }
 
     private static int LinkSequential(Sequential s)

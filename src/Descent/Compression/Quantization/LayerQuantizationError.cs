@@ -47,6 +47,8 @@ public static class LayerQuantizationError
         ArgumentNullException.ThrowIfNull(int8Model);
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(input);
+        // Linked int8 layers hand uint8 NHWC activations to each other; a layer's own error needs its float input.
+        using var unlinked = Int8Linking.Suspend(int8Model);
         var captures = new List<(FloatReference Reference, Module Int8, InputCapture Capture)>();
         foreach (var r in references)
         {

@@ -63,6 +63,12 @@ public sealed class QuantizedResidual : Module
     internal Int8Activation InputActivation => First.InputActivation;
 
     /// <summary>
+    /// Re-reads the second convolution's input parameters into the first's requantization: needed after a state dict
+    /// replaced them (an int8 checkpoint is rebuilt with placeholder parameters, linked, then loaded).
+    /// </summary>
+    internal void RefreshLink() => First.OutputQuantization = Second.InputActivation;
+
+    /// <summary>
     /// The int8 form of <paramref name="residual"/> when its body is [int8 conv, int8 conv] (Identity slots aside),
     /// the shortcut the identity or one int8 1×1-style convolution with the first convolution's input parameters and
     /// no ReLU, and the activation a ReLU or none; else null.

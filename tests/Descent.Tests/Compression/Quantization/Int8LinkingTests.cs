@@ -68,6 +68,28 @@ public class Int8LinkingTests
     }
 
     [Fact]
+    public void SuspendedLinksLeaveEveryLayerFloatInFloatOutAndComeBackOnDispose()
+    {
+        var model = Quantized("cnn-small", 16);
+        int Links() => model.NamedModules().Count(m => m.Module is StaticQuantizedModule { OutputQuantization: not null } or StaticQuantizedModule { TakesInt8Input: true });
+        int before = Links();
+        Assert.True(before > 0);
+        var x = Tensor.Rand(new Shape(3, 1, 28, 28), generator: new Generator(12));
+        using var _ = GradMode.Disable();
+        var linkedOutput = model.Call(x).ToArray<float>();
+        using (Int8Linking.Suspend(model))
+        {
+            Assert.Equal(0, Links());
+            // Each int8 layer now returns float32: what LayerQuantizationError compares with the float layer.
+            var first = model.NamedModules().First(m => m.Module is QuantizedConv2d).Module;
+            Assert.Equal(DType.Float32, first.Call(x).DType);
+            Assert.Equal(linkedOutput, model.Call(x).ToArray<float>());   // max-pool/flatten only between the layers
+        }
+        Assert.Equal(before, Links());
+        Assert.Equal(linkedOutput, model.Call(x).ToArray<float>());
+    }
+
+    [Fact]
     public void ResidualBlocksRunInt8AndStayCloseToFloat()
     {
         var model = ModelPresets.Create("resnet-small", generator: new Generator(3));
