@@ -71,8 +71,6 @@ public sealed class CheckpointModel
         string describes = checkpoint.Architecture is null ? "the model its stored config describes" : $"the model its stored architecture describes ({checkpoint.Architecture})";
         CheckpointWeights.Load(model, ModelState(info.Config, checkpoint), path, null, info.Config,
             quantization is null ? describes : $"the {quantization.Mode}-quantized int8 version of {describes}");
-        // The int8 structure was linked with placeholder parameters: relink with the loaded ones (Int8Linking.Link).
-        if (quantization is not null) Int8Linking.Link(model);
         model.Eval();
         return new CheckpointModel(path, info, model, checkpoint, quantization);
     }

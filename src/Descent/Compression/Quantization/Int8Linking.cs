@@ -21,11 +21,7 @@ namespace Descent.Compression.Quantization;
 /// </remarks>
 public static class Int8Linking
 {
-    /// <summary>
-    /// Links the int8 layers of <paramref name="model"/> in place (idempotent); returns the number of links made. A link
-    /// copies the consumer's input parameters into the producer, so run it again after loading a state dict into a
-    /// linked model (it re-reads them).
-    /// </summary>
+    /// <summary>Links the int8 layers of <paramref name="model"/> in place (idempotent); returns the number of links made.</summary>
     public static int Link(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -36,10 +32,6 @@ public static class Int8Linking
             {
                 model.ReplaceSubmodule(path, q);
                 links++;
-            }
-            else if (module is QuantizedResidual linked)
-            {
-                linked.RefreshLink();
             }
         }
         foreach (var (_, module) in model.NamedModules().ToList())
@@ -56,7 +48,7 @@ public static class Int8Linking
     internal static IDisposable Suspend(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var saved = new List<(Module Layer, Int8Activation? Output, bool TakesInt8)>();
+        var saved = new List<(Module Layer, IInt8Consumer? Consumer, bool TakesInt8)>();
         var residuals = new List<string>();
         foreach (var (path, module) in model.NamedModules())
         {
@@ -65,13 +57,13 @@ public static class Int8Linking
             {
                 case QuantizedResidual r:
                     residuals.Add(path);
-                    saved.Add((r, r.OutputQuantization, r.TakesInt8Input));
-                    r.OutputQuantization = null;
+                    saved.Add((r, r.OutputConsumer, r.TakesInt8Input));
+                    r.OutputConsumer = null;
                     r.TakesInt8Input = false;
                     break;
                 case StaticQuantizedModule q:
-                    saved.Add((q, q.OutputQuantization, q.TakesInt8Input));
-                    q.OutputQuantization = null;
+                    saved.Add((q, q.OutputConsumer, q.TakesInt8Input));
+                    q.OutputConsumer = null;
                     q.TakesInt8Input = false;
                     break;
             }
@@ -79,14 +71,14 @@ public static class Int8Linking
         return new Restore(saved);
     }
 
-    private sealed class Restore(List<(Module Layer, Int8Activation? Output, bool TakesInt8)> saved) : IDisposable
+    private sealed class Restore(List<(Module Layer, IInt8Consumer? Consumer, bool TakesInt8)> saved) : IDisposable
     {
         public void Dispose()
         {
-            foreach (var (layer, output, takesInt8) in saved)
+            foreach (var (layer, consumer, takesInt8) in saved)
             {
-                if (layer is QuantizedResidual r) { r.OutputQuantization = output; r.TakesInt8Input = takesInt8; }
-                else if (layer is StaticQuantizedModule q) { q.OutputQuantization = output; q.TakesInt8Input = takesInt8; }
+                if (layer is QuantizedResidual r) { r.OutputConsumer = consumer; r.TakesInt8Input = takesInt8; }
+                else if (layer is StaticQuantizedModule q) { q.OutputConsumer = consumer; q.TakesInt8Input = takesInt8; }
             }
             saved.Clear();
         }
@@ -109,8 +101,7 @@ public static class Int8Linking
                         if (s[b] is MaxPool2d pool) s[b] = new QuantizedMaxPool2d(pool);
                         else if (s[b] is Flatten flatten) s[b] = new QuantizedFlatten(flatten);
                     }
-                    var input = InputOf(m);
-                    SetOutput(s[producer], input);
+                    SetOutput(s[producer], (IInt8Consumer)m);
                     SetTakesInt8(m);
                     links++;
                 }
@@ -144,17 +135,10 @@ public static class Int8Linking
         _ => producer is not QuantizedLinear && !flattened,
     };
 
-    private static Int8Activation InputOf(Module m) => m switch
+    private static void SetOutput(Module m, IInt8Consumer consumer)
     {
-        StaticQuantizedModule q => q.InputActivation,
-        QuantizedResidual r => r.InputActivation,
-        _ => throw new DescentInternalException($"Int8Linking: {m.TypeName} is not an int8 layer."),
-    };
-
-    private static void SetOutput(Module m, Int8Activation output)
-    {
-        if (m is StaticQuantizedModule q) q.OutputQuantization = output;
-        else ((QuantizedResidual)m).OutputQuantization = output;
+        if (m is StaticQuantizedModule q) q.OutputConsumer = consumer;
+        else ((QuantizedResidual)m).OutputConsumer = consumer;
     }
 
     private static void SetTakesInt8(Module m)

@@ -18,7 +18,7 @@ namespace Descent.Compression.Quantization;
 /// rounded to a scale of its own before the addition (it has no observer here); the sum is rounded once. With the
 /// identity shortcut the block input is the uint8 tensor dequantized, as in PyTorch.
 /// </remarks>
-public sealed class QuantizedResidual : Module
+public sealed class QuantizedResidual : Module, IInt8Consumer
 {
     private QuantizedResidual(Residual residual, QuantizedConv2d first, QuantizedConv2d second, QuantizedConv2d? projection)
     {
@@ -46,7 +46,10 @@ public sealed class QuantizedResidual : Module
     internal QuantizedConv2d? Projection { get; }
 
     /// <summary>Set by <see cref="Int8Linking"/>: the block's output is requantized for the next int8 layer.</summary>
-    internal Int8Activation? OutputQuantization { get; set; }
+    internal Int8Activation? OutputQuantization => OutputConsumer?.InputActivation;
+
+    /// <summary>The int8 layer the block's output is requantized for; null: float output.</summary>
+    internal IInt8Consumer? OutputConsumer { get; set; }
 
     /// <summary>Set by <see cref="Int8Linking"/>: a uint8 NHWC input is quantized with <see cref="InputActivation"/>.</summary>
     internal bool TakesInt8Input
@@ -62,11 +65,7 @@ public sealed class QuantizedResidual : Module
     /// <summary>The input parameters of the block (its first convolution's, which the projection shares).</summary>
     internal Int8Activation InputActivation => First.InputActivation;
 
-    /// <summary>
-    /// Re-reads the second convolution's input parameters into the first's requantization: needed after a state dict
-    /// replaced them (an int8 checkpoint is rebuilt with placeholder parameters, linked, then loaded).
-    /// </summary>
-    internal void RefreshLink() => First.OutputQuantization = Second.InputActivation;
+    Int8Activation IInt8Consumer.InputActivation => InputActivation;
 
     /// <summary>
     /// The int8 form of <paramref name="residual"/> when its body is [int8 conv, int8 conv] (Identity slots aside),
@@ -84,7 +83,7 @@ public sealed class QuantizedResidual : Module
             projection = p;
         }
         // The second convolution takes the first's uint8 output.
-        first.OutputQuantization = second.InputActivation;
+        first.OutputConsumer = second;
         second.TakesInt8Input = true;
         return new QuantizedResidual(residual, first, second, projection);
     }

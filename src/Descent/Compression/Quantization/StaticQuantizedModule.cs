@@ -16,7 +16,7 @@ namespace Descent.Compression.Quantization;
 /// layer quantizes it with its own calibrated input parameters. The integers and the result are those of PyTorch's
 /// definition for the same input parameters, one rounding fewer, and float layers in between need no stubs.
 /// </remarks>
-public abstract class StaticQuantizedModule : QuantizedWeightModule
+public abstract class StaticQuantizedModule : QuantizedWeightModule, IInt8Consumer
 {
     private float _inputScale = 1f;
     private int _inputZeroPoint;
@@ -55,7 +55,10 @@ public abstract class StaticQuantizedModule : QuantizedWeightModule
     /// Set by <see cref="Int8Linking"/> when the next layer is int8 too: this layer's output is requantized in the
     /// GEMM epilogue to uint8 with the next layer's input parameters (NHWC for convolutions) instead of float32.
     /// </summary>
-    internal Int8Activation? OutputQuantization { get; set; }
+    internal Int8Activation? OutputQuantization => OutputConsumer?.InputActivation;
+
+    /// <summary>The int8 layer this one's output is requantized for (<see cref="OutputQuantization"/>); null: float output.</summary>
+    internal IInt8Consumer? OutputConsumer { get; set; }
 
     /// <summary>
     /// Set by <see cref="Int8Linking"/> when the previous layer is int8: a uint8 input (NHWC for convolutions) is
@@ -65,6 +68,8 @@ public abstract class StaticQuantizedModule : QuantizedWeightModule
 
     /// <summary>This layer's input parameters as an <see cref="Int8Activation"/>.</summary>
     internal Int8Activation InputActivation => new(_inputScale, _inputZeroPoint, InputQuantMax);
+
+    Int8Activation IInt8Consumer.InputActivation => InputActivation;
 
     /// <summary>z_x · Σ_k w[j, k] per output channel: the u8 kernel's zero-point correction.</summary>
     private protected int[] ZeroPointCorrection()

@@ -36,7 +36,7 @@ public class Int8LinkingTests
         foreach (var (_, m) in model.NamedModules())
             if (m is StaticQuantizedModule q)
             {
-                q.OutputQuantization = null;
+                q.OutputConsumer = null;
                 q.TakesInt8Input = false;
             }
     }
