@@ -12,7 +12,8 @@ namespace Descent.Tests.Experiments;
 /// The experiment file's <c>pruning:</c> section: read and written back, pruning a run as it trains to the target
 /// sparsity, and a run killed mid-schedule resuming to exactly the files of an uninterrupted run.
 /// </summary>
-[Collection(ProcessGeneratorCollection.Name)]
+// Runs alone: its kill/resume comparison includes checkpoints, which record the process-wide Generator.Default state.
+[Collection("KernelConfig")]
 public sealed class PruningSectionTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("descent-pruning-section-");
